@@ -1,0 +1,74 @@
+/**
+ * One base error for the whole hub. `code` is stable (clients and tests match
+ * on it), `status` is what the gateway answers with, `retryable` tells callers
+ * whether trying the same thing again can succeed.
+ */
+export class HubError extends Error {
+  constructor(
+    readonly code: `MXHUB_ERR_${string}`,
+    message: string,
+    readonly status = 500,
+    readonly retryable = false,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that breaks a rule: names the field or file and what would be accepted. */
+export class ValidationError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('MXHUB_ERR_VALIDATION', message, 400, false, details);
+  }
+}
+
+export class NotFoundError extends HubError {
+  constructor(message: string) {
+    super('MXHUB_ERR_NOT_FOUND', message, 404, false);
+  }
+}
+
+/** The stream moved on since the caller read it: re-read, re-decide, append again. */
+export class ConcurrencyError extends HubError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: number,
+  ) {
+    super(
+      'MXHUB_ERR_CONCURRENCY',
+      `stream ${streamId}: expected version ${expected}, but it is at ${actual}`,
+      409,
+      true,
+      { streamId, expected, actual },
+    );
+  }
+}
+
+/** The same event id was appended before with a different payload. */
+export class IdempotencyError extends HubError {
+  constructor(readonly eventId: string, reason: string) {
+    super('MXHUB_ERR_IDEMPOTENCY', `event ${eventId} was appended before ${reason}`, 409, false, { eventId });
+  }
+}
+
+/** A dependency (store, broker, engine) cannot be reached. */
+export class UnavailableError extends HubError {
+  constructor(what: string, cause?: unknown) {
+    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    super('MXHUB_ERR_UNAVAILABLE', `${what} is unreachable${why}`, 503, true);
+  }
+}
+
+export class ConfigError extends HubError {
+  constructor(message: string) {
+    super('MXHUB_ERR_CONFIG', message, 500, false);
+  }
+}
+
+export class AuthError extends HubError {
+  constructor(status: 401 | 403, message: string) {
+    super(status === 401 ? 'MXHUB_ERR_UNAUTHENTICATED' : 'MXHUB_ERR_FORBIDDEN', message, status, false);
+  }
+}
