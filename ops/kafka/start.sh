@@ -7,18 +7,20 @@
 #   KAFKA_PORT             PLAINTEXT port          (default 19092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port   (default 19093)
 #   KAFKA_START_TIMEOUT    seconds to wait         (default 90)
+#   KAFKA_RUN_DIR          config, data, logs, pid (default ops/kafka/run); a
+#                          second directory and ports give a second broker
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-run="$here/run"
+run="${KAFKA_RUN_DIR:-$here/run}"
 port="${KAFKA_PORT:-19092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-19093}"
 timeout_s="${KAFKA_START_TIMEOUT:-90}"
+mkdir -p "$run/logs" "$run/data"
+run="$(cd "$run" && pwd)"
 pid_file="$run/kafka.pid"
 log_file="$run/logs/kafka.out"
-
-mkdir -p "$run/logs" "$run/data"
 
 # Test files start the broker from parallel jest workers: serialise them so
 # only one formats the storage and launches the JVM.

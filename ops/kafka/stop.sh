@@ -2,10 +2,11 @@
 # Stops the broker started by ops/kafka/start.sh: SIGTERM (a controlled
 # shutdown that flushes logs and producer state), then SIGKILL if it has not
 # exited within KAFKA_STOP_TIMEOUT seconds (default 30). No-op when not running.
+# KAFKA_RUN_DIR picks the broker, as for start.sh (default ops/kafka/run).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-pid_file="$here/run/kafka.pid"
+pid_file="${KAFKA_RUN_DIR:-$here/run}/kafka.pid"
 timeout_s="${KAFKA_STOP_TIMEOUT:-30}"
 
 if [[ ! -f "$pid_file" ]]; then
