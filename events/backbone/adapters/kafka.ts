@@ -54,7 +54,14 @@ const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_
 export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
   const o = withDefaults(options);
   const brokersText = `Kafka brokers ${o.brokers.join(', ')}`;
-  const kafka = new Kafka({ brokers: o.brokers, clientId: o.clientId, logLevel: logLevel.WARN, logCreator: () => routeLog(o.logger) });
+  const kafka = new Kafka({
+    brokers: o.brokers,
+    clientId: o.clientId,
+    // Connection attempts retry as often as a publish does, so an absent broker fails a call instead of stalling it.
+    retry: { retries: o.publishRetries },
+    logLevel: logLevel.WARN,
+    logCreator: () => routeLog(o.logger),
+  });
   const admin = kafka.admin({ retry: { retries: 3 } });
   const consumers = new Set<Consumer>();
   const knownTopics = new Set<string>();
