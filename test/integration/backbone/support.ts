@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
@@ -18,10 +18,16 @@ export const sharedBroker: TestBroker = {
   env: { ...process.env },
 };
 
-/** Runs ops/kafka/start.sh or stop.sh for `target`; throws with the script's output when it fails. */
-export function kafkaScript(script: 'start' | 'stop', target: TestBroker): void {
-  const r = spawnSync('bash', [path.join(repo, 'ops/kafka', `${script}.sh`)], { env: target.env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ops/kafka/${script}.sh failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+/**
+ * Runs ops/kafka/start.sh or stop.sh for `target`; rejects with the script's
+ * output when it fails. Asynchronous, so a relay keeps running meanwhile.
+ */
+export function kafkaScript(script: 'start' | 'stop', target: TestBroker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [path.join(repo, 'ops/kafka', `${script}.sh`)], { env: target.env }, (err, stdout, stderr) =>
+      err ? reject(new Error(`ops/kafka/${script}.sh failed (${err.message}):\n${stdout}\n${stderr}`)) : resolve(),
+    );
+  });
 }
 
 /**
@@ -31,7 +37,7 @@ export function kafkaScript(script: 'start' | 'stop', target: TestBroker): void 
  * test instead of skipping it.
  */
 export async function ensureBroker(target: TestBroker = sharedBroker, startInCi = false): Promise<void> {
-  if (process.env.CI !== 'true' || startInCi) kafkaScript('start', target);
+  if (process.env.CI !== 'true' || startInCi) await kafkaScript('start', target);
   const admin = rawKafka(target.broker).admin();
   try {
     await admin.connect();
