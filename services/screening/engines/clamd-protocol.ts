@@ -13,6 +13,8 @@ interface Session {
   reply: Promise<string>;
   /** True once the reply promise has settled either way: stop sending. */
   settled(): boolean;
+  /** Changes how long the socket may stay silent. */
+  setTimeout(ms: number): void;
 }
 
 function openSession(address: ClamdAddress, timeoutMs: number, signal?: AbortSignal): Session {
@@ -20,7 +22,8 @@ function openSession(address: ClamdAddress, timeoutMs: number, signal?: AbortSig
     'socketPath' in address
       ? net.createConnection({ path: address.socketPath })
       : net.createConnection({ host: address.host, port: address.port });
-  socket.setTimeout(timeoutMs);
+  let silence = timeoutMs;
+  socket.setTimeout(silence);
   let done = false;
   const reply = new Promise<string>((resolve, reject) => {
     const received: Buffer[] = [];
@@ -45,7 +48,7 @@ function openSession(address: ClamdAddress, timeoutMs: number, signal?: AbortSig
       const text = Buffer.concat(received).toString('utf8').trim();
       settle(text ? null : new Error('clamd closed the connection without a reply'), text);
     });
-    socket.on('timeout', () => settle(new Error(`no answer from clamd within ${timeoutMs} ms`)));
+    socket.on('timeout', () => settle(new Error(`no answer from clamd within ${silence} ms`)));
     // After clamd answered early (e.g. size limit) our pending writes fail
     // with EPIPE/ECONNRESET; `done` makes those harmless.
     socket.on('error', (error) => settle(error));
@@ -54,7 +57,15 @@ function openSession(address: ClamdAddress, timeoutMs: number, signal?: AbortSig
   // Callers may stop awaiting `reply` after a failed write; keep the
   // rejection handled so it cannot crash the process.
   reply.catch(() => undefined);
-  return { socket, reply, settled: () => done };
+  return {
+    socket,
+    reply,
+    settled: () => done,
+    setTimeout(ms) {
+      silence = ms;
+      socket.setTimeout(ms);
+    },
+  };
 }
 
 /** Sends `z<COMMAND>\0` and returns clamd's reply (`PONG`, `ClamAV 1.4.6/...`). */
@@ -117,7 +128,7 @@ export async function clamdInstream(
     }
     if (!session.settled()) {
       await writeFrame(Buffer.alloc(0));
-      socket.setTimeout(options.verdictTimeoutMs);
+      session.setTimeout(options.verdictTimeoutMs);
     }
   } catch (error) {
     socket.destroy();

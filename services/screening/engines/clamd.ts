@@ -4,7 +4,7 @@ import { UnavailableError } from '../../../lib/errors';
 import { clamdCommand, clamdInstream, describeAddress, type ClamdAddress } from './clamd-protocol';
 import { planParts, validatePartOptions, type Part } from './clamd-parts';
 import { interpretClamdReply, parseClamdVersion } from './clamd-reply';
-import { errorVerdict, type EngineVersion, type ScanEngine, type ScanOptions, type Verdict } from './scan-engine';
+import { describeError, errorVerdict, type EngineVersion, type ScanEngine, type ScanOptions, type Verdict } from './scan-engine';
 
 export type { ClamdAddress } from './clamd-protocol';
 
@@ -53,7 +53,7 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
     try {
       return parseClamdVersion(await clamdCommand(address, 'VERSION', commandTimeoutMs));
     } catch (error) {
-      throw new UnavailableError(where, error);
+      throw new UnavailableError(where, new Error(describeError(error)));
     }
   }
 
@@ -110,8 +110,7 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
       }
       return { ...engine, engine: 'clamav', bytesCovered: covered, outcome: 'clean' };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return errorVerdict('clamav', engine, covered, `${engine ? where : 'scan'} failed: ${message}`);
+      return errorVerdict('clamav', engine, covered, `${engine ? `${where} failed` : 'scan failed'}: ${describeError(error)}`);
     }
   }
 

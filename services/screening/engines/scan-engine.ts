@@ -71,3 +71,15 @@ export function errorVerdict(
     reason,
   };
 }
+
+/**
+ * The message of anything thrown. Not `instanceof Error`: errors raised by
+ * Node's internals can come from another realm (test sandboxes) and would
+ * lose their message.
+ */
+export function describeError(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
+}

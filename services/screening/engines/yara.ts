@@ -5,7 +5,7 @@ import path from 'node:path';
 import { compile, type RuleMatch, type YaraX } from '@litko/yara-x';
 import yaraPackage from '@litko/yara-x/package.json';
 import { ConfigError } from '../../../lib/errors';
-import { errorVerdict, type EngineVersion, type ScanEngine, type ScanOptions, type Verdict } from './scan-engine';
+import { describeError, errorVerdict, type EngineVersion, type ScanEngine, type ScanOptions, type Verdict } from './scan-engine';
 
 /** The rule set the project ships. */
 export const SHIPPED_RULES = path.join(__dirname, '..', 'rules');
@@ -72,7 +72,7 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
   try {
     rules = compile(files.map((f) => f.source).join('\n')) as YaraX;
   } catch (error) {
-    throw new ConfigError(`YARA rules in ${files.map((f) => f.file).join(', ')} do not compile: ${(error as Error).message}`);
+    throw new ConfigError(`YARA rules in ${files.map((f) => f.file).join(', ')} do not compile: ${describeError(error)}`);
   }
   const engine: EngineVersion = {
     engineVersion: `YARA-X (@litko/yara-x ${yaraPackage.version})`,
@@ -93,7 +93,7 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
       }
       return { ...engine, engine: 'yara-x', bytesCovered: before.size, outcome: 'clean' };
     } catch (error) {
-      return errorVerdict('yara-x', engine, 0, `YARA-X scan failed: ${(error as Error).message}`);
+      return errorVerdict('yara-x', engine, 0, `YARA-X scan failed: ${describeError(error)}`);
     }
   }
 

@@ -23,6 +23,10 @@ export interface InflateOptions {
   keepBytes: number;
 }
 
+// zlib's errors may come from another realm (test sandboxes), where
+// `instanceof Error` is false: read the message structurally.
+const messageOf = (cause: unknown) => (cause as { message?: string } | null)?.message ?? String(cause);
+
 /**
  * Inflates a compressed stream while counting, and stops the moment the
  * output passes the budget: a decompression bomb costs at most `budget`
@@ -56,7 +60,7 @@ export async function inflateWithBudget(input: AsyncIterable<Buffer>, options: I
     }
   })().then(
     () => undefined,
-    (cause: unknown) => (cause instanceof Error ? cause.message : String(cause)),
+    (cause: unknown) => messageOf(cause),
   );
   let finished = false;
   void consumed.then(() => (finished = true));
@@ -75,7 +79,7 @@ export async function inflateWithBudget(input: AsyncIterable<Buffer>, options: I
     if (!finished) inflater.end();
     error = await consumed;
   } catch (cause) {
-    error = cause instanceof Error ? cause.message : String(cause);
+    error = messageOf(cause);
   } finally {
     inflater.destroy();
   }
