@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Idempotent bring-up of the clamd that mxhub's tests and embedded hubs use.
 #
-# Renders clamd.conf.template into run/, copies the signature databases into
-# run/db (the shipped test database by default; CLAMD_DB_SOURCE points at
-# freshclam's directory in production), starts clamd detached from this shell
-# and waits until it answers PING on loopback TCP. Already running and
-# answering: exits 0 at once. Installs nothing.
+# Renders clamd.conf.template into run/, copies the shipped test signatures
+# (./db) into run/db, starts clamd detached from this shell and waits until it
+# answers PING on loopback TCP. Already running and answering: exits 0 at
+# once. Installs nothing. See README.md.
 #
 # Environment:
 #   CLAMD_PORT            loopback TCP port (default 13310, away from 3310)
 #   CLAMD_RUN_DIR         config, pid, socket, log, spool (default ./run)
-#   CLAMD_DB_SOURCE       signature databases to load (default ./db)
+#   CLAMD_DB_SOURCE       databases copied into run/db (default ./db)
+#   CLAMD_DB_DIR          use this database directory in place, no copy
+#                         (production: freshclam's, e.g. /var/lib/clamav)
 #   CLAMD_START_TIMEOUT   seconds to wait for PONG (default 60)
 #   CLAMD_BIN             clamd binary (default: found on PATH or /usr/sbin)
 set -euo pipefail
@@ -45,6 +46,18 @@ if ping_clamd; then
   exit 0
 fi
 
+# Test workers may call this at the same moment: one starts clamd, the others
+# wait for the lock and then find it answering.
+mkdir -p "$run_dir"
+exec 9>"$run_dir/start.lock"
+if command -v flock >/dev/null 2>&1; then
+  flock -w $((timeout_s + 30)) 9 || { echo "clamd: another start.sh holds $run_dir/start.lock" >&2; exit 1; }
+fi
+if ping_clamd; then
+  echo "clamd: already answering on 127.0.0.1:$port"
+  exit 0
+fi
+
 clamd_bin="$(find_clamd || true)"
 if [ -z "$clamd_bin" ] || [ ! -x "$clamd_bin" ]; then
   echo "clamd: binary not found. Install it with:" >&2
@@ -73,28 +86,34 @@ else
     echo "clamd: socket path too long (${#socket} > 100): $socket; set CLAMD_RUN_DIR" >&2
     exit 1
   fi
-  # A fresh copy each start, so a removed signature file does not linger.
-  rm -rf "$run_dir/db"
-  mkdir -p "$run_dir/db"
-  shopt -s nullglob
-  dbs=("$db_source"/*.{cvd,cld,cud,ndb,hdb,hsb,ldb,mdb,msb,ign2,fp,sfp,cdb,pdb,wdb,ftm,cfg,yar,yara})
-  if [ "${#dbs[@]}" -eq 0 ]; then
-    echo "clamd: no signature databases in $db_source" >&2
-    exit 1
+  if [ -n "${CLAMD_DB_DIR:-}" ]; then
+    # In place: freshclam keeps it current and clamd's SelfCheck reloads it.
+    db_dir="$CLAMD_DB_DIR"
+  else
+    # A fresh copy each start, so a removed signature file does not linger.
+    db_dir="$run_dir/db"
+    rm -rf "$db_dir"
+    mkdir -p "$db_dir"
+    shopt -s nullglob
+    dbs=("$db_source"/*.{cvd,cld,cud,ndb,hdb,hsb,ldb,mdb,msb,ign2,fp,sfp,cdb,pdb,wdb,ftm,cfg,yar,yara})
+    if [ "${#dbs[@]}" -eq 0 ]; then
+      echo "clamd: no signature databases in $db_source" >&2
+      exit 1
+    fi
+    cp "${dbs[@]}" "$db_dir/"
   fi
-  cp "${dbs[@]}" "$run_dir/db/"
   escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
   sed -e "s|@RUN_DIR@|$(escape "$run_dir")|g" \
-      -e "s|@DB_DIR@|$(escape "$run_dir/db")|g" \
+      -e "s|@DB_DIR@|$(escape "$db_dir")|g" \
       -e "s|@PORT@|$port|g" \
       "$here/clamd.conf.template" > "$run_dir/clamd.conf"
   rm -f "$pid_file" "$socket"
   # setsid: clamd must outlive this script and the test runner that called
   # it, and must not receive their terminal's signals.
   setsid "$clamd_bin" --config-file="$run_dir/clamd.conf" \
-    >>"$run_dir/clamd.out" 2>&1 </dev/null &
+    >>"$run_dir/clamd.out" 2>&1 </dev/null 9>&- &
   pid=$!
-  echo "clamd: started pid $pid (port $port, socket $socket, databases from $db_source)"
+  echo "clamd: started pid $pid (port $port, socket $socket, databases in $db_dir)"
 fi
 
 deadline=$((SECONDS + timeout_s))
