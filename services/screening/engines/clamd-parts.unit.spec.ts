@@ -39,7 +39,7 @@ describe('planParts', () => {
 });
 
 describe('validatePartOptions', () => {
-  it('keeps parts below clamd\'s 2 GiB object limit', () => {
+  it("keeps parts below clamd's 2 GiB object limit", () => {
     expect(() => validatePartOptions(2 ** 30, 2 ** 20)).not.toThrow();
     expect(() => validatePartOptions(2 ** 31, 0)).toThrow(ConfigError);
     expect(() => validatePartOptions(2 ** 31 - 10, 10)).toThrow(/2 GiB object limit/);

@@ -115,7 +115,10 @@ export async function clamdInstream(
     if (!flushed && !session.settled()) {
       await new Promise<void>((resolve) => {
         socket.once('drain', () => resolve());
-        session.reply.then(() => resolve(), () => resolve());
+        session.reply.then(
+          () => resolve(),
+          () => resolve(),
+        );
       });
     }
   };

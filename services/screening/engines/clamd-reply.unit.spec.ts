@@ -27,7 +27,9 @@ describe('interpretClamdReply', () => {
       outcome: 'error',
       reason: 'clamd refused the scan: INSTREAM size limit exceeded.',
     });
-    expect(interpretClamdReply('stream: lstat() failed: No such file or directory. ERROR')).toMatchObject({ outcome: 'error' });
+    expect(interpretClamdReply('stream: lstat() failed: No such file or directory. ERROR')).toMatchObject({
+      outcome: 'error',
+    });
     expect(interpretClamdReply('')).toMatchObject({ outcome: 'error' });
     expect(interpretClamdReply('PONG')).toMatchObject({ outcome: 'error' });
     expect(interpretClamdReply('stream: OK OK')).toMatchObject({ outcome: 'error' });

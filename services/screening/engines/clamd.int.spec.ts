@@ -11,7 +11,11 @@ const OPS = path.resolve(__dirname, '../../../ops/clamav');
 const PORT = Number(process.env.CLAMD_PORT ?? 13310);
 
 function ops(script: 'start.sh' | 'stop.sh', env: Record<string, string> = {}) {
-  const run = spawnSync('bash', [path.join(OPS, script)], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 90_000 });
+  const run = spawnSync('bash', [path.join(OPS, script)], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -26,7 +30,9 @@ const describeWithClamd = shared.ok ? describe : describe.skip;
 describeWithClamd('clamd engine on the real clamd', () => {
   describeScanEngineContract('clamd over TCP', () => createClamdEngine({ address: { host: '127.0.0.1', port: PORT } }));
   describeScanEngineContract('clamd over its unix socket', () =>
-    createClamdEngine({ address: { socketPath: path.join(process.env.CLAMD_RUN_DIR ?? path.join(OPS, 'run'), 'clamd.sock') } }),
+    createClamdEngine({
+      address: { socketPath: path.join(process.env.CLAMD_RUN_DIR ?? path.join(OPS, 'run'), 'clamd.sock') },
+    }),
   );
 
   let dir: string;
@@ -56,13 +62,23 @@ describeWithClamd('clamd engine on the real clamd', () => {
   });
 
   it('scans in overlapping parts: EICAR deep in a large file and across a part boundary', async () => {
-    const engine = createClamdEngine({ address: { host: '127.0.0.1', port: PORT }, partSize: 64 * 1024, overlap: 1024 });
+    const engine = createClamdEngine({
+      address: { host: '127.0.0.1', port: PORT },
+      partSize: 64 * 1024,
+      overlap: 1024,
+    });
     const deep = Buffer.concat([mp4Head(), Buffer.alloc(200 * 1024, 0x20), eicar(), Buffer.alloc(100 * 1024, 0x20)]);
-    expect(await engine.scanFile(await file('deep.mp4', deep))).toMatchObject({ outcome: 'infected', reason: expect.stringMatching(/part \d\/5/) });
+    expect(await engine.scanFile(await file('deep.mp4', deep))).toMatchObject({
+      outcome: 'infected',
+      reason: expect.stringMatching(/part \d\/5/),
+    });
     const straddling = Buffer.concat([Buffer.alloc(64 * 1024 - 30, 0x20), eicar(), Buffer.alloc(100 * 1024, 0x20)]);
     expect(await engine.scanFile(await file('straddling.bin', straddling))).toMatchObject({ outcome: 'infected' });
     const clean = Buffer.concat([mp4Head(), Buffer.alloc(300 * 1024, 0x33)]);
-    expect(await engine.scanFile(await file('clean.mp4', clean))).toMatchObject({ outcome: 'clean', bytesCovered: clean.length });
+    expect(await engine.scanFile(await file('clean.mp4', clean))).toMatchObject({
+      outcome: 'clean',
+      bytesCovered: clean.length,
+    });
   });
 });
 
@@ -91,7 +107,10 @@ describeWithClamd('clamd engine when clamd goes down and comes back', () => {
   });
 
   it('gives "not cleared" while clamd is stopped and works again once restarted, with the same engine', async () => {
-    const engine = createClamdEngine({ address: { host: '127.0.0.1', port: Number(env.CLAMD_PORT) }, commandTimeoutMs: 2000 });
+    const engine = createClamdEngine({
+      address: { host: '127.0.0.1', port: Number(env.CLAMD_PORT) },
+      commandTimeoutMs: 2000,
+    });
     const sample = path.join(dir, 'sample.mxf');
     await writeFile(sample, eicar());
     expect(await engine.scanFile(sample)).toMatchObject({ outcome: 'infected' });

@@ -4,7 +4,14 @@ import { UnavailableError } from '../../../lib/errors';
 import { clamdCommand, clamdInstream, describeAddress, type ClamdAddress } from './clamd-protocol';
 import { planParts, validatePartOptions, type Part } from './clamd-parts';
 import { interpretClamdReply, parseClamdVersion } from './clamd-reply';
-import { describeError, errorVerdict, type EngineVersion, type ScanEngine, type ScanOptions, type Verdict } from './scan-engine';
+import {
+  describeError,
+  errorVerdict,
+  type EngineVersion,
+  type ScanEngine,
+  type ScanOptions,
+  type Verdict,
+} from './scan-engine';
 
 export type { ClamdAddress } from './clamd-protocol';
 
@@ -89,10 +96,18 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
       engine = await version();
       const parts = planParts(before.size, partSize, overlap);
       for (const [index, part] of parts.entries()) {
-        const which = parts.length > 1 ? ` in part ${index + 1}/${parts.length} (bytes ${part.start}-${part.end - 1})` : '';
+        const which =
+          parts.length > 1 ? ` in part ${index + 1}/${parts.length} (bytes ${part.start}-${part.end - 1})` : '';
         const finding = await scanPart(path, part, scanOptions.signal);
         if (finding.outcome === 'infected') {
-          return { ...engine, engine: 'clamav', bytesCovered: part.end, outcome: 'infected', signature: finding.signature, reason: `${finding.reason}${which}` };
+          return {
+            ...engine,
+            engine: 'clamav',
+            bytesCovered: part.end,
+            outcome: 'infected',
+            signature: finding.signature,
+            reason: `${finding.reason}${which}`,
+          };
         }
         if (finding.outcome === 'error') {
           return errorVerdict('clamav', engine, covered, `${finding.reason}${which}`, finding.signature);
@@ -110,7 +125,12 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
       }
       return { ...engine, engine: 'clamav', bytesCovered: covered, outcome: 'clean' };
     } catch (error) {
-      return errorVerdict('clamav', engine, covered, `${engine ? `${where} failed` : 'scan failed'}: ${describeError(error)}`);
+      return errorVerdict(
+        'clamav',
+        engine,
+        covered,
+        `${engine ? `${where} failed` : 'scan failed'}: ${describeError(error)}`,
+      );
     }
   }
 

@@ -47,7 +47,8 @@ async function fakeClamd(listen: { port: 0 } | { path: string }, behaviour: Beha
   });
   await new Promise<void>((resolve) => server.listen(listen, resolve));
   const info = server.address();
-  const address: ClamdAddress = typeof info === 'string' ? { socketPath: info } : { host: '127.0.0.1', port: info!.port };
+  const address: ClamdAddress =
+    typeof info === 'string' ? { socketPath: info } : { host: '127.0.0.1', port: info!.port };
   return { address, streams, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
@@ -65,7 +66,11 @@ describe('createClamdEngine against a fake clamd', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const setup = async (behaviour: Behaviour, options: ClamdEngineOptions = {}, listen: { port: 0 } | { path: string } = { port: 0 }) => {
+  const setup = async (
+    behaviour: Behaviour,
+    options: ClamdEngineOptions = {},
+    listen: { port: 0 } | { path: string } = { port: 0 },
+  ) => {
     const fake = await fakeClamd(listen, behaviour);
     servers.push(fake);
     return { fake, engine: createClamdEngine({ ...options, address: fake.address }) };
@@ -94,7 +99,10 @@ describe('createClamdEngine against a fake clamd', () => {
   it('speaks the same protocol over a unix socket, and answers PING', async () => {
     const { engine } = await setup({ answer: findMarker }, {}, { path: path.join(dir, 'clamd.sock') });
     expect(await engine.ping()).toBe(true);
-    expect(await engine.scanFile(await file(Buffer.from('xxBADxx')))).toMatchObject({ outcome: 'infected', signature: 'Test.Bad' });
+    expect(await engine.scanFile(await file(Buffer.from('xxBADxx')))).toMatchObject({
+      outcome: 'infected',
+      signature: 'Test.Bad',
+    });
   });
 
   it('scans a file beyond the part size in overlapping parts and stops at the first detection', async () => {
@@ -103,7 +111,11 @@ describe('createClamdEngine against a fake clamd', () => {
     content.write('BAD', 1500);
     const verdict = await engine.scanFile(await file(content));
     expect(fake.streams.map((s) => s.length)).toEqual([1100, 1100]);
-    expect(verdict).toMatchObject({ outcome: 'infected', bytesCovered: 2100, reason: expect.stringContaining('part 2/4 (bytes 1000-2099)') });
+    expect(verdict).toMatchObject({
+      outcome: 'infected',
+      bytesCovered: 2100,
+      reason: expect.stringContaining('part 2/4 (bytes 1000-2099)'),
+    });
   });
 
   it('sees a signature straddling a part boundary whole, thanks to the overlap', async () => {
@@ -116,20 +128,30 @@ describe('createClamdEngine against a fake clamd', () => {
 
   it('covers a large clean file with every part', async () => {
     const { fake, engine } = await setup({ answer: findMarker }, { partSize: 1000, overlap: 100 });
-    expect(await engine.scanFile(await file(Buffer.alloc(3500)))).toMatchObject({ outcome: 'clean', bytesCovered: 3500 });
+    expect(await engine.scanFile(await file(Buffer.alloc(3500)))).toMatchObject({
+      outcome: 'clean',
+      bytesCovered: 3500,
+    });
     expect(fake.streams.map((s) => s.length)).toEqual([1100, 1100, 1100, 500]);
   });
 
   it('fails closed when clamd stops the stream at its size limit, without hanging', async () => {
     const { engine } = await setup({ answer: () => 'stream: OK', limit: 50_000 }, { chunkSize: 4096 });
     const verdict = await engine.scanFile(await file(Buffer.alloc(8 * 2 ** 20)));
-    expect(verdict).toMatchObject({ outcome: 'error', bytesCovered: 0, reason: 'clamd refused the scan: INSTREAM size limit exceeded.' });
+    expect(verdict).toMatchObject({
+      outcome: 'error',
+      bytesCovered: 0,
+      reason: 'clamd refused the scan: INSTREAM size limit exceeded.',
+    });
   });
 
   it('fails closed when clamd never answers', async () => {
     const { engine } = await setup({ answer: () => null }, { verdictTimeoutMs: 200 });
     const verdict = await engine.scanFile(await file(Buffer.from('hello')));
-    expect(verdict).toMatchObject({ outcome: 'error', reason: expect.stringContaining('no answer from clamd within 200 ms') });
+    expect(verdict).toMatchObject({
+      outcome: 'error',
+      reason: expect.stringContaining('no answer from clamd within 200 ms'),
+    });
   });
 
   it('fails closed on heuristics that mean the scan was incomplete', async () => {

@@ -29,7 +29,10 @@ export function describeScanEngineContract(label: string, makeEngine: () => Scan
 
     it.each([
       ['plain', () => eicar()],
-      ['renamed to .mxf and padded with trailing whitespace', () => Buffer.concat([eicar(), Buffer.from('   \r\n\t  ')])],
+      [
+        'renamed to .mxf and padded with trailing whitespace',
+        () => Buffer.concat([eicar(), Buffer.from('   \r\n\t  ')]),
+      ],
       ['appended to a PNG', () => Buffer.concat([png(), eicar()])],
     ])('detects EICAR %s', async (what, content) => {
       const verdict = await engine.scanFile(await file(`eicar-${what.length}.mxf`, content()));
@@ -52,12 +55,20 @@ export function describeScanEngineContract(label: string, makeEngine: () => Scan
         bytesCovered: content.length,
         outcome: 'clean',
       });
-      expect(await engine.version()).toEqual({ engineVersion: verdict.engineVersion, signatureVersion: verdict.signatureVersion });
+      expect(await engine.version()).toEqual({
+        engineVersion: verdict.engineVersion,
+        signatureVersion: verdict.signatureVersion,
+      });
     });
 
     it('fails closed on a file it cannot read', async () => {
       const verdict = await engine.scanFile(path.join(dir, 'does-not-exist.mxf'));
-      expect(verdict).toMatchObject({ engine: engine.name, outcome: 'error', bytesCovered: 0, reason: expect.stringMatching(/ENOENT|No such file/) });
+      expect(verdict).toMatchObject({
+        engine: engine.name,
+        outcome: 'error',
+        bytesCovered: 0,
+        reason: expect.stringMatching(/ENOENT|No such file/),
+      });
     });
 
     it('fails closed when the scan is aborted', async () => {

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { compile, type RuleMatch, type YaraX } from '@litko/yara-x';
 import yaraPackage from '@litko/yara-x/package.json';
 import { ConfigError } from '../../../lib/errors';
-import { describeError, errorVerdict, type EngineVersion, type ScanEngine, type ScanOptions, type Verdict } from './scan-engine';
+import {
+  describeError,
+  errorVerdict,
+  type EngineVersion,
+  type ScanEngine,
+  type ScanOptions,
+  type Verdict,
+} from './scan-engine';
 
 /** The rule set the project ships. */
 export const SHIPPED_RULES = path.join(__dirname, '..', 'rules');
@@ -14,11 +21,18 @@ export interface YaraEngineOptions {
   /** `.yar` files, or directories whose `.yar` files are all used. @default [SHIPPED_RULES] */
   rulePaths?: string[];
   /**
-   * A scan that takes longer gives an `error` verdict (not cleared). The
-   * native scan cannot be interrupted and finishes in the background.
+   * Shortest time allowed for a scan; a scan that takes longer than its
+   * allowance gives an `error` verdict (not cleared). The native scan cannot
+   * be interrupted and finishes in the background.
    * @default 120 000 ms
    */
   timeoutMs?: number;
+  /**
+   * Slowest scan rate tolerated: large files get `size / minBytesPerSecond`
+   * when that is longer than `timeoutMs`.
+   * @default 20 MiB/s
+   */
+  minBytesPerSecond?: number;
 }
 
 function readRuleFiles(rulePaths: string[]): Array<{ file: string; source: string }> {
@@ -46,7 +60,10 @@ function describeMatches(matches: RuleMatch[]): string {
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`YARA-X scan took longer than ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`YARA-X scan took longer than ${Math.round(timeoutMs)} ms`)),
+      timeoutMs,
+    );
     const onAbort = () => reject(new Error('scan aborted'));
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -65,6 +82,7 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number, signal?: AbortSigna
  */
 export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const minBytesPerSecond = options.minBytesPerSecond ?? 20 * 2 ** 20;
   const files = readRuleFiles(options.rulePaths ?? [SHIPPED_RULES]);
   const digest = createHash('sha256');
   for (const { file, source } of files) digest.update(path.basename(file)).update('\0').update(source).update('\0');
@@ -72,7 +90,9 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
   try {
     rules = compile(files.map((f) => f.source).join('\n')) as YaraX;
   } catch (error) {
-    throw new ConfigError(`YARA rules in ${files.map((f) => f.file).join(', ')} do not compile: ${describeError(error)}`);
+    throw new ConfigError(
+      `YARA rules in ${files.map((f) => f.file).join(', ')} do not compile: ${describeError(error)}`,
+    );
   }
   const engine: EngineVersion = {
     engineVersion: `YARA-X (@litko/yara-x ${yaraPackage.version})`,
@@ -82,14 +102,22 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
   async function scanFile(filePath: string, scanOptions: ScanOptions = {}): Promise<Verdict> {
     try {
       const before = await stat(filePath);
-      const matches = await withTimeout(rules.scanFileAsync(filePath), timeoutMs, scanOptions.signal);
+      const allowance = Math.max(timeoutMs, (before.size / minBytesPerSecond) * 1000);
+      const matches = await withTimeout(rules.scanFileAsync(filePath), allowance, scanOptions.signal);
       const after = await stat(filePath);
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
         return errorVerdict('yara-x', engine, 0, 'file changed while being scanned');
       }
       if (matches.length > 0) {
         const signature = matches[0]?.ruleIdentifier;
-        return { ...engine, engine: 'yara-x', bytesCovered: before.size, outcome: 'infected', signature, reason: describeMatches(matches) };
+        return {
+          ...engine,
+          engine: 'yara-x',
+          bytesCovered: before.size,
+          outcome: 'infected',
+          signature,
+          reason: describeMatches(matches),
+        };
       }
       return { ...engine, engine: 'yara-x', bytesCovered: before.size, outcome: 'clean' };
     } catch (error) {

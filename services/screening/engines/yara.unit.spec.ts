@@ -2,7 +2,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../../lib/errors';
-import { eicar, elfExecutable, jpeg, machOExecutable, mp4Head, peExecutable, png, TEST_MARKER, zip } from '../testing/corpus';
+import {
+  eicar,
+  elfExecutable,
+  jpeg,
+  machOExecutable,
+  mp4Head,
+  peExecutable,
+  png,
+  TEST_MARKER,
+  zip,
+} from '../testing/corpus';
 import { describeScanEngineContract } from './scan-engine.contract';
 import { createYaraEngine } from './yara';
 
@@ -22,7 +32,8 @@ describe('createYaraEngine: the shipped rules', () => {
     await writeFile(file, content);
     return engine.scanFile(file);
   };
-  const media = (payload: Buffer) => Buffer.concat([mp4Head(), Buffer.alloc(1000, 0x11), payload, Buffer.alloc(1000, 0x22)]);
+  const media = (payload: Buffer) =>
+    Buffer.concat([mp4Head(), Buffer.alloc(1000, 0x11), payload, Buffer.alloc(1000, 0x22)]);
   const rar = Buffer.concat([Buffer.from([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00]), Buffer.alloc(32)]);
   const smallZip = () => zip([{ name: 'payload.txt', data: Buffer.from('hidden') }]);
 
@@ -36,9 +47,17 @@ describe('createYaraEngine: the shipped rules', () => {
     ['a zip after a PNG', Buffer.concat([png(), smallZip()]), 'MxHub_Archive_After_PNG'],
     ['a RAR after a PNG', Buffer.concat([png(), rar]), 'MxHub_Archive_After_PNG'],
     ['a zip after a JPEG', Buffer.concat([jpeg(), smallZip()]), 'MxHub_Archive_After_JPEG'],
-    ['a zip after a JPEG and some filler', Buffer.concat([jpeg(), Buffer.alloc(100, 1), smallZip()]), 'MxHub_Archive_After_JPEG'],
+    [
+      'a zip after a JPEG and some filler',
+      Buffer.concat([jpeg(), Buffer.alloc(100, 1), smallZip()]),
+      'MxHub_Archive_After_JPEG',
+    ],
     ['the mxhub test marker in UTF-16', Buffer.from(TEST_MARKER, 'utf16le'), 'MxHub_Test_Marker'],
-    ['a script inside a PNG', Buffer.concat([png(), Buffer.from('<script>fetch("x")</script>')]), 'MxHub_Script_In_Media'],
+    [
+      'a script inside a PNG',
+      Buffer.concat([png(), Buffer.from('<script>fetch("x")</script>')]),
+      'MxHub_Script_In_Media',
+    ],
   ])('detects %s', async (_what, content, rule) => {
     expect(await scan(content)).toMatchObject({ outcome: 'infected', signature: rule });
   });
@@ -46,7 +65,10 @@ describe('createYaraEngine: the shipped rules', () => {
   it.each([
     ['a PNG', png()],
     ['a JPEG', jpeg()],
-    ['an MP4 with random-looking payload', media(Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919) % 251)))],
+    [
+      'an MP4 with random-looking payload',
+      media(Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919) % 251))),
+    ],
     ['a zip on its own', smallZip()],
     ['an MP4 mentioning ELF and MZ in passing', media(Buffer.from('ELF MZ PE notes'))],
   ])('clears %s', async (_what, content) => {

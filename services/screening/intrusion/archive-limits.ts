@@ -47,7 +47,10 @@ export function countEntries(context: InspectionContext, count: number, where: s
   context.used.entries += count;
   const { maxEntries } = context.limits;
   if (context.used.entries > maxEntries) {
-    return refused('archive.entries', `${where} brings the member count to ${context.used.entries}; at most ${maxEntries} are accepted`);
+    return refused(
+      'archive.entries',
+      `${where} brings the member count to ${context.used.entries}; at most ${maxEntries} are accepted`,
+    );
   }
   return passed;
 }
@@ -56,7 +59,10 @@ export function countBytes(context: InspectionContext, bytes: number, where: str
   context.used.bytes += bytes;
   const { maxTotalSize } = context.limits;
   if (context.used.bytes > maxTotalSize) {
-    return refused('archive.total-size', `${where} unpacks to ${formatBytes(context.used.bytes)} in total; at most ${formatBytes(maxTotalSize)} are accepted`);
+    return refused(
+      'archive.total-size',
+      `${where} unpacks to ${formatBytes(context.used.bytes)} in total; at most ${formatBytes(maxTotalSize)} are accepted`,
+    );
   }
   return passed;
 }
@@ -66,7 +72,10 @@ export function checkRatio(context: InspectionContext, unpacked: number, packed:
   if (unpacked < ratioFloor) return passed;
   const ratio = unpacked / Math.max(1, packed);
   if (ratio > maxRatio) {
-    return refused('archive.ratio', `${where} expands ${Math.round(ratio)} times (${formatBytes(packed)} to ${formatBytes(unpacked)}); at most ${maxRatio} times is accepted`);
+    return refused(
+      'archive.ratio',
+      `${where} expands ${Math.round(ratio)} times (${formatBytes(packed)} to ${formatBytes(unpacked)}); at most ${maxRatio} times is accepted`,
+    );
   }
   return passed;
 }

@@ -16,13 +16,21 @@ import { TarFormatError, walkTar } from './tar';
 
 export type { ArchiveLimits } from './archive-limits';
 
-async function inspectTar(source: ByteSource, context: InspectionContext, depth: number, label: string): Promise<CheckResult> {
+async function inspectTar(
+  source: ByteSource,
+  context: InspectionContext,
+  depth: number,
+  label: string,
+): Promise<CheckResult> {
   let result = passed;
   try {
     await walkTar(source, async (entry) => {
       const where = `member ${entry.index + 1} of ${label}`;
       if (escapesRoot(entry.name)) {
-        result = refused('archive.path-traversal', `${where} has a name that would be extracted outside the target directory`);
+        result = refused(
+          'archive.path-traversal',
+          `${where} has a name that would be extracted outside the target directory`,
+        );
       } else {
         result = countEntries(context, 1, label);
       }
@@ -38,7 +46,8 @@ async function inspectTar(source: ByteSource, context: InspectionContext, depth:
       return result.ok;
     });
   } catch (error) {
-    if (error instanceof TarFormatError) return refused('archive.malformed', `${label} cannot be read: ${error.message}`);
+    if (error instanceof TarFormatError)
+      return refused('archive.malformed', `${label} cannot be read: ${error.message}`);
     throw error;
   }
   return result;
@@ -49,7 +58,12 @@ async function inspectTar(source: ByteSource, context: InspectionContext, depth:
  * least `ratioFloor`) and never more than the total-size limit left. A tar
  * inside (tar.gz) is inspected at the same level if it fits in memory.
  */
-async function inspectGzip(source: ByteSource, context: InspectionContext, depth: number, label: string): Promise<CheckResult> {
+async function inspectGzip(
+  source: ByteSource,
+  context: InspectionContext,
+  depth: number,
+  label: string,
+): Promise<CheckResult> {
   const { maxRatio, ratioFloor, maxTotalSize, maxInMemory } = context.limits;
   const byRatio = Math.max(ratioFloor, maxRatio * source.size);
   const byTotal = maxTotalSize - context.used.bytes;
@@ -68,7 +82,10 @@ async function inspectGzip(source: ByteSource, context: InspectionContext, depth
   const payload = sniff(inflated.head);
   if (payload.kind === 'archive' && payload.format === 'tar') {
     if (!inflated.kept) {
-      return refused('archive.total-size', `${label} holds a tar of ${formatBytes(inflated.produced)}, more than the ${formatBytes(maxInMemory)} that can be inspected in memory`);
+      return refused(
+        'archive.total-size',
+        `${label} holds a tar of ${formatBytes(inflated.produced)}, more than the ${formatBytes(maxInMemory)} that can be inspected in memory`,
+      );
     }
     return inspectTar(bufferSource(inflated.kept), context, depth, `the tar inside ${label}`);
   }
@@ -77,15 +94,27 @@ async function inspectGzip(source: ByteSource, context: InspectionContext, depth
   return context.member(inflated.head, inflated.kept && bufferSource(inflated.kept), depth, `the content of ${label}`);
 }
 
-async function inspectFormat(source: ByteSource, format: ArchiveFormat, context: InspectionContext, depth: number, label: string): Promise<CheckResult> {
+async function inspectFormat(
+  source: ByteSource,
+  format: ArchiveFormat,
+  context: InspectionContext,
+  depth: number,
+  label: string,
+): Promise<CheckResult> {
   const { maxDepth } = context.limits;
   if (depth > maxDepth) {
-    return refused('archive.depth', `${label} is an archive nested ${depth} levels deep; at most ${maxDepth} levels are accepted`);
+    return refused(
+      'archive.depth',
+      `${label} is an archive nested ${depth} levels deep; at most ${maxDepth} levels are accepted`,
+    );
   }
   if (format === 'zip') return inspectZip(source, context, depth, label);
   if (format === 'tar') return inspectTar(source, context, depth, label);
   if (format === 'gzip') return inspectGzip(source, context, depth, label);
-  return refused('archive.unsupported', `${label} is a ${format} archive, which cannot be inspected without extracting it; send zip, tar or tar.gz`);
+  return refused(
+    'archive.unsupported',
+    `${label} is a ${format} archive, which cannot be inspected without extracting it; send zip, tar or tar.gz`,
+  );
 }
 
 function createContext(limits: ArchiveLimits): InspectionContext {
@@ -94,11 +123,15 @@ function createContext(limits: ArchiveLimits): InspectionContext {
     used: { entries: 0, bytes: 0 },
     async member(head, source, depth, where) {
       const kind = sniff(head);
-      if (kind.kind === 'executable') return refused('content.executable', `${where} is an executable (${kind.format})`);
+      if (kind.kind === 'executable')
+        return refused('content.executable', `${where} is an executable (${kind.format})`);
       if (kind.kind === 'script') return refused('content.script', `${where} is a script (${kind.format})`);
       if (kind.kind !== 'archive') return passed;
       if (!source) {
-        return refused('archive.total-size', `${where} is a nested archive larger than the ${formatBytes(context.limits.maxInMemory)} that can be inspected in memory`);
+        return refused(
+          'archive.total-size',
+          `${where} is a nested archive larger than the ${formatBytes(context.limits.maxInMemory)} that can be inspected in memory`,
+        );
       }
       return inspectFormat(source, kind.format, context, depth + 1, where);
     },

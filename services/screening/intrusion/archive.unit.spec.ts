@@ -14,7 +14,14 @@ const MiB = 2 ** 20;
 describe('inspectArchive: zip', () => {
   it('passes an ordinary zip of media', async () => {
     const media = Buffer.concat([mp4Head(), randomBytes(64 * 1024)]);
-    expect(await ruleOf(zip([{ name: 'clips/a.mp4', data: media }, { name: 'clips/', method: 'store' }]))).toBe('ok');
+    expect(
+      await ruleOf(
+        zip([
+          { name: 'clips/a.mp4', data: media },
+          { name: 'clips/', method: 'store' },
+        ]),
+      ),
+    ).toBe('ok');
   });
 
   it('refuses a bomb from its declared sizes alone, before inflating anything', async () => {
@@ -47,9 +54,15 @@ describe('inspectArchive: zip', () => {
   });
 
   it('refuses encrypted members, unreadable archives and names leaving the target', async () => {
-    expect(await ruleOf(zip([{ name: 'secret.mxf', data: Buffer.from('x'), encrypted: true }]))).toBe('archive.encrypted');
-    expect(await ruleOf(zip([{ name: '../../etc/cron.d/job', data: Buffer.from('x') }]))).toBe('archive.path-traversal');
-    expect(await ruleOf(zip([{ name: 'a.txt', data: Buffer.from('hello') }]).subarray(0, 40))).toBe('archive.malformed');
+    expect(await ruleOf(zip([{ name: 'secret.mxf', data: Buffer.from('x'), encrypted: true }]))).toBe(
+      'archive.encrypted',
+    );
+    expect(await ruleOf(zip([{ name: '../../etc/cron.d/job', data: Buffer.from('x') }]))).toBe(
+      'archive.path-traversal',
+    );
+    expect(await ruleOf(zip([{ name: 'a.txt', data: Buffer.from('hello') }]).subarray(0, 40))).toBe(
+      'archive.malformed',
+    );
   });
 
   it('inspects nested archives up to the depth limit', async () => {
@@ -63,13 +76,20 @@ describe('inspectArchive: zip', () => {
 
   it('shares the limits across nesting levels', async () => {
     const inner = zip(Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, data: Buffer.from('x') })));
-    const outer = zip([{ name: 'inner.zip', data: inner }, { name: 'b.txt', data: Buffer.from('y') }]);
+    const outer = zip([
+      { name: 'inner.zip', data: inner },
+      { name: 'b.txt', data: Buffer.from('y') },
+    ]);
     expect(await ruleOf(outer, { maxEntries: 7 })).toBe('archive.entries');
   });
 
   it('refuses executables among the members, found by content', async () => {
     const result = await inspect(zip([{ name: 'holiday.mp4', data: elfExecutable() }]));
-    expect(result).toEqual({ ok: false, rule: 'content.executable', reason: 'member 1 of the zip archive is an executable (ELF)' });
+    expect(result).toEqual({
+      ok: false,
+      rule: 'content.executable',
+      reason: 'member 1 of the zip archive is an executable (ELF)',
+    });
   });
 
   it('refuses archive formats it cannot inspect without extracting', async () => {
@@ -80,12 +100,17 @@ describe('inspectArchive: zip', () => {
 
 describe('inspectArchive: tar and gzip', () => {
   it('walks tar headers: members, sizes, nested archives and executables', async () => {
-    const plain = tar([{ name: 'a.txt', data: Buffer.from('hello') }, { name: 'b.mp4', data: mp4Head() }]);
+    const plain = tar([
+      { name: 'a.txt', data: Buffer.from('hello') },
+      { name: 'b.mp4', data: mp4Head() },
+    ]);
     expect(await ruleOf(plain)).toBe('ok');
     expect(await ruleOf(plain, { maxEntries: 1 })).toBe('archive.entries');
     expect(await ruleOf(tar([{ name: 'x.mxf', data: elfExecutable() }]))).toBe('content.executable');
     expect(await ruleOf(tar([{ name: '../x', data: Buffer.from('x') }]))).toBe('archive.path-traversal');
-    const nested = tar([{ name: 'in.zip', data: zip([{ name: 'in.zip', data: zip([{ name: 'a', data: Buffer.from('a') }]) }]) }]);
+    const nested = tar([
+      { name: 'in.zip', data: zip([{ name: 'in.zip', data: zip([{ name: 'a', data: Buffer.from('a') }]) }]) },
+    ]);
     expect(await ruleOf(nested)).toBe('archive.depth');
   });
 

@@ -53,7 +53,8 @@ export async function checkContent(source: ByteSource): Promise<CheckResult> {
   if (kind.kind === 'executable') {
     return refused('content.executable', `the content is an executable (${kind.format}), whatever its name says`);
   }
-  if (kind.kind === 'script') return refused('content.script', `the content is a script (${kind.format}), whatever its name says`);
+  if (kind.kind === 'script')
+    return refused('content.script', `the content is a script (${kind.format}), whatever its name says`);
   if (kind.kind === 'ole2' && (await findAny(source, OLE2_MACRO_NAMES))) {
     return refused('content.macro-document', 'the content is an Office (OLE2) document with a VBA macro project');
   }

@@ -33,21 +33,37 @@ describe('checkContent', () => {
 
   it('recognises macro documents: OLE2 with a VBA project, OOXML and ODF packages with macro parts', async () => {
     expect(await ruleOf(ole2Document(true))).toBe('content.macro-document');
-    expect(await ruleOf(zip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'word/vbaProject.bin', data: Buffer.alloc(64) }]))).toBe(
-      'content.macro-document',
-    );
-    expect(await ruleOf(zip([{ name: 'content.xml', data: Buffer.from('<x/>') }, { name: 'Basic/Standard/Module1.xml', data: Buffer.from('<m/>') }]))).toBe(
-      'content.macro-document',
-    );
+    expect(
+      await ruleOf(
+        zip([
+          { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+          { name: 'word/vbaProject.bin', data: Buffer.alloc(64) },
+        ]),
+      ),
+    ).toBe('content.macro-document');
+    expect(
+      await ruleOf(
+        zip([
+          { name: 'content.xml', data: Buffer.from('<x/>') },
+          { name: 'Basic/Standard/Module1.xml', data: Buffer.from('<m/>') },
+        ]),
+      ),
+    ).toBe('content.macro-document');
   });
 
   it('finds a VBA project name wherever it sits in a large OLE2 file', async () => {
-    const big = Buffer.concat([ole2Document(false), Buffer.alloc((1 << 20) - 5), Buffer.from('_VBA_PROJECT', 'utf16le')]);
+    const big = Buffer.concat([
+      ole2Document(false),
+      Buffer.alloc((1 << 20) - 5),
+      Buffer.from('_VBA_PROJECT', 'utf16le'),
+    ]);
     expect(await ruleOf(big)).toBe('content.macro-document');
   });
 
   it('recognises a PDF whose actions run code', async () => {
-    expect(await ruleOf(Buffer.from('%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>'))).toBe('content.script');
+    expect(
+      await ruleOf(Buffer.from('%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>')),
+    ).toBe('content.script');
     expect(await ruleOf(Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj'))).toBe('ok');
   });
 
@@ -57,7 +73,7 @@ describe('checkContent', () => {
     ['MP4', mp4Head()],
     ['OLE2 without macros', ole2Document(false)],
     ['OOXML without macros', zip([{ name: 'word/document.xml', data: Buffer.from('<w:document/>') }])],
-    ['plain text', Buffer.from('Running order for the 6 o\'clock news\n')],
+    ['plain text', Buffer.from("Running order for the 6 o'clock news\n")],
     ['XML sidecar', Buffer.from('<?xml version="1.0"?><sidecar><title>x</title></sidecar>')],
   ])('lets %s through', async (_what, content) => {
     expect(await ruleOf(content)).toBe('ok');

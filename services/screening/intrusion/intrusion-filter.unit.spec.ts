@@ -53,6 +53,8 @@ describe('createIntrusionFilter', () => {
   });
 
   it('rejects when the file cannot be read', async () => {
-    await expect(createIntrusionFilter().check({ originalName: 'a.mxf', path: path.join(dir, 'missing') })).rejects.toThrow(/ENOENT/);
+    await expect(
+      createIntrusionFilter().check({ originalName: 'a.mxf', path: path.join(dir, 'missing') }),
+    ).rejects.toThrow(/ENOENT/);
   });
 });

@@ -45,7 +45,10 @@ const archives: Array<[ArchiveFormat, number[], number?]> = [
 const scriptPatterns: Array<[string, RegExp]> = [
   ['batch', /^\s*@?echo\s+off\b/im],
   ['Windows Script Host', /\bWScript\.|\bCreateObject\s*\(|\bGetObject\s*\(/i],
-  ['PowerShell', /\b(Invoke-Expression|Invoke-WebRequest|IEX\s*\(|-EncodedCommand|New-Object\s+(System\.)?Net\.WebClient|Set-ExecutionPolicy)\b/i],
+  [
+    'PowerShell',
+    /\b(Invoke-Expression|Invoke-WebRequest|IEX\s*\(|-EncodedCommand|New-Object\s+(System\.)?Net\.WebClient|Set-ExecutionPolicy)\b/i,
+  ],
   ['HTML application', /<hta:application\b/i],
   ['HTML with script', /<script\b/i],
   ['PHP', /<\?php\b/i],

@@ -13,12 +13,12 @@ export interface NameRules {
 
 /** Executables, scripts, installers, shortcuts and macro-enabled documents. */
 export const DANGEROUS_EXTENSIONS: readonly string[] = [
-  'exe', 'com', 'scr', 'pif', 'bat', 'cmd', 'msi', 'msp', 'dll', 'cpl', 'sys', 'drv', 'ocx',
-  'js', 'jse', 'mjs', 'vbs', 'vbe', 'wsf', 'wsh', 'ps1', 'psm1', 'hta', 'jar', 'class',
-  'sh', 'bash', 'zsh', 'csh', 'ksh', 'py', 'pl', 'rb', 'php', 'elf', 'bin', 'run', 'out',
-  'app', 'dmg', 'pkg', 'deb', 'rpm', 'apk', 'lnk', 'url', 'reg', 'scf', 'inf', 'iso', 'img',
-  'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm', 'potm', 'ppam', 'sldm',
-];
+  'exe com scr pif bat cmd msi msp dll cpl sys drv ocx js jse mjs vbs vbe wsf wsh ps1 psm1 hta',
+  'jar class sh bash zsh csh ksh py pl rb php elf bin run out app dmg pkg deb rpm apk lnk url reg',
+  'scf inf iso img docm dotm xlsm xltm xlam pptm potm ppam sldm',
+]
+  .join(' ')
+  .split(' ');
 
 // Bidirectional controls reorder what a person sees ("clip\u202Evom.exe"
 // displays as "clipexe.mov"); zero-width marks hide characters.
@@ -47,10 +47,16 @@ export function checkName(name: string, rules: NameRules = {}): CheckResult {
   const dangerous = new Set((rules.dangerousExtensions ?? DANGEROUS_EXTENSIONS).map((e) => e.toLowerCase()));
   if (name.length === 0) return refused('name.control-char', 'the file name is empty');
   if (/[/\\]/.test(name) || name === '.' || name === '..') {
-    return refused('name.path-separator', 'the file name contains a path separator or names a directory; send a plain file name');
+    return refused(
+      'name.path-separator',
+      'the file name contains a path separator or names a directory; send a plain file name',
+    );
   }
   if (BIDI.test(name)) {
-    return refused('name.bidi-override', `the file name contains a bidirectional control character (${located(name, BIDI)}), which can disguise its extension`);
+    return refused(
+      'name.bidi-override',
+      `the file name contains a bidirectional control character (${located(name, BIDI)}), which can disguise its extension`,
+    );
   }
   if (CONTROL.test(name)) {
     return refused('name.control-char', `the file name contains a control character (${located(name, CONTROL)})`);
@@ -61,15 +67,24 @@ export function checkName(name: string, rules: NameRules = {}): CheckResult {
   }
   const stem = name.replace(/[. ]+$/, '').split('.')[0] ?? '';
   if (RESERVED.test(stem.trim())) {
-    return refused('name.reserved-device', `the file name starts with the reserved device name ${stem.trim().toUpperCase()}, which Windows systems cannot store as a file`);
+    return refused(
+      'name.reserved-device',
+      `the file name starts with the reserved device name ${stem.trim().toUpperCase()}, which Windows systems cannot store as a file`,
+    );
   }
-  const extensions = name.split('.').slice(1).map((e) => e.trim().toLowerCase());
+  const extensions = name
+    .split('.')
+    .slice(1)
+    .map((e) => e.trim().toLowerCase());
   if (extensions.length >= 2) {
     const last = extensions[extensions.length - 1] ?? '';
     const before = extensions[extensions.length - 2] ?? '';
     const culprit = dangerous.has(last) ? last : dangerous.has(before) ? before : undefined;
     if (culprit) {
-      return refused('name.double-extension', `the file name has a double extension involving .${culprit}, a way to disguise executable content`);
+      return refused(
+        'name.double-extension',
+        `the file name has a double extension involving .${culprit}, a way to disguise executable content`,
+      );
     }
   }
   return passed;

@@ -47,7 +47,11 @@ describe('checkName', () => {
 
   it('locates a hidden character without echoing the name', () => {
     const result = checkName('clip\u202Evom.exe');
-    expect(result).toEqual({ ok: false, rule: 'name.bidi-override', reason: expect.stringContaining('U+202E at position 5') });
+    expect(result).toEqual({
+      ok: false,
+      rule: 'name.bidi-override',
+      reason: expect.stringContaining('U+202E at position 5'),
+    });
     expect(result.ok || result.reason.includes('vom')).toBe(false);
   });
 

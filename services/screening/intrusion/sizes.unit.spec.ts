@@ -2,7 +2,11 @@ import { checkSize } from './sizes';
 
 describe('checkSize', () => {
   it('refuses a zero-byte file whatever the minimum', () => {
-    expect(checkSize(0, { minBytes: 0 })).toEqual({ ok: false, rule: 'size.zero', reason: 'the file is empty (0 bytes)' });
+    expect(checkSize(0, { minBytes: 0 })).toEqual({
+      ok: false,
+      rule: 'size.zero',
+      reason: 'the file is empty (0 bytes)',
+    });
   });
 
   it('refuses files under the minimum and over the maximum', () => {

@@ -80,7 +80,8 @@ export async function walkTar(source: ByteSource, visit: (entry: TarEntry) => Pr
     const prefix = field(header, 345, 155);
     const name = pending.path ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     pending = {};
-    if (dataOffset + size > source.size) throw new TarFormatError(`member ${index + 1} runs past the end of the archive`);
+    if (dataOffset + size > source.size)
+      throw new TarFormatError(`member ${index + 1} runs past the end of the archive`);
     const more = await visit({ index, name, type, size, dataOffset });
     index += 1;
     if (!more) return;

@@ -31,7 +31,8 @@ async function findEocd(source: ByteSource): Promise<{ offset: number; record: B
   const tailLength = Math.min(source.size, 22 + MAX_COMMENT);
   const tail = await source.read(source.size - tailLength, tailLength);
   for (let at = tail.length - 22; at >= 0; at -= 1) {
-    if (tail.readUInt32LE(at) === EOCD) return { offset: source.size - tailLength + at, record: tail.subarray(at, at + 22) };
+    if (tail.readUInt32LE(at) === EOCD)
+      return { offset: source.size - tailLength + at, record: tail.subarray(at, at + 22) };
   }
   throw new ZipFormatError('no end-of-central-directory record');
 }
@@ -39,7 +40,8 @@ async function findEocd(source: ByteSource): Promise<{ offset: number; record: B
 /** Sizes and offsets of 0xFFFF/0xFFFFFFFF live in the ZIP64 records instead. */
 async function readZip64(source: ByteSource, eocdOffset: number) {
   const locator = await source.read(eocdOffset - 20, 20);
-  if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR) throw new ZipFormatError('ZIP64 locator missing');
+  if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR)
+    throw new ZipFormatError('ZIP64 locator missing');
   const recordOffset = Number(locator.readBigUInt64LE(8));
   const record = await source.read(recordOffset, 56);
   if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipFormatError('ZIP64 end record missing');
@@ -51,7 +53,7 @@ async function readZip64(source: ByteSource, eocdOffset: number) {
 }
 
 function applyZip64Extra(extra: Buffer, entry: ZipEntry): void {
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const length = extra.readUInt16LE(at + 2);
     if (id === 0x0001) {
@@ -92,8 +94,9 @@ export async function readZipDirectory(
   }
   const directory = await source.read(directoryOffset, directorySize);
   const entries: ZipEntry[] = [];
-  for (let at = 0; at + 46 <= directory.length && entries.length < declaredEntries; ) {
-    if (directory.readUInt32LE(at) !== CENTRAL) throw new ZipFormatError(`bad central directory entry ${entries.length + 1}`);
+  for (let at = 0; at + 46 <= directory.length && entries.length < declaredEntries;) {
+    if (directory.readUInt32LE(at) !== CENTRAL)
+      throw new ZipFormatError(`bad central directory entry ${entries.length + 1}`);
     const nameLength = directory.readUInt16LE(at + 28);
     const extraLength = directory.readUInt16LE(at + 30);
     const commentLength = directory.readUInt16LE(at + 32);

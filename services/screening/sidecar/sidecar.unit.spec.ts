@@ -2,7 +2,8 @@ import { durationInSeconds, formatDuration, parseDuration } from './sidecar';
 
 describe('sidecar durations', () => {
   it('parses seconds and timecode and formats them back', () => {
-    for (const text of ['90', '90.5', '0.04', '00:01:30:12', '10:00:00;02']) expect(formatDuration(parseDuration(text))).toBe(text);
+    for (const text of ['90', '90.5', '0.04', '00:01:30:12', '10:00:00;02'])
+      expect(formatDuration(parseDuration(text))).toBe(text);
   });
 
   it('converts non-drop timecode with the frame rate', () => {

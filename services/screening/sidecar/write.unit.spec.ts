@@ -26,13 +26,21 @@ const full: Sidecar = {
 describe('writeSidecar', () => {
   it('writes what parseSidecar reads back unchanged', () => {
     expect(parseSidecar(writeSidecar(full))).toEqual(full);
-    const minimal: Sidecar = { title: 'Clip', programmeId: 'P1', destinations: [], extra: [], duration: { kind: 'seconds', seconds: 12.04 } };
+    const minimal: Sidecar = {
+      title: 'Clip',
+      programmeId: 'P1',
+      destinations: [],
+      extra: [],
+      duration: { kind: 'seconds', seconds: 12.04 },
+    };
     expect(parseSidecar(writeSidecar(minimal))).toEqual(minimal);
   });
 
   it('declares the namespace and version and escapes markup', () => {
     const xml = writeSidecar(full);
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<sidecar xmlns="urn:mxhub:sidecar:1" version="1">')).toBe(true);
+    expect(
+      xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<sidecar xmlns="urn:mxhub:sidecar:1" version="1">'),
+    ).toBe(true);
     expect(xml).toContain('<title>Evening news: opener &amp; &quot;headlines&quot; &lt;live&gt;</title>');
     expect(xml).toContain('<item key="_private">&lt;x/&gt;</item>');
   });
@@ -43,8 +51,23 @@ describe('writeSidecar', () => {
     ['priority 11', { ...full, priority: 11 }],
     ['no identifiers', { ...full, materialId: undefined, programmeId: undefined }],
     ['a bad destination', { ...full, destinations: ['Broadcast Network'] }],
-    ['a repeated extra key', { ...full, extra: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] }],
-    ['a malformed duration', { ...full, duration: { kind: 'timecode' as const, hours: 0, minutes: 75, seconds: 0, frames: 0, dropFrame: false } }],
+    [
+      'a repeated extra key',
+      {
+        ...full,
+        extra: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+        ],
+      },
+    ],
+    [
+      'a malformed duration',
+      {
+        ...full,
+        duration: { kind: 'timecode' as const, hours: 0, minutes: 75, seconds: 0, frames: 0, dropFrame: false },
+      },
+    ],
     ['a control character', { ...full, description: 'bell \u0007' }],
   ])('refuses to write a sidecar with %s', (_what, sidecar) => {
     expect(() => writeSidecar(sidecar)).toThrow(ValidationError);

@@ -8,7 +8,10 @@ import zlib from 'node:zlib';
 
 /** The 68-byte EICAR test string, assembled at run time so this source file is not itself detected. */
 export function eicar(): Buffer {
-  return Buffer.from(['X5O!P%@AP[4\\PZX54(P^)7CC)7}', '$EICAR-STANDARD-ANTIVIRUS-', 'TEST-FILE!$H+H*'].join(''), 'latin1');
+  return Buffer.from(
+    ['X5O!P%@AP[4\\PZX54(P^)7CC)7}', '$EICAR-STANDARD-ANTIVIRUS-', 'TEST-FILE!$H+H*'].join(''),
+    'latin1',
+  );
 }
 
 /** The marker string the shipped ClamAV database and YARA rules both detect. */
