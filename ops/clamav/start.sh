@@ -25,7 +25,9 @@ pid_file="$run_dir/clamd.pid"
 log_file="$run_dir/clamd.log"
 
 # One PING over bash's /dev/tcp, bounded so a hung listener cannot stall us.
+# (The inner script is single-quoted on purpose: it gets the port as $1.)
 ping_clamd() {
+  # shellcheck disable=SC2016
   timeout 3 bash -c '
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf "nPING\n" >&3
@@ -69,7 +71,7 @@ fi
 is_our_clamd() {
   local pid="$1"
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-    [ "$(ps -p "$pid" -o comm= 2>/dev/null)" = "clamd" ]
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "clamd" ]
 }
 
 pid=""

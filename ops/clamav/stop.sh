@@ -10,7 +10,7 @@ pid_file="$run_dir/clamd.pid"
 
 pid="$(cat "$pid_file" 2>/dev/null || true)"
 if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null ||
-   [ "$(ps -p "$pid" -o comm= 2>/dev/null)" != "clamd" ]; then
+   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "clamd" ]; then
   echo "clamd: not running"
   rm -f "$pid_file" "$run_dir/clamd.sock"
   exit 0
