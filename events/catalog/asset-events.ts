@@ -1,0 +1,125 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent, type EventsOf } from './define';
+import { AssetId, NetworkId, Reason, Sha256, Stage } from './common';
+
+export const AssetDetected = defineEvent(
+  'AssetDetected',
+  Type.Object(
+    {
+      assetId: AssetId,
+      sourceNetwork: NetworkId,
+      targets: Type.Array(NetworkId, { minItems: 1 }),
+      originalName: Type.String({ minLength: 1, maxLength: 1024 }),
+      sizeBytes: Type.Integer({ minimum: 0 }),
+    },
+    { additionalProperties: false },
+  ),
+  'A connector saw a complete file in a drop folder.',
+);
+
+export const AssetIngested = defineEvent(
+  'AssetIngested',
+  Type.Object(
+    {
+      assetId: AssetId,
+      stagedPath: Type.String({ minLength: 1 }),
+      sizeBytes: Type.Integer({ minimum: 0 }),
+      sha256: Sha256,
+    },
+    { additionalProperties: false },
+  ),
+  'The file was claimed (moved out of the dropper’s reach) and hashed.',
+);
+
+export const SidecarParsed = defineEvent(
+  'SidecarParsed',
+  Type.Object(
+    { assetId: AssetId, sidecar: Type.Record(Type.String(), Type.Unknown()) },
+    { additionalProperties: false },
+  ),
+  'The XML sidecar beside the file was parsed and accepted.',
+);
+
+const EngineVerdict = Type.Object({
+  engine: Type.String(),
+  engineVersion: Type.String(),
+  signatureVersion: Type.String(),
+  bytesCovered: Type.Integer({ minimum: 0 }),
+  outcome: Type.Union([Type.Literal('clean'), Type.Literal('infected'), Type.Literal('error')]),
+  signature: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+});
+
+export const AssetScreened = defineEvent(
+  'AssetScreened',
+  Type.Object(
+    {
+      assetId: AssetId,
+      stage: Stage,
+      passed: Type.Boolean(),
+      rule: Type.Optional(Type.String()),
+      reason: Type.Optional(Reason),
+      engines: Type.Optional(Type.Array(EngineVerdict)),
+      technical: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    },
+    { additionalProperties: false },
+  ),
+  'One screening stage gave its verdict.',
+);
+
+export const AssetCleared = defineEvent(
+  'AssetCleared',
+  Type.Object({ assetId: AssetId, targets: Type.Array(NetworkId, { minItems: 1 }) }, { additionalProperties: false }),
+  'Every stage passed: the asset may enter its target networks.',
+);
+
+export const AssetQuarantined = defineEvent(
+  'AssetQuarantined',
+  Type.Object(
+    { assetId: AssetId, stage: Stage, rule: Type.String({ minLength: 1 }), reason: Reason, quarantinePath: Type.String() },
+    { additionalProperties: false },
+  ),
+  'A stage refused the asset; its file is kept under hub control.',
+);
+
+export const AssetReleased = defineEvent(
+  'AssetReleased',
+  Type.Object(
+    {
+      assetId: AssetId,
+      mode: Type.Union([Type.Literal('rescreen'), Type.Literal('override')]),
+      reason: Reason,
+    },
+    { additionalProperties: false },
+  ),
+  'An admin released a quarantined asset, to be screened again or by override.',
+);
+
+export const AssetDeleted = defineEvent(
+  'AssetDeleted',
+  Type.Object({ assetId: AssetId, reason: Reason }, { additionalProperties: false }),
+  'An admin deleted a quarantined asset and its file.',
+);
+
+export const ReplicaStored = defineEvent(
+  'ReplicaStored',
+  Type.Object(
+    { assetId: AssetId, network: NetworkId, path: Type.String({ minLength: 1 }), sha256: Sha256, transferId: Type.Optional(Type.String()) },
+    { additionalProperties: false },
+  ),
+  'A verified copy of the asset is stored on a network’s node.',
+);
+
+export const assetEvents = [
+  AssetDetected,
+  AssetIngested,
+  SidecarParsed,
+  AssetScreened,
+  AssetCleared,
+  AssetQuarantined,
+  AssetReleased,
+  AssetDeleted,
+  ReplicaStored,
+] as const;
+
+export type AssetEvent = EventsOf<typeof assetEvents>;

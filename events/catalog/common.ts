@@ -1,0 +1,16 @@
+import { Type } from '@sinclair/typebox';
+
+export const NetworkId = Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'network id, e.g. broadcast' });
+export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+export const AssetId = Type.String({ minLength: 1, maxLength: 100 });
+export const TransferId = Type.String({ minLength: 1, maxLength: 100 });
+export const Lane = Type.Union([Type.Literal('urgent'), Type.Literal('normal')]);
+export const Priority = Type.Integer({ minimum: 1, maximum: 10, description: '1 is the highest' });
+export const Reason = Type.String({ minLength: 1, maxLength: 2000 });
+export const Stage = Type.Union([
+  Type.Literal('whitelist'),
+  Type.Literal('intrusion'),
+  Type.Literal('antivirus'),
+  Type.Literal('analysis'),
+  Type.Literal('sidecar'),
+]);

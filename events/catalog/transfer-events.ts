@@ -1,0 +1,75 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent, type EventsOf } from './define';
+import { AssetId, Lane, NetworkId, Priority, Reason, Sha256, TransferId } from './common';
+
+export const TransferRequested = defineEvent(
+  'TransferRequested',
+  Type.Object(
+    {
+      transferId: TransferId,
+      assetId: AssetId,
+      sourceNetwork: NetworkId,
+      targetNetwork: NetworkId,
+      lane: Lane,
+      priority: Priority,
+      sizeBytes: Type.Integer({ minimum: 0 }),
+      sha256: Sha256,
+      force: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  'A cleared asset (or an operator) asked for a copy on a target network.',
+  {
+    schemaVersion: 2,
+    // v1 had no lanes: everything travelled in the normal lane.
+    upcasters: { 1: (data) => ({ ...data, lane: data.priority !== undefined && Number(data.priority) <= 2 ? 'urgent' : 'normal' }) },
+  },
+);
+
+export const TransferReprioritized = defineEvent(
+  'TransferReprioritized',
+  Type.Object(
+    { transferId: TransferId, lane: Lane, priority: Priority, previousLane: Lane, previousPriority: Priority },
+    { additionalProperties: false },
+  ),
+  'An admin or operator changed the lane or priority of a transfer.',
+);
+
+const transferOnly = (extra: Parameters<typeof Type.Object>[0] = {}) =>
+  Type.Object({ transferId: TransferId, ...extra }, { additionalProperties: false });
+
+export const TransferStarted = defineEvent(
+  'TransferStarted',
+  transferOnly({ channel: Type.String(), worker: Type.String(), attempt: Type.Integer({ minimum: 1 }), resumeFrom: Type.Integer({ minimum: 0 }) }),
+  'A channel picked the transfer up.',
+);
+export const TransferPaused = defineEvent('TransferPaused', transferOnly({ reason: Type.Optional(Reason), bytesDone: Type.Integer({ minimum: 0 }) }), 'Paused at a chunk boundary; its channel is free.');
+export const TransferResumed = defineEvent('TransferResumed', transferOnly(), 'A paused transfer is queued again.');
+export const TransferVerified = defineEvent('TransferVerified', transferOnly({ sha256: Sha256, bytes: Type.Integer({ minimum: 0 }) }), 'The copy’s SHA-256 matches the source.');
+export const TransferCommitted = defineEvent('TransferCommitted', transferOnly({ path: Type.String({ minLength: 1 }) }), 'The copy is published under its final name.');
+export const TransferFailed = defineEvent(
+  'TransferFailed',
+  transferOnly({ reason: Reason, retryable: Type.Boolean(), step: Type.String() }),
+  'A step failed; retryable failures are attempted again after a back-off.',
+);
+export const TransferCompensated = defineEvent(
+  'TransferCompensated',
+  transferOnly({ actions: Type.Array(Type.String()) }),
+  'The effects of a failed or cancelled transfer were undone.',
+);
+export const TransferCancelled = defineEvent('TransferCancelled', transferOnly({ reason: Type.Optional(Reason) }), 'An admin cancelled the transfer.');
+
+export const transferEvents = [
+  TransferRequested,
+  TransferReprioritized,
+  TransferStarted,
+  TransferPaused,
+  TransferResumed,
+  TransferVerified,
+  TransferCommitted,
+  TransferFailed,
+  TransferCompensated,
+  TransferCancelled,
+] as const;
+
+export type TransferEvent = EventsOf<typeof transferEvents>;

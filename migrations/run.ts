@@ -1,0 +1,73 @@
+import knexFactory, { type Knex } from "knex";
+import ClientPgLite from "knex-pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import type { Sql } from "../lib/db/sql";
+import * as eventStore from "./20261122000100_event_store";
+import * as readModels from "./20261122000200_read_models";
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration, in order. Listed here rather than loaded from disk so it runs the same under tsx, jest and a build. */
+export const MIGRATIONS: Array<[string, Migration]> = [
+  ["20261122000100_event_store", eventStore],
+  ["20261122000200_read_models", readModels],
+];
+
+const source: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+/** Sql adapters carry what knex needs to open its own connection to the same database. */
+type MigratableSql = Sql & { connectionString?: string; db?: PGlite };
+
+function knexFor(sql: MigratableSql): Knex {
+  if (sql.kind === "pglite") {
+    if (!sql.db) throw new Error("PGlite Sql has no db handle");
+    const db = sql.db;
+    return knexFactory({
+      client: ClientPgLite,
+      dialect: "postgres",
+      connection: () => ({ pglite: db }) as object,
+      useNullAsDefault: true,
+    });
+  }
+  if (!sql.connectionString)
+    throw new Error("PostgreSQL Sql has no connection string");
+  return knexFactory({
+    client: "pg",
+    connection: sql.connectionString,
+    pool: { min: 0, max: 1 },
+  });
+}
+
+/** Applies every pending migration (knex's lock table keeps two starting processes apart). */
+export async function migrateLatest(sql: MigratableSql): Promise<string[]> {
+  const knex = knexFor(sql);
+  try {
+    const [, applied] = (await knex.migrate.latest({
+      migrationSource: source,
+    })) as [number, string[]];
+    return applied;
+  } finally {
+    // Destroying knex-pglite's client would close the shared PGlite instance.
+    if (sql.kind !== "pglite") await knex.destroy();
+  }
+}
+
+/** Names of migrations not yet applied (empty when the schema is current). */
+export async function pendingMigrations(sql: MigratableSql): Promise<string[]> {
+  const knex = knexFor(sql);
+  try {
+    const [, pending] = (await knex.migrate.list({
+      migrationSource: source,
+    })) as [unknown[], Array<[string, Migration]>];
+    return pending.map(([name]) => name);
+  } finally {
+    if (sql.kind !== "pglite") await knex.destroy();
+  }
+}
