@@ -1,0 +1,183 @@
+import { createHash, verify as verifySignature } from 'node:crypto';
+import type { Sql } from '../../lib/db/sql';
+import { eventHash, signedText } from './digest';
+import type { SigningKey } from './keys';
+
+export interface Problem {
+  /** Position of the first event found wrong (or of the checkpoint that no longer holds). */
+  position: string;
+  eventId?: string;
+  streamId?: string;
+  version?: number;
+  what: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  events: number;
+  streams: number;
+  checkpoints: number;
+  /** The earliest problem in log order; `problems` lists up to 20. */
+  firstProblem?: Problem;
+  problems: Problem[];
+}
+
+interface Row {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  data_text: string;
+  metadata_text: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface Checkpoint {
+  position: string;
+  event_count: string;
+  digest: string;
+  prev_digest: string;
+  signature: string;
+  key_id: string;
+}
+
+/**
+ * Checks every stream's hash chain and every signed checkpoint over the
+ * global log, reading the log once in position order.
+ */
+export async function verifyLog(
+  sql: Sql,
+  key: SigningKey,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<VerifyReport> {
+  const problems: Problem[] = [];
+  const add = (p: Problem) => problems.length < 20 && problems.push(p);
+  const streams = new Map<string, { version: number; hash: string }>();
+  const checkpoints = await sql.query<Checkpoint>(
+    `select position::text as position, event_count::text as event_count, digest, prev_digest, signature, key_id
+       from mx_log_checkpoints order by seq`,
+  );
+  const [{ n: total } = { n: 0 }] = await sql.query<{ n: number }>('select count(*)::int as n from mx_events');
+
+  let cp = 0;
+  let prevDigest = '';
+  let segment = createHash('sha256');
+  let count = 0n;
+  const startSegment = (c: Checkpoint | undefined) => {
+    segment = createHash('sha256');
+    if (c) segment.update(`${prevDigest}|${c.position}|${c.event_count}|`);
+  };
+  const closeCheckpoint = (c: Checkpoint) => {
+    const digest = segment.digest('hex');
+    if (c.prev_digest !== prevDigest || c.digest !== digest || BigInt(c.event_count) !== count) {
+      add({
+        position: c.position,
+        what: `signed checkpoint at position ${c.position} no longer matches the log before it`,
+      });
+    } else if (c.key_id !== key.keyId) {
+      add({
+        position: c.position,
+        what: `checkpoint at ${c.position} was signed by key ${c.key_id}, not the configured key ${key.keyId}`,
+      });
+    } else if (
+      !verifySignature(
+        null,
+        Buffer.from(signedText(BigInt(c.position), c.digest)),
+        key.publicKey,
+        Buffer.from(c.signature, 'base64'),
+      )
+    ) {
+      add({ position: c.position, what: `checkpoint at ${c.position} has an invalid signature` });
+    }
+    prevDigest = c.digest;
+    cp++;
+    startSegment(checkpoints[cp]);
+  };
+  startSegment(checkpoints[0]);
+
+  let after = '-1';
+  let done = 0;
+  for (;;) {
+    const rows = await sql.query<Row>(
+      `select position::text as position, event_id, stream_id, version, type, schema_version,
+              data::text as data_text, metadata::text as metadata_text, prev_hash, hash
+         from mx_events where position > $1 order by position limit 5000`,
+      [after],
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const pos = BigInt(r.position);
+      while (cp < checkpoints.length && BigInt(checkpoints[cp]!.position) < pos) {
+        // The checkpoint's own event is gone: its segment cannot close where it was signed.
+        add({
+          position: checkpoints[cp]!.position,
+          what: `the event at checkpoint position ${checkpoints[cp]!.position} is missing`,
+        });
+        closeCheckpoint(checkpoints[cp]!);
+      }
+      const at = { position: r.position, eventId: r.event_id, streamId: r.stream_id, version: r.version };
+      const prev = streams.get(r.stream_id) ?? { version: 0, hash: '' };
+      if (r.version !== prev.version + 1) {
+        add({
+          ...at,
+          what: `version ${r.version} follows version ${prev.version}: event(s) of this stream are missing`,
+        });
+      } else if (r.prev_hash !== prev.hash) {
+        add({ ...at, what: 'its previous-hash does not match the event before it in the stream' });
+      }
+      const recomputed = eventHash({
+        prevHash: r.prev_hash,
+        id: r.event_id,
+        streamId: r.stream_id,
+        version: r.version,
+        type: r.type,
+        schemaVersion: r.schema_version,
+        dataText: r.data_text,
+        metadataText: r.metadata_text,
+      });
+      if (recomputed !== r.hash) add({ ...at, what: 'its content does not match its hash (edited)' });
+      streams.set(r.stream_id, { version: r.version, hash: r.hash });
+      segment.update(r.hash);
+      count++;
+      if (cp < checkpoints.length && checkpoints[cp]!.position === r.position) closeCheckpoint(checkpoints[cp]!);
+    }
+    after = rows[rows.length - 1]!.position;
+    done += rows.length;
+    onProgress(done, total);
+  }
+  while (cp < checkpoints.length) {
+    add({
+      position: checkpoints[cp]!.position,
+      what: `events up to checkpoint position ${checkpoints[cp]!.position} are missing`,
+    });
+    closeCheckpoint(checkpoints[cp]!);
+  }
+
+  const heads = await sql.query<{ stream_id: string; version: number; last_hash: string; last_position: string }>(
+    'select stream_id, version, last_hash, last_position::text as last_position from mx_streams',
+  );
+  for (const h of heads) {
+    const seen = streams.get(h.stream_id);
+    if (!seen || seen.version !== h.version || seen.hash !== h.last_hash) {
+      add({
+        position: h.last_position,
+        streamId: h.stream_id,
+        version: h.version,
+        what: `stream ${h.stream_id} should end at version ${h.version}, the log has ${seen?.version ?? 0}: its last event(s) are missing or altered`,
+      });
+    }
+  }
+
+  const sorted = [...problems].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
+  return {
+    ok: problems.length === 0,
+    events: done,
+    streams: streams.size,
+    checkpoints: checkpoints.length,
+    firstProblem: sorted[0],
+    problems: sorted,
+  };
+}

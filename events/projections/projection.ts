@@ -1,0 +1,24 @@
+import type { Sql } from '../../lib/db/sql';
+import type { StoredEvent } from '../envelope';
+
+/**
+ * A read model fed from the global log.
+ *
+ * `apply` runs inside the transaction that also moves the projection's
+ * checkpoint, so an event's effect and the checkpoint commit together.
+ * Handlers must still be idempotent (guard on `last_position`), because a
+ * replay or a second runner may hand them an event again. They must be
+ * deterministic: times come from the event, never from `now()`, so a replay
+ * rebuilds identical rows.
+ */
+export interface Projection {
+  name: string;
+  /** Tables this projection owns (rebuilt by replay, compared by `mxhub replay`). */
+  tables: Array<{ name: string; key: string[] }>;
+  /** Event types it reacts to; others are skipped without a query. */
+  handles: readonly string[] | 'all';
+  apply(tx: Sql, event: StoredEvent): Promise<void>;
+}
+
+/** Occurrence time of an event, the only clock a projection may read. */
+export const at = (e: StoredEvent) => e.metadata.occurredAt;

@@ -1,0 +1,96 @@
+import type { Sql } from '../../../lib/db/sql';
+import type { StoredEvent } from '../../envelope';
+import { at, type Projection } from '../projection';
+
+type Data = Record<string, unknown>;
+
+/** Updates one asset row unless it has seen this position already (idempotent). */
+async function update(tx: Sql, e: StoredEvent, set: string, params: unknown[] = []): Promise<void> {
+  const d = e.data as Data;
+  await tx.query(
+    `update rm_assets set ${set}, updated_at = $2, version = $3, last_position = $4
+      where asset_id = $1 and last_position < $4`,
+    [d.assetId, at(e), e.version, e.position.toString(), ...params],
+  );
+}
+
+export const assetsProjection: Projection = {
+  name: 'assets',
+  tables: [
+    { name: 'rm_assets', key: ['asset_id'] },
+    { name: 'rm_replicas', key: ['asset_id', 'network'] },
+  ],
+  handles: [
+    'AssetDetected',
+    'AssetIngested',
+    'SidecarParsed',
+    'AssetScreened',
+    'AssetCleared',
+    'AssetQuarantined',
+    'AssetReleased',
+    'AssetDeleted',
+    'ReplicaStored',
+  ],
+  async apply(tx, e) {
+    const d = e.data as Data;
+    switch (e.type) {
+      case 'AssetDetected':
+        await tx.query(
+          `insert into rm_assets (asset_id, state, source_network, targets, original_name, size_bytes,
+                                  created_at, updated_at, version, last_position)
+           values ($1, 'detected', $2, $3::jsonb, $4, $5, $6, $6, $7, $8) on conflict (asset_id) do nothing`,
+          [
+            d.assetId,
+            d.sourceNetwork,
+            JSON.stringify(d.targets),
+            d.originalName,
+            d.sizeBytes,
+            at(e),
+            e.version,
+            e.position.toString(),
+          ],
+        );
+        return;
+      case 'AssetIngested':
+        return update(tx, e, `state = 'ingested', sha256 = $5, size_bytes = $6`, [d.sha256, d.sizeBytes]);
+      case 'SidecarParsed':
+        return update(tx, e, `sidecar = $5::jsonb`, [JSON.stringify(d.sidecar)]);
+      case 'AssetScreened': {
+        const verdict = {
+          stage: d.stage,
+          passed: d.passed,
+          rule: d.rule,
+          reason: d.reason,
+          engines: d.engines,
+          at: at(e),
+        };
+        return update(
+          tx,
+          e,
+          `state = 'screening', verdicts = verdicts || $5::jsonb, technical = coalesce($6::jsonb, technical)`,
+          [JSON.stringify([verdict]), d.technical ? JSON.stringify(d.technical) : null],
+        );
+      }
+      case 'AssetCleared':
+        return update(tx, e, `state = 'cleared', quarantine = null`);
+      case 'AssetQuarantined': {
+        const q = { stage: d.stage, rule: d.rule, reason: d.reason, path: d.quarantinePath, at: at(e) };
+        return update(tx, e, `state = 'quarantined', quarantine = $5::jsonb`, [JSON.stringify(q)]);
+      }
+      case 'AssetReleased':
+        return update(tx, e, `state = case when $5 = 'override' then 'cleared' else 'released' end`, [d.mode]);
+      case 'AssetDeleted':
+        return update(tx, e, `state = 'deleted'`);
+      case 'ReplicaStored':
+        await tx.query(
+          `insert into rm_replicas (asset_id, network, path, sha256, stored_at, last_position)
+           values ($1, $2, $3, $4, $5, $6)
+           on conflict (asset_id, network) do update set path = excluded.path, sha256 = excluded.sha256,
+             stored_at = excluded.stored_at, last_position = excluded.last_position
+           where rm_replicas.last_position < excluded.last_position`,
+          [d.assetId, d.network, d.path, d.sha256, at(e), e.position.toString()],
+        );
+        return;
+    }
+  },
+};

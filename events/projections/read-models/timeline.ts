@@ -1,0 +1,50 @@
+import type { StoredEvent } from '../../envelope';
+import type { Projection } from '../projection';
+
+const SUMMARY_FIELDS = [
+  'stage',
+  'passed',
+  'rule',
+  'targetNetwork',
+  'network',
+  'lane',
+  'priority',
+  'mode',
+  'step',
+  'retryable',
+];
+
+/**
+ * A one-line, content-free summary: only short enumerated fields, never
+ * names, reasons or payloads chosen by whoever dropped the file.
+ */
+export function summarize(event: StoredEvent): string {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const parts = SUMMARY_FIELDS.filter((k) => ['string', 'number', 'boolean'].includes(typeof data[k])).map(
+    (k) => `${k}=${String(data[k]).slice(0, 40)}`,
+  );
+  return parts.length ? `${event.type} ${parts.join(' ')}` : event.type;
+}
+
+export const timelineProjection: Projection = {
+  name: 'timeline',
+  tables: [{ name: 'rm_timeline', key: ['stream_id', 'version'] }],
+  handles: 'all',
+  async apply(tx, e) {
+    await tx.query(
+      `insert into rm_timeline (stream_id, version, position, event_id, type, actor, correlation_id, occurred_at, summary)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (stream_id, version) do nothing`,
+      [
+        e.streamId,
+        e.version,
+        e.position.toString(),
+        e.id,
+        e.type,
+        e.metadata.actor,
+        e.metadata.correlationId,
+        e.metadata.occurredAt,
+        summarize(e),
+      ],
+    );
+  },
+};

@@ -1,0 +1,148 @@
+import type { Logger } from 'pino';
+import type { Sql } from '../../lib/db/sql';
+import type { StoredEvent } from '../envelope';
+import type { EventStore } from '../store/event-store';
+import type { Projection } from './projection';
+
+export interface ProjectionRunnerOptions {
+  /** Events per transaction. @default 500 */
+  batchSize?: number;
+  /** Poll interval when idle, ms (NOTIFY wakes it earlier). @default 200 */
+  pollMs?: number;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  position: bigint;
+  /** Events in the log the projection has not applied yet (capped at 100 000). */
+  lagEvents: number;
+  /** Age of the oldest event not yet applied, in seconds (0 when caught up). */
+  lagSeconds: number;
+}
+
+const checkpointName = (p: Projection) => `projection:${p.name}`;
+const wants = (p: Projection, e: StoredEvent) => p.handles === 'all' || p.handles.includes(e.type);
+
+/** Applies `events` to `projection` in one transaction; `search_path` points it at replay tables when given. */
+export async function applyBatch(
+  tx: Sql,
+  projection: Projection,
+  events: StoredEvent[],
+  schema?: string,
+): Promise<void> {
+  if (schema) await tx.query(`set local search_path to ${schema}, public`);
+  for (const e of events) if (wants(projection, e)) await projection.apply(tx, e);
+}
+
+/**
+ * Runs each projection in its own loop: read a batch after its checkpoint,
+ * apply it and move the checkpoint in the same transaction. `readAll` only
+ * returns final positions, so a checkpoint never passes a late commit.
+ */
+export function createProjectionRunner(
+  deps: { sql: Sql; store: EventStore; projections: Projection[]; logger: Logger },
+  options: ProjectionRunnerOptions = {},
+) {
+  const { sql, store, projections, logger } = deps;
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollMs ?? 200;
+  let running = false;
+  const wakers = new Set<() => void>();
+  const wakeAll = () => wakers.forEach((w) => w());
+  let unlisten: (() => Promise<void>) | undefined;
+  const loops: Array<Promise<void>> = [];
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+
+  async function checkpoint(p: Projection): Promise<bigint> {
+    const [row] = await sql.query<{ position: string }>(
+      'select position::text as position from mx_checkpoints where name = $1',
+      [checkpointName(p)],
+    );
+    return BigInt(row?.position ?? '0');
+  }
+
+  /** Applies one batch; returns how many events it read. */
+  async function step(p: Projection): Promise<number> {
+    const after = await checkpoint(p);
+    const events = await store.readAll({ after, limit: batchSize });
+    if (events.length === 0) return 0;
+    const last = events[events.length - 1]!.position.toString();
+    await sql.transaction(async (tx) => {
+      await applyBatch(tx, p, events);
+      await tx.query(
+        `insert into mx_checkpoints (name, position, updated_at) values ($1, $2, now())
+         on conflict (name) do update set position = excluded.position, updated_at = now()
+         where mx_checkpoints.position < excluded.position`,
+        [checkpointName(p), last],
+      );
+    });
+    return events.length;
+  }
+
+  async function loop(p: Projection): Promise<void> {
+    while (running) {
+      try {
+        const n = await step(p);
+        if (n < batchSize) await sleep(pollMs);
+      } catch (err) {
+        logger.error({ err, projection: p.name }, 'projection batch failed; retrying');
+        await sleep(1000);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      unlisten = await sql.listen('mx_events', wakeAll).catch(() => undefined);
+      for (const p of projections) loops.push(loop(p));
+    },
+    async stop() {
+      running = false;
+      wakeAll();
+      await Promise.all(loops.splice(0));
+      await unlisten?.();
+    },
+    /** Applies everything up to the head once (tests, CLI). */
+    async catchUp(): Promise<void> {
+      for (const p of projections) while ((await step(p)) === batchSize);
+    },
+    async status(): Promise<ProjectionStatus[]> {
+      return Promise.all(
+        projections.map(async (p) => {
+          const position = await checkpoint(p);
+          const [lag] = await sql.query<{ n: number; oldest: string | null }>(
+            `select count(*)::int as n, min(recorded_at)::text as oldest
+               from (select recorded_at from mx_events where position > $1 and position < mx_safe_bound()
+                     order by position limit 100000) pending`,
+            [position.toString()],
+          );
+          const lagSeconds = lag?.oldest ? Math.max(0, (Date.now() - Date.parse(lag.oldest)) / 1000) : 0;
+          return { name: p.name, position, lagEvents: lag?.n ?? 0, lagSeconds };
+        }),
+      );
+    },
+    /** Empties a projection's tables and checkpoint so it rebuilds from the start of the log. */
+    async rebuild(name: string): Promise<void> {
+      const p = projections.find((x) => x.name === name);
+      if (!p) throw new Error(`no projection named ${name}`);
+      await sql.transaction(async (tx) => {
+        for (const t of p.tables) await tx.query(`delete from ${t.name}`);
+        await tx.query('delete from mx_checkpoints where name = $1', [checkpointName(p)]);
+      });
+    },
+  };
+}
+
+export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;
