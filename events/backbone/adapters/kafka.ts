@@ -43,9 +43,11 @@ const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_
  * Publishing uses kafkajs's idempotent producer (acks = all, one request in
  * flight: kafkajs does not re-sequence several in-flight batches after a
  * failure, see tulios/kafkajs#980), so its internal retries never duplicate or
- * reorder. A publish that still fails rolls its sequence numbers back, so
- * re-sending the same events is deduplicated by the broker too; consumers
- * dedupe anyway (delivery is at least once).
+ * reorder. When a publish fails anyway, kafkajs rolls back the sequence
+ * numbers of the failed request, so the broker drops what it had written of
+ * it when the caller re-sends the same events; requests of that publish that
+ * were acknowledged before the failure are written again. Delivery is thus at
+ * least once, and consumers dedupe by event id.
  *
  * Consuming: a failing handler is retried in place (backing off, partition
  * blocked) and its offset is not committed until it succeeds, so a crash or
@@ -90,14 +92,11 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
     const missing = topics.filter((t) => !knownTopics.has(t));
     if (missing.length === 0) return;
     await connectAdmin();
-    const existing = new Set(await admin.listTopics());
-    const toCreate = missing.filter((t) => !existing.has(t));
-    if (toCreate.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: toCreate.map((topic) => ({ topic, numPartitions: o.partitions, replicationFactor: o.replicationFactor })),
-      });
-    }
+    // Resolves (false) when they exist already, which another process may have just done.
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: o.partitions, replicationFactor: o.replicationFactor })),
+    });
     missing.forEach((t) => knownTopics.add(t));
   }
 
@@ -108,19 +107,12 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
     try {
       await ensureTopics([...new Set(events.map((e) => topicOf(e.streamId)))]);
       const p = await getProducer();
-      for (const chunk of chunksBySize(events)) {
-        const byTopic = new Map<string, Message[]>();
-        for (const e of chunk) {
-          const topic = topicOf(e.streamId);
-          const messages = byTopic.get(topic) ?? [];
-          messages.push(toMessage(e));
-          byTopic.set(topic, messages);
-        }
-        const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-        await p.sendBatch({ acks: -1, topicMessages });
-      }
+      for (const topicMessages of requests(events, topicOf)) await p.sendBatch({ acks: -1, topicMessages });
     } catch (err) {
-      if (causes(err).some((c) => PRODUCER_STATE_ERRORS.has(String((c as { type?: unknown }).type)))) {
+      const types = causes(err).map((c) => String((c as { type?: unknown }).type));
+      // A topic deleted behind our back is created again by the next attempt.
+      if (types.includes('UNKNOWN_TOPIC_OR_PARTITION')) knownTopics.clear();
+      if (types.some((t) => PRODUCER_STATE_ERRORS.has(t))) {
         o.logger?.warn({ err }, 'kafka backbone: producer state lost by the broker, starting a new producer id');
         const stale = producer;
         producer = undefined;
@@ -184,17 +176,11 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
   }
 
   async function healthy(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, o.healthTimeoutMs, false)));
     const probe = connectAdmin()
       .then(() => admin.describeCluster())
-      .then((c) => c.brokers.length > 0)
-      .catch(() => false);
-    try {
-      return await Promise.race([probe, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+      .then((c) => c.brokers.length > 0, () => false);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, o.healthTimeoutMs, false).unref());
+    return Promise.race([probe, timeout]);
   }
 
   async function close(): Promise<void> {
@@ -251,20 +237,24 @@ function fromMessage(value: Buffer | null): StoredEvent | undefined {
   }
 }
 
-/** Splits into consecutive chunks (order kept) of at most MAX_REQUEST_BYTES of JSON each. */
-function chunksBySize(events: StoredEvent[]): StoredEvent[][] {
-  const chunks: StoredEvent[][] = [[]];
+/** Produce requests of at most MAX_REQUEST_BYTES each, sent one after the other so order is kept. */
+function requests(events: StoredEvent[], topicOf: (streamId: string) => string): Array<Array<{ topic: string; messages: Message[] }>> {
+  const out: Array<Map<string, Message[]>> = [new Map()];
   let bytes = 0;
   for (const e of events) {
-    const size = JSON.stringify(e.data).length + 512;
-    if (bytes + size > MAX_REQUEST_BYTES && chunks[chunks.length - 1]!.length > 0) {
-      chunks.push([]);
+    const message = toMessage(e);
+    const size = String(message.value).length + 256;
+    if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+      out.push(new Map());
       bytes = 0;
     }
-    chunks[chunks.length - 1]!.push(e);
+    const byTopic = out[out.length - 1]!;
+    const topic = topicOf(e.streamId);
+    if (!byTopic.has(topic)) byTopic.set(topic, []);
+    byTopic.get(topic)!.push(message);
     bytes += size;
   }
-  return chunks;
+  return out.map((byTopic) => [...byTopic].map(([topic, messages]) => ({ topic, messages })));
 }
 
 function causes(err: unknown): unknown[] {

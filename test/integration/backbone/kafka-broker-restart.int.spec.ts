@@ -21,7 +21,8 @@ const target: TestBroker = {
 };
 const prefix = `${randomName('mxtest.restart-')}.`;
 const STREAMS = 40;
-const PER_STREAM = 30;
+const MIN_ROUNDS = 30;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('relay and consumer across a broker restart', () => {
   let db: TestSql;
@@ -57,37 +58,44 @@ describe('relay and consumer across a broker restart', () => {
     consumer = await backbone.consume({ groupId: randomName('mxtest-restart-'), categories: ['asset'] }, handler);
     relay.start();
 
+    // The writer keeps appending until the broker is back, so the relay is publishing while it is away.
+    let outageOver = false;
     let relayFailedDuringOutage = false;
     const writer = (async () => {
-      for (let v = 0; v < PER_STREAM; v++) {
+      for (let round = 0; round < MIN_ROUNDS || !outageOver; round++) {
         await Promise.all(Array.from({ length: STREAMS }, (_, s) => store.append(`asset-r${s}`, [detected(`r${s}`)])));
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(200);
       }
     })();
     const outage = (async () => {
-      await new Promise((r) => setTimeout(r, 2000));
-      await kafkaScript('stop', target);
-      const down = Date.now();
-      while (Date.now() - down < 3000) {
+      await sleep(2000);
+      let stopped = false;
+      const stopping = kafkaScript('stop', target).then(() => (stopped = true));
+      let downSince: number | undefined;
+      while (downSince === undefined || Date.now() - downSince < 3000) {
         relayFailedDuringOutage ||= !relay.status().healthy;
-        await new Promise((r) => setTimeout(r, 50));
+        if (stopped) downSince ??= Date.now();
+        await sleep(50);
       }
+      await stopping;
       await kafkaScript('start', target);
+      outageOver = true;
     })();
     await Promise.all([writer, outage]);
 
-    const total = STREAMS * PER_STREAM;
+    const total = Number((await db.sql.query<{ n: string }>('select count(*)::text as n from mx_events'))[0]!.n);
     const head = await store.headPosition();
     await until(() => relay.status().position === head, 120_000, 'relay publishing everything');
     const count = async () => Number((await db.sql.query<{ n: string }>('select count(*)::text as n from restart_effects'))[0]!.n);
     await until(async () => (await count()) >= total, 120_000, 'consumer handling everything');
-    await new Promise((r) => setTimeout(r, 1000)); // room for a late redelivery to show up
+    await sleep(1000); // room for a late redelivery to show up
 
     expect(relayFailedDuringOutage).toBe(true);
     expect(relay.status()).toMatchObject({ active: true, healthy: true });
     const effects = await db.sql.query<{ event_id: string; stream_id: string; version: number }>(
       'select event_id, stream_id, version from restart_effects order by seq',
     );
+    expect(total).toBeGreaterThanOrEqual(STREAMS * MIN_ROUNDS);
     expect(effects).toHaveLength(total);
     expect(new Set(effects.map((r) => r.event_id)).size).toBe(total);
     expectStreamOrder(effects.map((r) => ({ streamId: r.stream_id, version: r.version })));
