@@ -1,0 +1,87 @@
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { ConfigError, HubError, UnavailableError, ValidationError } from '../lib/errors';
+import { loadConfig, type HubConfig } from '../hub/config';
+import { runningHub } from '../hub/run-file';
+
+export interface CommonFlags {
+  data?: string;
+  config?: string;
+  port?: string;
+  host?: string;
+  url?: string;
+  token?: string;
+  json?: boolean;
+}
+
+/** Adds the flags every command shares. */
+export function withCommonFlags(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', 'data directory (embedded database, keys, networks)', undefined)
+    .option('--config <file>', 'JSON config file')
+    .option('--url <url>', 'talk to the hub at this URL instead of opening its database')
+    .option('--token <token>', 'bearer token for --url (default: MXHUB_ADMIN_TOKEN or DIR/admin-token)');
+}
+
+export function configFrom(flags: CommonFlags): HubConfig {
+  const port = flags.port === undefined ? undefined : Number(flags.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new ConfigError(`--port must be an integer 0..65535, got "${flags.port}"`);
+  }
+  // The composition root is the one place that reads the environment.
+  return loadConfig({ file: flags.config, flags: { data: flags.data, port, host: flags.host }, env: process.env });
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'mxhub' } });
+}
+
+export interface Remote {
+  url: string;
+  token: string;
+}
+
+/**
+ * Where a command should go: the API of the hub that holds the embedded
+ * database (no second process may open it), or `undefined` to open the
+ * store directly (a stopped embedded hub, or PostgreSQL).
+ */
+export function remoteFor(flags: CommonFlags, config: HubConfig): Remote | undefined {
+  const run = flags.url ? { url: flags.url } : config.profile === 'embedded' ? runningHub(config.dataDir) : undefined;
+  if (!run) return undefined;
+  let token = flags.token ?? config.adminToken;
+  if (!token) {
+    try {
+      token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+    } catch {
+      throw new ConfigError(`--token is needed to talk to ${run.url} (no MXHUB_ADMIN_TOKEN, no ${config.dataDir}/admin-token)`);
+    }
+  }
+  return { url: run.url, token };
+}
+
+export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, remote.url), { method, headers: { authorization: `Bearer ${remote.token}` } });
+  } catch (err) {
+    throw new UnavailableError(`the hub at ${remote.url}`, err);
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (!res.ok) throw new HubError('MXHUB_ERR_REMOTE', `${method} ${path}: ${res.status} ${body.error?.message ?? ''}`.trim(), res.status);
+  return body as T;
+}
+
+/** Runs a command body, turning errors into one clear line and an exit code. */
+export async function run(body: () => Promise<number | void>): Promise<void> {
+  try {
+    process.exitCode = (await body()) ?? 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mxhub: ${message}\n`);
+    if (!(err instanceof HubError)) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.exitCode = err instanceof ConfigError || err instanceof ValidationError ? 2 : err instanceof UnavailableError ? 3 : 1;
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Backbone } from '../events/backbone/backbone';
+import { createInProcessBackbone } from '../events/backbone/adapters/in-process';
+import { createKafkaBackbone } from '../events/backbone/adapters/kafka';
+import { createRelay, type Relay } from '../events/backbone/relay';
+import { createCheckpointer } from '../events/integrity/checkpointer';
+import { loadSigningKey, type SigningKey } from '../events/integrity/keys';
+import { allProjections, createProjectionRunner, type ProjectionRunner } from '../events/projections';
+import { UnavailableError } from '../lib/errors';
+import { createAuditRoutes } from '../services/audit/routes';
+import { buildGateway } from '../services/gateway/app';
+import { hashToken } from '../services/gateway/auth';
+import { bootstrapAdminToken, type AdminToken } from './admin-token';
+import type { HubConfig } from './config';
+import { createHubHealth } from './health';
+import { createHubMetrics } from './metrics';
+import { pingRedis } from './redis';
+import { openStorage, type Storage } from './storage';
+
+export interface Hub extends Storage {
+  config: HubConfig;
+  backbone: Backbone;
+  relay: Relay;
+  projections: ProjectionRunner;
+  key: SigningKey;
+  gateway: FastifyInstance;
+  adminToken: AdminToken;
+  /** Starts the background work and listens; resolves with the URL served. */
+  start(): Promise<string>;
+  /** Graceful: stops taking requests, finishes in-flight work, flushes the relay, signs a last checkpoint. */
+  stop(): Promise<void>;
+}
+
+/** Makes each network's node folders: drop/<target>/ for every other network, and inbox/. */
+function prepareNetworks(config: HubConfig): void {
+  for (const n of config.networks) {
+    mkdirSync(join(n.root, 'inbox'), { recursive: true });
+    for (const target of config.networks) if (target.id !== n.id) mkdirSync(join(n.root, 'drop', target.id), { recursive: true });
+  }
+}
+
+async function openBackbone(config: HubConfig, logger: Logger): Promise<Backbone> {
+  if (!config.kafka) return createInProcessBackbone();
+  const kafka = createKafkaBackbone({ ...config.kafka, logger: logger.child({ component: 'kafka' }) });
+  if (!(await kafka.healthy())) {
+    await kafka.close().catch(() => undefined);
+    throw new UnavailableError(`Kafka at ${config.kafka.brokers.join(',')}`);
+  }
+  return kafka;
+}
+
+/** The composition root: the only place that chooses adapters by profile. */
+export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  if (config.profile === 'production') await pingRedis(config.redisUrl!);
+  const storage = await openStorage(config);
+  const { sql, store } = storage;
+  let backbone: Backbone;
+  try {
+    backbone = await openBackbone(config, logger);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  prepareNetworks(config);
+  const projections = allProjections();
+  const runner = createProjectionRunner({ sql, store, projections, logger: logger.child({ component: 'projections' }) });
+  const relay = createRelay({ sql, store, backbone, logger: logger.child({ component: 'relay' }) });
+  const key = loadSigningKey(config.checkpoints.keyFile);
+  const checkpointer = createCheckpointer(sql, key, config.checkpoints.intervalMs, (err) =>
+    logger.error({ err }, 'writing a signed checkpoint failed'),
+  );
+  const adminToken = bootstrapAdminToken(config.dataDir, config.adminToken);
+  const tokens = [...config.tokens, { name: 'admin', role: 'admin' as const, sha256: hashToken(adminToken.token) }];
+  const metrics = createHubMetrics({ store, relay, projections: runner });
+  const gateway = await buildGateway(
+    { store, sql, logger, metrics, auth: { tokens }, health: createHubHealth({ sql, relay, backbone }) },
+    { routes: [createAuditRoutes({ sql, store, key, runner, projections, relay })] },
+  );
+
+  return {
+    ...storage,
+    config,
+    backbone,
+    relay,
+    projections: runner,
+    key,
+    gateway,
+    adminToken,
+    async start() {
+      await runner.start();
+      relay.start();
+      checkpointer.start();
+      return gateway.listen({ host: config.http.host, port: config.http.port });
+    },
+    async stop() {
+      await gateway.close();
+      await runner.stop();
+      await relay.stop();
+      await checkpointer.stop();
+      await backbone.close();
+      await storage.close();
+    },
+  };
+}

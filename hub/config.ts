@@ -1,0 +1,134 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../lib/errors';
+import { ConfigSchema, type ConfigFile } from '../schemas/config';
+
+export type Role = 'admin' | 'operator' | 'auditor' | 'connector' | 'viewer';
+
+/** Configuration with every default filled in: what the composition root passes down. */
+export interface HubConfig {
+  profile: 'embedded' | 'production';
+  dataDir: string;
+  http: { host: string; port: number };
+  databaseUrl?: string;
+  redisUrl?: string;
+  kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
+  networks: Array<{ id: string; root: string }>;
+  tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
+  adminToken?: string;
+  checkpoints: { keyFile: string; intervalMs: number };
+  logLevel: string;
+}
+
+export interface ConfigSources {
+  /** Path of a JSON config file (`--config`). */
+  file?: string;
+  /** Command-line flags, which win over everything. */
+  flags?: { data?: string; port?: number; host?: string };
+  env: Record<string, string | undefined>;
+}
+
+const DEFAULT_NETWORKS = ['broadcast', 'archive', 'news'];
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+function explain(where: string, e: ErrorObject): string {
+  const path = e.instancePath
+    .replace(/^\//, '')
+    .replace(/\/(\d+)/g, '[$1]')
+    .replace(/\//g, '.');
+  const at = path || '(top level)';
+  if (e.keyword === 'additionalProperties') {
+    const key = String(e.params.additionalProperty);
+    const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+    const near = known.find((k) => levenshtein(k, key) <= 2);
+    const prefix = path ? `${path}.` : '';
+    return `${where}: unknown key "${prefix}${key}"${near ? ` (did you mean "${prefix}${near}"?)` : ''}; allowed: ${known.join(', ')}`;
+  }
+  if (e.keyword === 'required') return `${where}: ${at} needs "${String(e.params.missingProperty)}"`;
+  if (e.keyword === 'pattern') return `${where}: ${at} must match ${String(e.params.pattern)}`;
+  return `${where}: ${at} ${e.message ?? 'is invalid'}`;
+}
+
+/** Parses and validates the config file, naming the bad key and what is accepted. */
+export function readConfigFile(file: string): ConfigFile {
+  if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const validate = new Ajv({ allErrors: false, strict: false }).compile(ConfigSchema);
+  if (!validate(parsed)) throw new ConfigError(explain(`config file ${file}`, validate.errors![0]!));
+  return parsed as ConfigFile;
+}
+
+/** Merges file, environment and flags into a HubConfig, choosing the profile. */
+export function loadConfig(sources: ConfigSources): HubConfig {
+  const file: ConfigFile = sources.file ? readConfigFile(sources.file) : {};
+  const env = sources.env;
+  const dataDir = resolve(sources.flags?.data ?? env.MXHUB_DATA ?? file.dataDir ?? 'mxhub-data');
+  const databaseUrl = env.DATABASE_URL ?? file.database?.url;
+  const redisUrl = env.REDIS_URL ?? file.redis?.url;
+  const brokers = env.KAFKA_BROKERS
+    ? env.KAFKA_BROKERS.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean)
+    : file.kafka?.brokers;
+  if (brokers?.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
+    throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...], got "${env.KAFKA_BROKERS}"`);
+  }
+  const named = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, KAFKA_BROKERS: brokers };
+  const given = Object.entries(named).filter(([, v]) => v !== undefined);
+  const profile = file.profile ?? (given.length === 3 ? 'production' : 'embedded');
+  if (profile === 'production' && given.length < 3) {
+    const missing = Object.entries(named)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
+    throw new ConfigError(
+      `the production profile needs PostgreSQL, Redis and Kafka: set ${missing.join(', ')} (or the config keys database.url, redis.url, kafka.brokers)`,
+    );
+  }
+  if (profile === 'embedded' && given.length > 0 && given.length < 3 && !file.profile) {
+    const missing = Object.entries(named)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
+    throw new ConfigError(
+      `${given.map(([k]) => k).join(' and ')} set without ${missing.join(', ')}: set all three for the production profile, or none for the embedded one (or say "profile" in a config file)`,
+    );
+  }
+  const port = sources.flags?.port ?? (env.PORT ? Number(env.PORT) : undefined) ?? file.http?.port ?? 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`port must be 0..65535, got ${env.PORT}`);
+  return {
+    profile,
+    dataDir,
+    http: { host: sources.flags?.host ?? file.http?.host ?? '127.0.0.1', port },
+    databaseUrl: profile === 'production' ? databaseUrl : undefined,
+    redisUrl: profile === 'production' ? redisUrl : undefined,
+    kafka:
+      profile === 'production' && brokers
+        ? { brokers, clientId: file.kafka?.clientId ?? 'mxhub', topicPrefix: file.kafka?.topicPrefix ?? 'mxhub.' }
+        : undefined,
+    networks: (file.networks ?? DEFAULT_NETWORKS.map((id): { id: string; root?: string } => ({ id }))).map((n) => ({
+      id: n.id,
+      root: resolve(n.root ?? join(dataDir, 'networks', n.id)),
+    })),
+    tokens: (file.auth?.tokens ?? []) as HubConfig['tokens'],
+    adminToken: env.MXHUB_ADMIN_TOKEN,
+    checkpoints: {
+      keyFile: resolve(file.checkpoints?.keyFile ?? join(dataDir, 'checkpoint-key.pem')),
+      intervalMs: file.checkpoints?.intervalMs ?? 10_000,
+    },
+    logLevel: env.LOG_LEVEL ?? file.log?.level ?? 'info',
+  };
+}

@@ -1,0 +1,45 @@
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Relay } from '../events/backbone/relay';
+import type { ProjectionRunner } from '../events/projections';
+import type { EventStore } from '../events/store/event-store';
+
+/** The hub's Prometheus registry: process metrics plus backbone gauges computed at scrape time. */
+export function createHubMetrics(deps: { store: EventStore; relay: Relay; projections: ProjectionRunner }): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mxhub_' });
+  new Gauge({
+    name: 'mxhub_projection_lag_events',
+    help: 'Events in the log a projection has not applied yet',
+    labelNames: ['projection'],
+    registers: [registry],
+    async collect() {
+      for (const s of await deps.projections.status()) this.set({ projection: s.name }, s.lagEvents);
+    },
+  });
+  new Gauge({
+    name: 'mxhub_projection_lag_seconds',
+    help: 'Age of the oldest event a projection has not applied yet',
+    labelNames: ['projection'],
+    registers: [registry],
+    async collect() {
+      for (const s of await deps.projections.status()) this.set({ projection: s.name }, s.lagSeconds);
+    },
+  });
+  new Gauge({
+    name: 'mxhub_relay_active',
+    help: '1 when this process holds the relay lock and publishes',
+    registers: [registry],
+    collect() {
+      this.set(deps.relay.status().active ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mxhub_store_head_position',
+    help: 'Highest readable global position of the event log',
+    registers: [registry],
+    async collect() {
+      this.set(Number(await deps.store.headPosition()));
+    },
+  });
+  return registry;
+}

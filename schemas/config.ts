@@ -1,0 +1,89 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const NetworkId = Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' });
+
+export const NetworkConfig = Type.Object(
+  {
+    id: NetworkId,
+    /** Root of the network's storage node; `drop/<target>/` and `inbox/` live under it. @default DIR/networks/<id> */
+    root: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TokenConfig = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    role: Type.Union(['admin', 'operator', 'auditor', 'connector', 'viewer'].map((r) => Type.Literal(r))),
+    network: Type.Optional(NetworkId),
+    /** SHA-256 hex of the bearer token: the token itself is never stored. */
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The hub's configuration file (JSON, `--config FILE`). Every key is optional;
+ * defaults give the embedded profile. Environment variables (DATABASE_URL,
+ * REDIS_URL, KAFKA_BROKERS, MXHUB_DATA, PORT, LOG_LEVEL, MXHUB_ADMIN_TOKEN)
+ * override the file.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    /** `embedded` (PGlite, in-process backbone and queues) or `production` (PostgreSQL, Redis, Kafka, clamd). */
+    profile: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('production')])),
+    /** Data directory: embedded database, checkpoint key, admin token, networks. @default ./mxhub-data */
+    dataDir: Type.Optional(Type.String({ minLength: 1 })),
+    http: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    database: Type.Optional(
+      Type.Object({ url: Type.String({ pattern: '^postgres(ql)?://' }) }, { additionalProperties: false }),
+    ),
+    redis: Type.Optional(
+      Type.Object({ url: Type.String({ pattern: '^rediss?://' }) }, { additionalProperties: false }),
+    ),
+    kafka: Type.Optional(
+      Type.Object(
+        {
+          brokers: Type.Array(Type.String({ pattern: '^[^:\\s]+:\\d+$' }), { minItems: 1 }),
+          clientId: Type.Optional(Type.String({ minLength: 1 })),
+          topicPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]*$' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    networks: Type.Optional(Type.Array(NetworkConfig, { minItems: 1 })),
+    auth: Type.Optional(Type.Object({ tokens: Type.Array(TokenConfig) }, { additionalProperties: false })),
+    checkpoints: Type.Optional(
+      Type.Object(
+        {
+          /** Ed25519 private key (PKCS#8 PEM). @default DIR/checkpoint-key.pem, created on first start */
+          keyFile: Type.Optional(Type.String({ minLength: 1 })),
+          /** @default 10000 */
+          intervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    log: Type.Optional(
+      Type.Object(
+        {
+          level: Type.Optional(
+            Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigFile = Static<typeof ConfigSchema>;
