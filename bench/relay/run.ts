@@ -41,8 +41,19 @@ function event(stream: number, n: number): NewEvent {
   return {
     id: uuidv7(),
     type: 'AssetDetected',
-    data: { assetId: `b${stream}`, sourceNetwork: 'news', targets: ['broadcast'], originalName: `clip-${n}.mxf`, sizeBytes: 1_000_000 + n },
-    metadata: { correlationId: `corr-${stream}`, causationId: 'bench', actor: 'service:bench', occurredAt: new Date(0).toISOString() },
+    data: {
+      assetId: `b${stream}`,
+      sourceNetwork: 'news',
+      targets: ['broadcast'],
+      originalName: `clip-${n}.mxf`,
+      sizeBytes: 1_000_000 + n,
+    },
+    metadata: {
+      correlationId: `corr-${stream}`,
+      causationId: 'bench',
+      actor: 'service:bench',
+      occurredAt: new Date(0).toISOString(),
+    },
   };
 }
 
@@ -59,12 +70,17 @@ async function main(): Promise<void> {
     await migrateLatest(sql);
     const store = createPostgresEventStore(sql);
     process.stdout.write(`appending ${N} events to ${STREAMS} streams... `);
-    for (let done = 0; done < N; ) {
+    for (let done = 0; done < N;) {
       const appends = [];
       for (let s = 0; s < STREAMS && done < N; s++) {
         const first = done;
         const count = Math.min(10, N - done);
-        appends.push(store.append(`asset-b${s}`, Array.from({ length: count }, (_, i) => event(s, first + i))));
+        appends.push(
+          store.append(
+            `asset-b${s}`,
+            Array.from({ length: count }, (_, i) => event(s, first + i)),
+          ),
+        );
         done += count;
       }
       await Promise.all(appends);
@@ -85,7 +101,7 @@ async function main(): Promise<void> {
 
     // The same payloads, read up front so only producing is timed.
     const batches = [];
-    for (let after = 0n; ; ) {
+    for (let after = 0n; ;) {
       const batch = await store.readAll({ after, limit: BATCH });
       if (batch.length === 0) break;
       batches.push(batch);
@@ -94,7 +110,11 @@ async function main(): Promise<void> {
     const rawTopic = `${prefix}raw.asset`;
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: PARTITIONS }], waitForLeaders: true });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     const rawStart = performance.now();
     for (const batch of batches) {

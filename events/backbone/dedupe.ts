@@ -35,7 +35,8 @@ export function createDedupingHandler(
   consumer: string,
   handler: TransactionalHandler,
 ): (event: StoredEvent) => Promise<void> {
-  if (!consumer) throw new ValidationError('createDedupingHandler: `consumer` must name the consumer (it keys the dedupe table)');
+  if (!consumer)
+    throw new ValidationError('createDedupingHandler: `consumer` must name the consumer (it keys the dedupe table)');
   return (event) =>
     sql.transaction(async (tx) => {
       const claimed = await tx.query(

@@ -93,11 +93,13 @@ export function createRelay(options: RelayOptions): Relay {
     logger?.warn({ err, relay: name }, `relay ${what} failed`);
   };
 
-  async function readBatch(): Promise<StoredEvent[]> {
-    const batch = await store.readAll({ after: position, limit: batchSize });
+  async function readBatch(after: bigint): Promise<StoredEvent[]> {
+    const batch = await store.readAll({ after, limit: batchSize });
     if (batch.length === 0 || batch.length === batchSize || lingerMs === 0) return batch;
     await new Promise((r) => setTimeout(r, lingerMs));
-    return batch.concat(await store.readAll({ after: batch[batch.length - 1]!.position, limit: batchSize - batch.length }));
+    return batch.concat(
+      await store.readAll({ after: batch[batch.length - 1]!.position, limit: batchSize - batch.length }),
+    );
   }
 
   async function publishWithRetry(session: Sql, batch: StoredEvent[]): Promise<boolean> {
@@ -116,20 +118,27 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function lead(session: Sql): Promise<void> {
-    const [row] = await session.query<{ position: string }>('select position::text as position from mx_checkpoints where name = $1', [name]);
+    const [row] = await session.query<{ position: string }>(
+      'select position::text as position from mx_checkpoints where name = $1',
+      [name],
+    );
     position = BigInt(row?.position ?? '0');
     logger?.info({ relay: name, position: position.toString() }, 'relay active');
     const unlisten = await sql.listen('mx_events', () => wakeUp?.()).catch(() => undefined);
+    let next = readBatch(position);
     try {
       while (!stopping) {
-        const batch = await readBatch();
+        const batch = await next;
         if (batch.length === 0) {
           await session.query('select 1');
           await pause(pollMs);
+          next = readBatch(position);
           continue;
         }
-        if (!(await publishWithRetry(session, batch))) return;
         const last = batch[batch.length - 1]!.position;
+        // Read the next batch while this one is on its way: a relay is otherwise read + publish, back to back.
+        next = readBatch(last);
+        if (!(await publishWithRetry(session, batch))) return;
         await session.query(
           `insert into mx_checkpoints (name, position) values ($1, $2)
            on conflict (name) do update set position = excluded.position, updated_at = now()`,
@@ -139,6 +148,7 @@ export function createRelay(options: RelayOptions): Relay {
         lastError = undefined;
       }
     } finally {
+      next.catch(() => undefined);
       await unlisten?.().catch(() => undefined);
     }
   }
@@ -146,7 +156,9 @@ export function createRelay(options: RelayOptions): Relay {
   /** One term: take the lock or return false; while held, relay until stopped or the session fails. */
   const term = () =>
     sql.session(async (session) => {
-      const [row] = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [lockKey]);
+      const [row] = await session.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [
+        lockKey,
+      ]);
       if (!row?.locked) return false;
       active = true;
       try {

@@ -76,7 +76,13 @@ export function createInProcessBackbone(options: InProcessBackboneOptions = {}):
     wake = signal();
   }
 
-  async function deliverLoop(groupId: string, group: Group, p: number, member: Member, generation: number): Promise<void> {
+  async function deliverLoop(
+    groupId: string,
+    group: Group,
+    p: number,
+    member: Member,
+    generation: number,
+  ): Promise<void> {
     const partition = partitions[p]!;
     const current = () => group.generation === generation && !closed;
     while (current()) {
@@ -86,13 +92,22 @@ export function createInProcessBackbone(options: InProcessBackboneOptions = {}):
         continue;
       }
       const event = partition.events[offset - partition.base]!;
-      if (member.categories.has(categoryOf(event.streamId)) && !(await handleWithRetry(groupId, member, event, current))) return;
+      if (
+        member.categories.has(categoryOf(event.streamId)) &&
+        !(await handleWithRetry(groupId, member, event, current))
+      )
+        return;
       group.offsets[p] = offset + 1;
     }
   }
 
   /** True once handled; false when the loop lost its partition first (the offset stays, the next owner redelivers). */
-  async function handleWithRetry(groupId: string, member: Member, event: StoredEvent, current: () => boolean): Promise<boolean> {
+  async function handleWithRetry(
+    groupId: string,
+    member: Member,
+    event: StoredEvent,
+    current: () => boolean,
+  ): Promise<boolean> {
     for (let delay = 50; current(); delay = Math.min(delay * 2, 2000)) {
       try {
         await member.handler(event);
@@ -120,11 +135,14 @@ export function createInProcessBackbone(options: InProcessBackboneOptions = {}):
     return group.rebalancing;
   }
 
-  async function consume(options: ConsumeOptions, handler: (event: StoredEvent) => Promise<void>): Promise<BackboneConsumer> {
+  async function consume(
+    options: ConsumeOptions,
+    handler: (event: StoredEvent) => Promise<void>,
+  ): Promise<BackboneConsumer> {
     let group = groups.get(options.groupId);
     if (!group) {
       // A new group starts at the oldest retained event, or at the end; an existing one keeps its offsets.
-      const start = (p: Partition) => (options.fromBeginning ?? true ? p.base : end(p));
+      const start = (p: Partition) => ((options.fromBeginning ?? true) ? p.base : end(p));
       group = { offsets: partitions.map(start), members: [], generation: 0, loops: [], rebalancing: Promise.resolve() };
       groups.set(options.groupId, group);
     }

@@ -34,7 +34,11 @@ export interface KafkaBackboneOptions {
 /** Record batches stay under the broker's default message.max.bytes (1 MiB). */
 const MAX_REQUEST_BYTES = 900_000;
 /** Errors after which the idempotent producer's sequence state cannot be trusted: start a new producer id. */
-const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
 
 /**
  * Kafka backbone: one topic per stream category, key = stream id, value =
@@ -70,7 +74,8 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
   let adminReady: Promise<void> | undefined;
   let producer: Promise<Producer> | undefined;
 
-  const connectAdmin = () => (adminReady ??= admin.connect().catch((err) => ((adminReady = undefined), Promise.reject(err))));
+  const connectAdmin = () =>
+    (adminReady ??= admin.connect().catch((err) => ((adminReady = undefined), Promise.reject(err))));
 
   function getProducer(): Promise<Producer> {
     producer ??= (async () => {
@@ -122,7 +127,10 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
     }
   }
 
-  async function consume(options: ConsumeOptions, handler: (event: StoredEvent) => Promise<void>): Promise<BackboneConsumer> {
+  async function consume(
+    options: ConsumeOptions,
+    handler: (event: StoredEvent) => Promise<void>,
+  ): Promise<BackboneConsumer> {
     const topics = options.categories.map((c) => `${o.topicPrefix}${c}`);
     const consumer = kafka.consumer({
       groupId: options.groupId,
@@ -133,7 +141,10 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
     });
     let stopping = false;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      o.logger?.error({ err: payload.error, groupId: payload.groupId, restart: payload.restart }, 'kafka backbone: consumer crashed');
+      o.logger?.error(
+        { err: payload.error, groupId: payload.groupId, restart: payload.restart },
+        'kafka backbone: consumer crashed',
+      );
     });
     try {
       // Create the topics first: subscribing to one that does not exist fails.
@@ -145,7 +156,10 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const event = fromMessage(message.value);
           if (!event) {
-            o.logger?.error({ topic, partition, offset: message.offset }, 'kafka backbone: skipping a message that is not an mxhub event');
+            o.logger?.error(
+              { topic, partition, offset: message.offset },
+              'kafka backbone: skipping a message that is not an mxhub event',
+            );
             return;
           }
           for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
@@ -153,7 +167,10 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
               return await handler(event);
             } catch (err) {
               if (stopping) throw err;
-              o.logger?.warn({ err, eventId: event.id, topic, partition, offset: message.offset }, 'kafka backbone: handler failed, retrying');
+              o.logger?.warn(
+                { err, eventId: event.id, topic, partition, offset: message.offset },
+                'kafka backbone: handler failed, retrying',
+              );
               await sleep(delay);
               // Throws when the group rebalances: the offset stays uncommitted and the new owner redelivers.
               await heartbeat();
@@ -178,7 +195,10 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
   async function healthy(): Promise<boolean> {
     const probe = connectAdmin()
       .then(() => admin.describeCluster())
-      .then((c) => c.brokers.length > 0, () => false);
+      .then(
+        (c) => c.brokers.length > 0,
+        () => false,
+      );
     const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, o.healthTimeoutMs, false).unref());
     return Promise.race([probe, timeout]);
   }
@@ -211,11 +231,15 @@ function withDefaults(options: KafkaBackboneOptions) {
     publishRetries: 5,
     ...options,
   };
-  if (!Array.isArray(o.brokers) || o.brokers.length === 0) throw new ConfigError('kafka backbone: `brokers` needs at least one host:port');
+  if (!Array.isArray(o.brokers) || o.brokers.length === 0)
+    throw new ConfigError('kafka backbone: `brokers` needs at least one host:port');
   if (!/^[a-zA-Z0-9._-]*$/.test(o.topicPrefix)) {
-    throw new ConfigError(`kafka backbone: \`topicPrefix\` "${o.topicPrefix}" may hold only letters, digits, '.', '_' and '-'`);
+    throw new ConfigError(
+      `kafka backbone: \`topicPrefix\` "${o.topicPrefix}" may hold only letters, digits, '.', '_' and '-'`,
+    );
   }
-  if (!Number.isInteger(o.partitions) || o.partitions < 1) throw new ConfigError('kafka backbone: `partitions` must be an integer >= 1');
+  if (!Number.isInteger(o.partitions) || o.partitions < 1)
+    throw new ConfigError('kafka backbone: `partitions` must be an integer >= 1');
   return o;
 }
 
@@ -230,7 +254,8 @@ function toMessage(e: StoredEvent): Message {
 function fromMessage(value: Buffer | null): StoredEvent | undefined {
   try {
     const raw = JSON.parse(value?.toString('utf8') ?? '') as Record<string, unknown>;
-    if (typeof raw.id !== 'string' || typeof raw.streamId !== 'string' || typeof raw.position !== 'string') return undefined;
+    if (typeof raw.id !== 'string' || typeof raw.streamId !== 'string' || typeof raw.position !== 'string')
+      return undefined;
     return { ...raw, position: BigInt(raw.position) } as unknown as StoredEvent;
   } catch {
     return undefined;
@@ -238,7 +263,10 @@ function fromMessage(value: Buffer | null): StoredEvent | undefined {
 }
 
 /** Produce requests of at most MAX_REQUEST_BYTES each, sent one after the other so order is kept. */
-function requests(events: StoredEvent[], topicOf: (streamId: string) => string): Array<Array<{ topic: string; messages: Message[] }>> {
+function requests(
+  events: StoredEvent[],
+  topicOf: (streamId: string) => string,
+): Array<Array<{ topic: string; messages: Message[] }>> {
   const out: Array<Map<string, Message[]>> = [new Map()];
   let bytes = 0;
   for (const e of events) {
@@ -267,7 +295,11 @@ function causes(err: unknown): unknown[] {
 function toHubError(what: string, err: unknown): unknown {
   const transient = causes(err).some((c) => {
     const e = c as { name?: string; retriable?: boolean };
-    return e.retriable === true || e.name === 'KafkaJSNumberOfRetriesExceeded' || /Connection|Timeout|BrokerNotFound|NoBrokerAvailable/.test(e.name ?? '');
+    return (
+      e.retriable === true ||
+      e.name === 'KafkaJSNumberOfRetriesExceeded' ||
+      /Connection|Timeout|BrokerNotFound|NoBrokerAvailable/.test(e.name ?? '')
+    );
   });
   return transient ? new UnavailableError(what, err) : err;
 }
@@ -277,7 +309,11 @@ function routeLog(logger: Logger | undefined) {
     if (!logger) return;
     const { message, ...extra } = log;
     // kafkajs logs retried connection failures as errors; the adapter reports what really failed.
-    (level === logLevel.ERROR || level === logLevel.WARN ? logger.warn : logger.debug).call(logger, { kafkajs: namespace, ...extra }, message);
+    (level === logLevel.ERROR || level === logLevel.WARN ? logger.warn : logger.debug).call(
+      logger,
+      { kafkajs: namespace, ...extra },
+      message,
+    );
   };
 }
 

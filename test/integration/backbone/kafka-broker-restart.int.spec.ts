@@ -8,7 +8,15 @@ import { createPostgresEventStore } from '../../../events/store/adapters/postgre
 import type { EventStore } from '../../../events/store/event-store';
 import { detected } from '../../support/events';
 import { createTestSql, type TestSql } from '../../support/pg';
-import { ensureBroker, expectStreamOrder, kafkaScript, randomName, readAllMessages, until, type TestBroker } from './support';
+import {
+  ensureBroker,
+  expectStreamOrder,
+  kafkaScript,
+  randomName,
+  readAllMessages,
+  until,
+  type TestBroker,
+} from './support';
 
 jest.setTimeout(240_000);
 
@@ -35,9 +43,16 @@ describe('relay and consumer across a broker restart', () => {
     // This broker is the test's own, so it starts it even in CI (where a failure fails the test).
     await ensureBroker(target, true);
     db = await createTestSql('postgres');
-    await db.sql.query('create table restart_effects (seq bigserial primary key, event_id uuid not null, stream_id text not null, version int not null)');
+    await db.sql.query(
+      'create table restart_effects (seq bigserial primary key, event_id uuid not null, stream_id text not null, version int not null)',
+    );
     store = createPostgresEventStore(db.sql);
-    backbone = createKafkaBackbone({ brokers: [target.broker], topicPrefix: prefix, heartbeatIntervalMs: 500, sessionTimeoutMs: 10_000 });
+    backbone = createKafkaBackbone({
+      brokers: [target.broker],
+      topicPrefix: prefix,
+      heartbeatIntervalMs: 500,
+      sessionTimeoutMs: 10_000,
+    });
     relay = createRelay({ sql: db.sql, store, backbone, batchSize: 50, maxBackoffMs: 1000 });
   });
 
@@ -53,7 +68,11 @@ describe('relay and consumer across a broker restart', () => {
 
   it('loses nothing, and after dedupe handles every event exactly once, in stream order', async () => {
     const handler = createDedupingHandler(db.sql, 'restart-test', async (e, tx) => {
-      await tx.query('insert into restart_effects (event_id, stream_id, version) values ($1, $2, $3)', [e.id, e.streamId, e.version]);
+      await tx.query('insert into restart_effects (event_id, stream_id, version) values ($1, $2, $3)', [
+        e.id,
+        e.streamId,
+        e.version,
+      ]);
     });
     consumer = await backbone.consume({ groupId: randomName('mxtest-restart-'), categories: ['asset'] }, handler);
     relay.start();
@@ -86,7 +105,8 @@ describe('relay and consumer across a broker restart', () => {
     const total = Number((await db.sql.query<{ n: string }>('select count(*)::text as n from mx_events'))[0]!.n);
     const head = await store.headPosition();
     await until(() => relay.status().position === head, 120_000, 'relay publishing everything');
-    const count = async () => Number((await db.sql.query<{ n: string }>('select count(*)::text as n from restart_effects'))[0]!.n);
+    const count = async () =>
+      Number((await db.sql.query<{ n: string }>('select count(*)::text as n from restart_effects'))[0]!.n);
     await until(async () => (await count()) >= total, 120_000, 'consumer handling everything');
     await sleep(1000); // room for a late redelivery to show up
 
@@ -99,7 +119,9 @@ describe('relay and consumer across a broker restart', () => {
     expect(effects).toHaveLength(total);
     expect(new Set(effects.map((r) => r.event_id)).size).toBe(total);
     expectStreamOrder(effects.map((r) => ({ streamId: r.stream_id, version: r.version })));
-    const [consumed] = await db.sql.query<{ n: string }>(`select count(*)::text as n from mx_consumed_events where consumer = 'restart-test'`);
+    const [consumed] = await db.sql.query<{ n: string }>(
+      `select count(*)::text as n from mx_consumed_events where consumer = 'restart-test'`,
+    );
     expect(Number(consumed!.n)).toBe(total);
     // The topic itself may hold a redelivered batch twice (at least once), never less than everything.
     expect((await readAllMessages(target.broker, [`${prefix}asset`])).length).toBeGreaterThanOrEqual(total);

@@ -15,7 +15,11 @@ async function groupSettled(members: number): Promise<boolean> {
   try {
     const { groups } = await admin.describeGroups([groupId]);
     const group = groups[0];
-    return group?.state === 'Stable' && group.members.length === members && group.members.every((m) => m.memberAssignment.length > 0);
+    return (
+      group?.state === 'Stable' &&
+      group.members.length === members &&
+      group.members.every((m) => m.memberAssignment.length > 0)
+    );
   } finally {
     await admin.disconnect();
   }
@@ -27,7 +31,13 @@ describe('Kafka backbone consumer group', () => {
 
   beforeAll(async () => {
     await ensureBroker();
-    backbone = createKafkaBackbone({ brokers: [sharedBroker.broker], topicPrefix: prefix, partitions: 6, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500 });
+    backbone = createKafkaBackbone({
+      brokers: [sharedBroker.broker],
+      topicPrefix: prefix,
+      partitions: 6,
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 500,
+    });
   });
 
   afterAll(async () => {

@@ -7,14 +7,28 @@ import type { EventStore } from '../../../events/store/event-store';
 import { uuidv7 } from '../../../lib/ids';
 import { detected, meta } from '../../support/events';
 import { createTestSql, type TestSql } from '../../support/pg';
-import { ensureBroker, expectStreamOrder, rawKafka, randomName, readAllMessages, sharedBroker, storedEvent, until } from './support';
+import {
+  ensureBroker,
+  expectStreamOrder,
+  rawKafka,
+  randomName,
+  readAllMessages,
+  sharedBroker,
+  storedEvent,
+  until,
+} from './support';
 
 jest.setTimeout(120_000);
 
 const prefix = `${randomName('mxtest.relay-')}.`;
 const topics = [`${prefix}asset`, `${prefix}transfer`];
 
-const resumed = (transferId: string): NewEvent => ({ id: uuidv7(), type: 'TransferResumed', data: { transferId }, metadata: meta() });
+const resumed = (transferId: string): NewEvent => ({
+  id: uuidv7(),
+  type: 'TransferResumed',
+  data: { transferId },
+  metadata: meta(),
+});
 
 /** Appends `perStream` events to each stream, the streams concurrently, one event per append. */
 async function appendStreams(store: EventStore, streams: string[], perStream: number): Promise<void> {
@@ -53,7 +67,10 @@ describe('relay from the PostgreSQL store to Kafka', () => {
   it('publishes every committed event exactly once, each stream in order, keyed by stream with id, type and correlation headers', async () => {
     const relay = createRelay({ sql: db.sql, store, backbone, batchSize: 64 });
     relay.start();
-    const streams = [...Array.from({ length: 30 }, (_, i) => `asset-a${i}`), ...Array.from({ length: 10 }, (_, i) => `transfer-t${i}`)];
+    const streams = [
+      ...Array.from({ length: 30 }, (_, i) => `asset-a${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `transfer-t${i}`),
+    ];
     await appendStreams(store, streams, 10);
     const head = await store.headPosition();
 
@@ -75,10 +92,16 @@ describe('relay from the PostgreSQL store to Kafka', () => {
     }
     for (const topic of topics) {
       for (let p = 0; p < 6; p++) {
-        expectStreamOrder(messages.filter((m) => m.topic === topic && m.partition === p).map((m) => m.event as { streamId: string; version: number }));
+        expectStreamOrder(
+          messages
+            .filter((m) => m.topic === topic && m.partition === p)
+            .map((m) => m.event as { streamId: string; version: number }),
+        );
       }
     }
-    const [checkpoint] = await db.sql.query<{ position: string }>(`select position::text as position from mx_checkpoints where name = 'relay'`);
+    const [checkpoint] = await db.sql.query<{ position: string }>(
+      `select position::text as position from mx_checkpoints where name = 'relay'`,
+    );
     expect(checkpoint?.position).toBe(head.toString());
     expect(relay.status()).toEqual({ active: false, position: head, healthy: true });
   });
@@ -109,13 +132,16 @@ describe('relay from the PostgreSQL store to Kafka', () => {
     let failed = false;
     const stored = await store.readAll({ category: 'transfer', limit: 10_000 });
     const victim = stored[3]!;
-    const consumer = await backbone.consume({ groupId: randomName('mxtest-redeliver-'), categories: ['transfer'] }, async (e) => {
-      if (e.id === victim.id && !failed) {
-        failed = true;
-        throw new Error('transient failure');
-      }
-      seen.push(e.id);
-    });
+    const consumer = await backbone.consume(
+      { groupId: randomName('mxtest-redeliver-'), categories: ['transfer'] },
+      async (e) => {
+        if (e.id === victim.id && !failed) {
+          failed = true;
+          throw new Error('transient failure');
+        }
+        seen.push(e.id);
+      },
+    );
     try {
       await until(() => seen.length >= stored.length, 60_000, 'all transfer events consumed');
     } finally {

@@ -43,7 +43,9 @@ export async function ensureBroker(target: TestBroker = sharedBroker, startInCi 
     await admin.connect();
     await admin.describeCluster();
   } catch (err) {
-    throw new Error(`Kafka broker ${target.broker} is not reachable (CI starts it with node ops/test-services.js up): ${String(err)}`);
+    throw new Error(
+      `Kafka broker ${target.broker} is not reachable (CI starts it with node ops/test-services.js up): ${String(err)}`,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -111,14 +113,21 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 30_000
 /** A stored event for adapter tests that do not need a store. */
 export function storedEvent(streamId: string, version: number, position: bigint): StoredEvent {
   return {
-    id: randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    id: randomBytes(16)
+      .toString('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
     streamId,
     version,
     position,
     type: 'AssetDetected',
     schemaVersion: 1,
     data: { n: version },
-    metadata: { correlationId: `corr-${streamId}`, causationId: 'test', actor: 'user:test', occurredAt: '2026-11-22T10:00:00.000Z' },
+    metadata: {
+      correlationId: `corr-${streamId}`,
+      causationId: 'test',
+      actor: 'user:test',
+      occurredAt: '2026-11-22T10:00:00.000Z',
+    },
     prevHash: '',
     hash: '',
     recordedAt: '2026-11-22T10:00:00.000Z',

@@ -23,7 +23,8 @@ function event(streamId: string, version: number): StoredEvent {
 /** `streams` streams of `perStream` events each, interleaved like concurrent writers would. */
 function interleaved(streams: number, perStream: number, category = 'asset', fromVersion = 1): StoredEvent[] {
   const out: StoredEvent[] = [];
-  for (let v = fromVersion; v < fromVersion + perStream; v++) for (let s = 0; s < streams; s++) out.push(event(`${category}-${s}`, v));
+  for (let v = fromVersion; v < fromVersion + perStream; v++)
+    for (let s = 0; s < streams; s++) out.push(event(`${category}-${s}`, v));
   return out;
 }
 
