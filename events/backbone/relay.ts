@@ -102,6 +102,13 @@ export function createRelay(options: RelayOptions): Relay {
     );
   }
 
+  /** Starts a read now, awaited later; marked handled so a failure does not count as unhandled meanwhile. */
+  function prefetch(after: bigint): Promise<StoredEvent[]> {
+    const read = readBatch(after);
+    read.catch(() => undefined);
+    return read;
+  }
+
   async function publishWithRetry(session: Sql, batch: StoredEvent[]): Promise<boolean> {
     for (let delay = 200; ; delay = Math.min(delay * 2, maxBackoffMs)) {
       try {
@@ -125,19 +132,19 @@ export function createRelay(options: RelayOptions): Relay {
     position = BigInt(row?.position ?? '0');
     logger?.info({ relay: name, position: position.toString() }, 'relay active');
     const unlisten = await sql.listen('mx_events', () => wakeUp?.()).catch(() => undefined);
-    let next = readBatch(position);
+    let next = prefetch(position);
     try {
       while (!stopping) {
         const batch = await next;
         if (batch.length === 0) {
           await session.query('select 1');
           await pause(pollMs);
-          next = readBatch(position);
+          next = prefetch(position);
           continue;
         }
         const last = batch[batch.length - 1]!.position;
         // Read the next batch while this one is on its way: a relay is otherwise read + publish, back to back.
-        next = readBatch(last);
+        next = prefetch(last);
         if (!(await publishWithRetry(session, batch))) return;
         await session.query(
           `insert into mx_checkpoints (name, position) values ($1, $2)
@@ -148,7 +155,6 @@ export function createRelay(options: RelayOptions): Relay {
         lastError = undefined;
       }
     } finally {
-      next.catch(() => undefined);
       await unlisten?.().catch(() => undefined);
     }
   }
