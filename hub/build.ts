@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+
 import type { Logger } from 'pino';
 import type { Backbone } from '../events/backbone/backbone';
 import { createInProcessBackbone } from '../events/backbone/adapters/in-process';
@@ -11,7 +11,7 @@ import { loadSigningKey, type SigningKey } from '../events/integrity/keys';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../events/projections';
 import { UnavailableError } from '../lib/errors';
 import { createAuditRoutes } from '../services/audit/routes';
-import { buildGateway } from '../services/gateway/app';
+import { buildGateway, type Gateway } from '../services/gateway/app';
 import { hashToken } from '../services/gateway/auth';
 import { bootstrapAdminToken, type AdminToken } from './admin-token';
 import type { HubConfig } from './config';
@@ -26,7 +26,7 @@ export interface Hub extends Storage {
   relay: Relay;
   projections: ProjectionRunner;
   key: SigningKey;
-  gateway: FastifyInstance;
+  gateway: Awaited<Gateway>;
   adminToken: AdminToken;
   /** Starts the background work and listens; resolves with the URL served. */
   start(): Promise<string>;
