@@ -1,0 +1,41 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { toJson } from '../../../events/envelope';
+import { NotFoundError } from '../../../lib/errors';
+import type { GatewayRoutes } from '../deps';
+import { ErrorResponse, EventJson, StreamId } from '../schemas';
+
+const StreamParams = Type.Object({ id: StreamId });
+type StreamParams = Static<typeof StreamParams>;
+
+const Timeline = Type.Object({
+  streamId: Type.String(),
+  version: Type.Integer({ minimum: 1, description: 'Version of the stream: the number of its events' }),
+  items: Type.Array(EventJson, { description: 'Every event of the stream, oldest first' }),
+});
+
+/**
+ * The timeline of one stream (an asset's or a transfer's history). It reads
+ * the stream from the event store, not from `rm_timeline`, so it is right
+ * even before projections have caught up or exist at all.
+ */
+export const streamRoutes: GatewayRoutes = async (app, { deps }) => {
+  app.get<{ Params: StreamParams }>(
+    '/streams/:id',
+    {
+      config: { roles: ['admin', 'auditor', 'operator', 'viewer'] },
+      schema: {
+        tags: ['events'],
+        summary: 'The timeline of one stream',
+        params: StreamParams,
+        response: { 200: Timeline, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const events = await deps.store.readStream(id);
+      const last = events[events.length - 1];
+      if (!last) throw new NotFoundError(`stream ${id} does not exist (no events were appended to it)`);
+      return { streamId: id, version: last.version, items: events.map(toJson) };
+    },
+  );
+};
