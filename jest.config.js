@@ -5,6 +5,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // testTimeout is a global option (jest ignores it inside a project).
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     {
@@ -12,14 +14,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/'],
-      testTimeout: 120000,
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/'],
-      testTimeout: 180000,
     },
   ],
 };

@@ -56,7 +56,9 @@ export function remoteFor(flags: CommonFlags, config: HubConfig): Remote | undef
     try {
       token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
     } catch {
-      throw new ConfigError(`--token is needed to talk to ${run.url} (no MXHUB_ADMIN_TOKEN, no ${config.dataDir}/admin-token)`);
+      throw new ConfigError(
+        `--token is needed to talk to ${run.url} (no MXHUB_ADMIN_TOKEN, no ${config.dataDir}/admin-token)`,
+      );
     }
   }
   return { url: run.url, token };
@@ -70,11 +72,20 @@ export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: s
     throw new UnavailableError(`the hub at ${remote.url}`, err);
   }
   const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-  if (!res.ok) throw new HubError('MXHUB_ERR_REMOTE', `${method} ${path}: ${res.status} ${body.error?.message ?? ''}`.trim(), res.status);
+  if (!res.ok)
+    throw new HubError(
+      'MXHUB_ERR_REMOTE',
+      `${method} ${path}: ${res.status} ${body.error?.message ?? ''}`.trim(),
+      res.status,
+    );
   return body as T;
 }
 
-/** Runs a command body, turning errors into one clear line and an exit code. */
+/**
+ * Runs a command body, turning errors into one clear line and an exit code,
+ * then exits: the command is done, and an idle handle of a client library
+ * (PGlite's worker, a keep-alive socket) must not hold the process open.
+ */
 export async function run(body: () => Promise<number | void>): Promise<void> {
   try {
     process.exitCode = (await body()) ?? 0;
@@ -82,6 +93,8 @@ export async function run(body: () => Promise<number | void>): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mxhub: ${message}\n`);
     if (!(err instanceof HubError)) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
-    process.exitCode = err instanceof ConfigError || err instanceof ValidationError ? 2 : err instanceof UnavailableError ? 3 : 1;
+    process.exitCode =
+      err instanceof ConfigError || err instanceof ValidationError ? 2 : err instanceof UnavailableError ? 3 : 1;
   }
+  process.exit();
 }

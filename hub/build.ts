@@ -38,7 +38,8 @@ export interface Hub extends Storage {
 function prepareNetworks(config: HubConfig): void {
   for (const n of config.networks) {
     mkdirSync(join(n.root, 'inbox'), { recursive: true });
-    for (const target of config.networks) if (target.id !== n.id) mkdirSync(join(n.root, 'drop', target.id), { recursive: true });
+    for (const target of config.networks)
+      if (target.id !== n.id) mkdirSync(join(n.root, 'drop', target.id), { recursive: true });
   }
 }
 
@@ -67,7 +68,12 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
   }
   prepareNetworks(config);
   const projections = allProjections();
-  const runner = createProjectionRunner({ sql, store, projections, logger: logger.child({ component: 'projections' }) });
+  const runner = createProjectionRunner({
+    sql,
+    store,
+    projections,
+    logger: logger.child({ component: 'projections' }),
+  });
   const relay = createRelay({ sql, store, backbone, logger: logger.child({ component: 'relay' }) });
   const key = loadSigningKey(config.checkpoints.keyFile);
   const checkpointer = createCheckpointer(sql, key, config.checkpoints.intervalMs, (err) =>

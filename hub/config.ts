@@ -67,7 +67,7 @@ export function readConfigFile(file: string): ConfigFile {
   } catch (err) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
   }
-  const validate = new Ajv({ allErrors: false, strict: false }).compile(ConfigSchema);
+  const validate = new Ajv({ allErrors: false, strict: false, verbose: true }).compile(ConfigSchema);
   if (!validate(parsed)) throw new ConfigError(explain(`config file ${file}`, validate.errors![0]!));
   return parsed as ConfigFile;
 }

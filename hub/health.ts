@@ -5,7 +5,12 @@ import { pendingMigrations } from '../migrations/run';
 import type { HealthSource, Readiness } from '../services/gateway/deps';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 
 /** Ready = store reachable, schema current, relay healthy, backbone reachable. */
 export function createHubHealth(deps: { sql: Sql; relay: Relay; backbone: Backbone }): HealthSource {
@@ -23,7 +28,9 @@ export function createHubHealth(deps: { sql: Sql; relay: Relay; backbone: Backbo
         try {
           const pending = await pendingMigrations(deps.sql);
           migrationsCurrent = pending.length === 0;
-          checks.migrations = migrationsCurrent ? { ok: true } : { ok: false, detail: `pending: ${pending.join(', ')}` };
+          checks.migrations = migrationsCurrent
+            ? { ok: true }
+            : { ok: false, detail: `pending: ${pending.join(', ')}` };
         } catch (err) {
           checks.migrations = { ok: false, detail: (err as Error).message };
         }

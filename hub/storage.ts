@@ -30,7 +30,9 @@ export async function openStorage(config: HubConfig): Promise<Storage> {
       await pg.query('select 1');
     } catch (err) {
       await pg.close().catch(() => undefined);
-      throw err instanceof UnavailableError ? err : new UnavailableError(`PostgreSQL at ${redact(config.databaseUrl!)}`, err);
+      throw err instanceof UnavailableError
+        ? err
+        : new UnavailableError(`PostgreSQL at ${redact(config.databaseUrl!)}`, err);
     }
     sql = pg;
     await migrateLatest(pg);

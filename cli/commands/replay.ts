@@ -14,7 +14,9 @@ function print(report: ReplayReport, json: boolean | undefined): number {
   process.stdout.write(`replayed ${report.events} events into fresh read models\n`);
   for (const t of report.tables) {
     const same = t.onlyLive === 0 && t.onlyReplay === 0;
-    const detail = same ? 'equal' : `${t.onlyLive} live row(s) differ, ${t.onlyReplay} replayed row(s) differ; keys: ${t.sampleKeys.join(', ')}`;
+    const detail = same
+      ? 'equal'
+      : `${t.onlyLive} live row(s) differ, ${t.onlyReplay} replayed row(s) differ; keys: ${t.sampleKeys.join(', ')}`;
     process.stdout.write(`  ${t.table}: ${detail}\n`);
   }
   process.stdout.write(report.equal ? 'read models match the log\n' : 'read models DIFFER from the log\n');
@@ -22,7 +24,11 @@ function print(report: ReplayReport, json: boolean | undefined): number {
 }
 
 export function replayCommand(program: Command): void {
-  withCommonFlags(program.command('replay').description('rebuild every read model from the log into fresh tables and compare with the live ones'))
+  withCommonFlags(
+    program
+      .command('replay')
+      .description('rebuild every read model from the log into fresh tables and compare with the live ones'),
+  )
     .option('--json', 'print the report as JSON')
     .action((flags: CommonFlags) =>
       run(async () => {

@@ -5,7 +5,9 @@ import { removeRunFile, runningHub, writeRunFile } from '../../hub/run-file';
 import { configFrom, createLogger, run, withCommonFlags, type CommonFlags } from '../common';
 
 export function startCommand(program: Command): void {
-  withCommonFlags(program.command('start').description('run the hub (embedded profile unless configured for production)'))
+  withCommonFlags(
+    program.command('start').description('run the hub (embedded profile unless configured for production)'),
+  )
     .option('--port <n>', 'HTTP port (0 picks a free one)')
     .option('--host <host>', 'HTTP bind address')
     .action((flags: CommonFlags) =>
@@ -21,9 +23,10 @@ export function startCommand(program: Command): void {
           { url, profile: config.profile, dataDir: config.dataDir, backbone: hub.backbone.kind, store: hub.sql.kind },
           'mxhub started',
         );
-        if (hub.adminToken.file) logger.info({ file: hub.adminToken.file }, `admin token written to ${hub.adminToken.file}`);
+        if (hub.adminToken.file)
+          logger.info({ file: hub.adminToken.file }, `admin token written to ${hub.adminToken.file}`);
 
-        await new Promise<void>((resolve) => {
+        const clean = await new Promise<boolean>((resolve) => {
           let stopping = false;
           const shutdown = (signal: string) => {
             if (stopping) {
@@ -34,16 +37,20 @@ export function startCommand(program: Command): void {
             logger.info({ signal }, 'stopping: no new work, finishing what is in flight, flushing the relay');
             hub
               .stop()
-              .catch((err) => logger.error({ err }, 'unclean stop'))
-              .finally(() => {
+              .then(
+                () => true,
+                (err) => (logger.error({ err }, 'unclean stop'), false),
+              )
+              .then((ok) => {
                 removeRunFile(config.dataDir);
                 logger.info('mxhub stopped');
-                resolve();
+                resolve(ok);
               });
           };
           process.once('SIGTERM', () => shutdown('SIGTERM'));
           process.once('SIGINT', () => shutdown('SIGINT'));
         });
+        return clean ? 0 : 1;
       }),
     );
 }

@@ -10,7 +10,9 @@ function print(s: HubStatus, json: boolean | undefined): void {
   const lines = [
     `store      ${s.store.kind}, ${s.store.events} events, head position ${s.store.headPosition}`,
     `relay      position ${s.relay.position}${s.relay.active === null ? ' (hub not running)' : s.relay.active ? ' (active)' : ' (standby)'}${s.relay.lastError ? `, last error: ${s.relay.lastError}` : ''}`,
-    ...s.projections.map((p) => `projection ${p.name.padEnd(10)} position ${p.position}, lag ${p.lagEvents} events / ${p.lagSeconds} s`),
+    ...s.projections.map(
+      (p) => `projection ${p.name.padEnd(10)} position ${p.position}, lag ${p.lagEvents} events / ${p.lagSeconds} s`,
+    ),
     `checkpoints ${s.checkpoints.count} signed, last at ${s.checkpoints.lastPosition ?? '-'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -26,7 +28,11 @@ export function statusCommand(program: Command): void {
         if (remote) return print(await callHub<HubStatus>(remote, 'GET', '/v1/status'), flags.json);
         const storage = await openStorage(config);
         try {
-          const runner = createProjectionRunner({ ...storage, projections: allProjections(), logger: pino({ level: 'silent' }) });
+          const runner = createProjectionRunner({
+            ...storage,
+            projections: allProjections(),
+            logger: pino({ level: 'silent' }),
+          });
           print(await readStatus({ ...storage, projections: runner }), flags.json);
         } finally {
           await storage.close();

@@ -8,18 +8,27 @@ import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags 
 function print(report: VerifyReport, json: boolean | undefined): number {
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else if (report.ok) {
-    process.stdout.write(`log verified: ${report.events} events in ${report.streams} streams, ${report.checkpoints} signed checkpoints hold\n`);
+    process.stdout.write(
+      `log verified: ${report.events} events in ${report.streams} streams, ${report.checkpoints} signed checkpoints hold\n`,
+    );
   } else {
     const p = report.firstProblem!;
-    const who = p.eventId ? `event ${p.eventId} (stream ${p.streamId}, version ${p.version}, position ${p.position})` : `position ${p.position}`;
+    const who = p.eventId
+      ? `event ${p.eventId} (stream ${p.streamId}, version ${p.version}, position ${p.position})`
+      : `position ${p.position}`;
     process.stdout.write(`log BROKEN: first problem at ${who}: ${p.what}\n`);
-    for (const other of report.problems.slice(1)) process.stdout.write(`  also: position ${other.position}: ${other.what}\n`);
+    for (const other of report.problems.slice(1))
+      process.stdout.write(`  also: position ${other.position}: ${other.what}\n`);
   }
   return report.ok ? 0 : 1;
 }
 
 export function verifyCommand(program: Command): void {
-  withCommonFlags(program.command('verify').description('check every hash chain and signed checkpoint; exit 1 naming the first broken event'))
+  withCommonFlags(
+    program
+      .command('verify')
+      .description('check every hash chain and signed checkpoint; exit 1 naming the first broken event'),
+  )
     .option('--json', 'print the report as JSON')
     .action((flags: CommonFlags) =>
       run(async () => {

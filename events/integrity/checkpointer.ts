@@ -21,7 +21,7 @@ export async function writeCheckpoint(sql: Sql, key: SigningKey): Promise<bigint
     );
     const from = BigInt(last?.position ?? '0');
     const rows = await tx.query<{ position: string; hash: string }>(
-      'select position::text as position, hash from mx_events where position > $1 and position < mx_safe_bound() order by position',
+      'select position::text as position, hash from mx_events where position > $1 and position < mx_safe_bound() order by mx_events.position',
       [from.toString()],
     );
     if (rows.length === 0) return null;

@@ -104,7 +104,7 @@ export async function verifyLog(
     const rows = await sql.query<Row>(
       `select position::text as position, event_id, stream_id, version, type, schema_version,
               data::text as data_text, metadata::text as metadata_text, prev_hash, hash
-         from mx_events where position > $1 order by position limit 5000`,
+         from mx_events where position > $1 order by mx_events.position limit 5000`,
       [after],
     );
     if (rows.length === 0) break;

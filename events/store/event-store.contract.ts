@@ -83,7 +83,9 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractCo
       const bad = detected(s, {});
       (bad.data as Record<string, unknown>).sizeBytes = -5;
       await expect(ctx.store.append(s, [detected(s), bad])).rejects.toThrow(/AssetDetected: data\.sizeBytes/);
-      await expect(ctx.store.append(s, [{ ...detected(s), type: 'AssetTeleported' }])).rejects.toThrow(/unknown event type "AssetTeleported"/);
+      await expect(ctx.store.append(s, [{ ...detected(s), type: 'AssetTeleported' }])).rejects.toThrow(
+        /unknown event type "AssetTeleported"/,
+      );
       const noActor = detected(s, { metadata: { ...meta(), actor: '' } });
       await expect(ctx.store.append(s, [noActor])).rejects.toThrow(/metadata\.actor/);
       await expect(ctx.store.append(s, [detected(s)])).resolves.toMatchObject({ nextVersion: 1 });
@@ -147,7 +149,15 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractCo
         id: uuidv7(),
         type: 'TransferRequested',
         schemaVersion: 1,
-        data: { transferId: s, assetId: 'a1', sourceNetwork: 'news', targetNetwork: 'broadcast', priority: 1, sizeBytes: 5, sha256: 'a'.repeat(64) },
+        data: {
+          transferId: s,
+          assetId: 'a1',
+          sourceNetwork: 'news',
+          targetNetwork: 'broadcast',
+          priority: 1,
+          sizeBytes: 5,
+          sha256: 'a'.repeat(64),
+        },
         metadata: meta(),
       };
       // Written as an older release would have, bypassing today's schema check.

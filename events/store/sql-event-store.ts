@@ -48,7 +48,8 @@ const STREAM_ID = /^[a-z][a-z0-9]*-[A-Za-z0-9._:-]{1,200}$/;
 function expectedCode(expected: ExpectedVersion): number {
   if (expected === 'any') return -2;
   if (expected === 'no_stream') return -1;
-  if (!Number.isInteger(expected) || expected < 0) throw new ValidationError(`expected version must be 'any', 'no_stream' or an integer >= 0, got ${expected}`);
+  if (!Number.isInteger(expected) || expected < 0)
+    throw new ValidationError(`expected version must be 'any', 'no_stream' or an integer >= 0, got ${expected}`);
   return expected;
 }
 
@@ -83,7 +84,7 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
     if (o.to) add(`(metadata->>'occurredAt')::timestamptz < ?`, o.to);
     params.push(o.limit ?? 1000);
     const rows = await sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from mx_events where ${where.join(' and ')} order by position limit $${params.length}`,
+      `select ${EVENT_COLUMNS} from mx_events where ${where.join(' and ')} order by mx_events.position limit $${params.length}`,
       params,
     );
     return rows.map(upcast);
@@ -92,7 +93,9 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
   const store: EventStore = {
     async append(streamId, events: NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
       if (!STREAM_ID.test(streamId)) {
-        throw new ValidationError(`stream id "${streamId}" must look like <category>-<id> (e.g. asset-0192...)`, { field: 'streamId' });
+        throw new ValidationError(`stream id "${streamId}" must look like <category>-<id> (e.g. asset-0192...)`, {
+          field: 'streamId',
+        });
       }
       if (events.length === 0) throw new ValidationError('append needs at least one event', { field: 'events' });
       if (new Set(events.map((e) => e.id)).size !== events.length) {
@@ -100,7 +103,13 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
       }
       const payload = events.map((e) => {
         catalog.validate(e);
-        return { id: e.id, type: e.type, schemaVersion: catalog.definition(e.type).schemaVersion, data: e.data, metadata: e.metadata };
+        return {
+          id: e.id,
+          type: e.type,
+          schemaVersion: catalog.definition(e.type).schemaVersion,
+          data: e.data,
+          metadata: e.metadata,
+        };
       });
       const code = expectedCode(expected);
       let rows: Array<{ r_version: number; r_position: string; r_duplicate: boolean }>;
@@ -136,12 +145,16 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
     },
 
     async headPosition() {
-      const [row] = await sql.query<{ p: string | null }>('select max(position)::text as p from mx_events where position < mx_safe_bound()');
+      const [row] = await sql.query<{ p: string | null }>(
+        'select max(position)::text as p from mx_events where position < mx_safe_bound()',
+      );
       return BigInt(row?.p ?? '0');
     },
 
     async streamVersion(streamId) {
-      const [row] = await sql.query<{ version: number }>('select version from mx_streams where stream_id = $1', [streamId]);
+      const [row] = await sql.query<{ version: number }>('select version from mx_streams where stream_id = $1', [
+        streamId,
+      ]);
       return row?.version ?? 0;
     },
 

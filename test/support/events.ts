@@ -19,7 +19,13 @@ export function detected(assetId: string, overrides: Partial<NewEvent> = {}): Ne
   return {
     id: uuidv7(),
     type: 'AssetDetected',
-    data: { assetId, sourceNetwork: 'news', targets: ['broadcast'], originalName: `clip-${counter}.mxf`, sizeBytes: 1000 + counter },
+    data: {
+      assetId,
+      sourceNetwork: 'news',
+      targets: ['broadcast'],
+      originalName: `clip-${counter}.mxf`,
+      sizeBytes: 1000 + counter,
+    },
     metadata: meta(),
     ...overrides,
   };
