@@ -22,6 +22,7 @@ export interface TestRequest {
   /** Path and query, e.g. `/v1/events?limit=2`. */
   url: string;
   headers?: Record<string, string>;
+  body?: string;
 }
 
 export interface TestResponse {
@@ -92,10 +93,15 @@ export async function startTestGateway(
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
-    async request({ method = 'GET', url, headers = {} }) {
-      const res = await fetch(`${base}${url}`, { method, headers, redirect: 'manual' });
-      const body = await res.text();
-      return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, json: () => JSON.parse(body) };
+    async request({ method = 'GET', url, headers = {}, body }) {
+      const res = await fetch(`${base}${url}`, { method, headers, body, redirect: 'manual' });
+      const text = await res.text();
+      return {
+        statusCode: res.status,
+        headers: Object.fromEntries(res.headers),
+        body: text,
+        json: () => JSON.parse(text),
+      };
     },
     store,
     deps,
