@@ -76,7 +76,7 @@ export async function up(knex: Knex): Promise<void> {
   for (const statement of [
     `    create function mx_event_hash(p_prev text, p_id text, p_stream text, p_version integer, p_type text,
                                   p_schema_version integer, p_data jsonb, p_metadata jsonb)
-    returns text language sql immutable as $fn$
+    returns text language sql stable as $fn$
       select encode(sha256(convert_to(concat_ws('|', p_prev, p_id, p_stream, p_version::text, p_type,
              p_schema_version::text, p_data::text, p_metadata::text), 'UTF8')), 'hex')
     $fn$
@@ -109,7 +109,10 @@ export async function up(knex: Knex): Promise<void> {
              min(x->>'id') filter (where not (m.stream_id = p_stream and m.type = x->>'type' and m.data = x->'data'))
         into v_existing, v_matching, v_first_bad
         from jsonb_array_elements(p_events) x
-        join mx_events m on m.event_id = (x->>'id')::uuid;
+        -- One index probe per id: a join may be planned as a scan of the
+        -- whole log when statistics are stale (PGlite never analyses).
+        cross join lateral (select m1.stream_id, m1.type, m1.data from mx_events m1
+                             where m1.event_id = (x->>'id')::uuid limit 1) m;
       if v_existing > 0 then
         if v_existing = v_n and v_matching = v_n then
           return query
@@ -133,8 +136,8 @@ export async function up(knex: Knex): Promise<void> {
       end if;
 
       v_xid := pg_current_xact_id()::text::bigint;
-      select coalesce(max(m.position) + 1, v_xid << 20) into v_pos
-        from mx_events m where m.position >= (v_xid << 20) and m.position < ((v_xid + 1) << 20);
+      -- MX003 above guarantees this is the transaction's only append, so its positions start at xid << 20.
+      v_pos := v_xid << 20;
       v_version := v_current;
       for e in select value from jsonb_array_elements(p_events) loop
         v_version := v_version + 1;
@@ -153,7 +156,6 @@ export async function up(knex: Knex): Promise<void> {
       values (p_stream, v_version, v_hash, v_pos - 1)
       on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash,
                                             last_position = excluded.last_position;
-      perform pg_notify('mx_events', (v_pos - 1)::text);
     end
     $fn$
     `,
