@@ -1,9 +1,9 @@
-import knexFactory, { type Knex } from "knex";
-import ClientPgLite from "knex-pglite";
-import type { PGlite } from "@electric-sql/pglite";
-import type { Sql } from "../lib/db/sql";
-import * as eventStore from "./20261122000100_event_store";
-import * as readModels from "./20261122000200_read_models";
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Sql } from '../lib/db/sql';
+import * as eventStore from './20261122000100_event_store';
+import * as readModels from './20261122000200_read_models';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,8 +12,8 @@ interface Migration {
 
 /** Every migration, in order. Listed here rather than loaded from disk so it runs the same under tsx, jest and a build. */
 export const MIGRATIONS: Array<[string, Migration]> = [
-  ["20261122000100_event_store", eventStore],
-  ["20261122000200_read_models", readModels],
+  ['20261122000100_event_store', eventStore],
+  ['20261122000200_read_models', readModels],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
@@ -26,20 +26,28 @@ const source: Knex.MigrationSource<[string, Migration]> = {
 type MigratableSql = Sql & { connectionString?: string; db?: PGlite };
 
 function knexFor(sql: MigratableSql): Knex {
-  if (sql.kind === "pglite") {
-    if (!sql.db) throw new Error("PGlite Sql has no db handle");
+  if (sql.kind === 'pglite') {
+    if (!sql.db) throw new Error('PGlite Sql has no db handle');
     const db = sql.db;
+    // knex-pglite closes the PGlite instance when knex is destroyed; the
+    // instance belongs to our Sql, so knex gets a view whose close is a no-op.
+    const shared = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'close') return async () => undefined;
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
     return knexFactory({
       client: ClientPgLite,
-      dialect: "postgres",
-      connection: () => ({ pglite: db }) as object,
+      dialect: 'postgres',
+      connection: () => ({ pglite: shared }) as object,
       useNullAsDefault: true,
     });
   }
-  if (!sql.connectionString)
-    throw new Error("PostgreSQL Sql has no connection string");
+  if (!sql.connectionString) throw new Error('PostgreSQL Sql has no connection string');
   return knexFactory({
-    client: "pg",
+    client: 'pg',
     connection: sql.connectionString,
     pool: { min: 0, max: 1 },
   });
@@ -54,8 +62,7 @@ export async function migrateLatest(sql: MigratableSql): Promise<string[]> {
     })) as [number, string[]];
     return applied;
   } finally {
-    // Destroying knex-pglite's client would close the shared PGlite instance.
-    if (sql.kind !== "pglite") await knex.destroy();
+    await knex.destroy();
   }
 }
 
@@ -68,6 +75,6 @@ export async function pendingMigrations(sql: MigratableSql): Promise<string[]> {
     })) as [unknown[], Array<[string, Migration]>];
     return pending.map(([name]) => name);
   } finally {
-    if (sql.kind !== "pglite") await knex.destroy();
+    await knex.destroy();
   }
 }
