@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'mxhub.js');
@@ -9,6 +10,8 @@ export interface HubProcess {
   logs: string[];
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** GET /v1/status with the admin token of the data dir or MXHUB_ADMIN_TOKEN. */
+  status(): Promise<{ relay: { position: string }; store: { events: number } }>;
 }
 
 /** Runs `mxhub start` as a real process and resolves once it logs the URL it serves. */
@@ -37,6 +40,12 @@ export function startHub(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs 
           async stop() {
             child.kill('SIGTERM');
             return exited;
+          },
+          async status() {
+            const dataDir = args[args.indexOf('--data') + 1]!;
+            const token = env.MXHUB_ADMIN_TOKEN || readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+            const res = await fetch(`${url}/v1/status`, { headers: { authorization: `Bearer ${token}` } });
+            return (await res.json()) as { relay: { position: string }; store: { events: number } };
           },
         });
       }
