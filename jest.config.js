@@ -8,7 +8,12 @@ module.exports = {
   // testTimeout is a global option (jest ignores it inside a project).
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.unit.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/'],
+    },
     {
       ...common,
       displayName: 'integration',

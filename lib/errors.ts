@@ -48,7 +48,10 @@ export class ConcurrencyError extends HubError {
 
 /** The same event id was appended before with a different payload. */
 export class IdempotencyError extends HubError {
-  constructor(readonly eventId: string, reason: string) {
+  constructor(
+    readonly eventId: string,
+    reason: string,
+  ) {
     super('MXHUB_ERR_IDEMPOTENCY', `event ${eventId} was appended before ${reason}`, 409, false, { eventId });
   }
 }

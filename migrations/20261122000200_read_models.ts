@@ -1,4 +1,4 @@
-import type { Knex } from "knex";
+import type { Knex } from 'knex';
 
 /**
  * Read models: projections of the event log, rebuildable by `mxhub replay`.
@@ -81,7 +81,5 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(
-    "drop table if exists rm_timeline, rm_replicas, rm_transfers, rm_assets",
-  );
+  await knex.raw('drop table if exists rm_timeline, rm_replicas, rm_transfers, rm_assets');
 }

@@ -76,7 +76,13 @@ export const AssetCleared = defineEvent(
 export const AssetQuarantined = defineEvent(
   'AssetQuarantined',
   Type.Object(
-    { assetId: AssetId, stage: Stage, rule: Type.String({ minLength: 1 }), reason: Reason, quarantinePath: Type.String() },
+    {
+      assetId: AssetId,
+      stage: Stage,
+      rule: Type.String({ minLength: 1 }),
+      reason: Reason,
+      quarantinePath: Type.String(),
+    },
     { additionalProperties: false },
   ),
   'A stage refused the asset; its file is kept under hub control.',
@@ -104,7 +110,13 @@ export const AssetDeleted = defineEvent(
 export const ReplicaStored = defineEvent(
   'ReplicaStored',
   Type.Object(
-    { assetId: AssetId, network: NetworkId, path: Type.String({ minLength: 1 }), sha256: Sha256, transferId: Type.Optional(Type.String()) },
+    {
+      assetId: AssetId,
+      network: NetworkId,
+      path: Type.String({ minLength: 1 }),
+      sha256: Sha256,
+      transferId: Type.Optional(Type.String()),
+    },
     { additionalProperties: false },
   ),
   'A verified copy of the asset is stored on a network’s node.',

@@ -27,7 +27,8 @@ function describe(type: string, errors: ErrorObject[] | null | undefined): { fie
   const missing = first.keyword === 'required' ? `/${String(first.params.missingProperty)}` : '';
   const extra = first.keyword === 'additionalProperties' ? `/${String(first.params.additionalProperty)}` : '';
   const field = `data${first.instancePath}${missing}${extra}`.replace(/\//g, '.');
-  const rule = first.keyword === 'additionalProperties' ? 'is not a field of this event' : (first.message ?? 'is invalid');
+  const rule =
+    first.keyword === 'additionalProperties' ? 'is not a field of this event' : (first.message ?? 'is invalid');
   void type;
   return { field, rule };
 }

@@ -22,7 +22,9 @@ export const TransferRequested = defineEvent(
   {
     schemaVersion: 2,
     // v1 had no lanes: everything travelled in the normal lane.
-    upcasters: { 1: (data) => ({ ...data, lane: data.priority !== undefined && Number(data.priority) <= 2 ? 'urgent' : 'normal' }) },
+    upcasters: {
+      1: (data) => ({ ...data, lane: data.priority !== undefined && Number(data.priority) <= 2 ? 'urgent' : 'normal' }),
+    },
   },
 );
 
@@ -40,13 +42,30 @@ const transferOnly = (extra: Parameters<typeof Type.Object>[0] = {}) =>
 
 export const TransferStarted = defineEvent(
   'TransferStarted',
-  transferOnly({ channel: Type.String(), worker: Type.String(), attempt: Type.Integer({ minimum: 1 }), resumeFrom: Type.Integer({ minimum: 0 }) }),
+  transferOnly({
+    channel: Type.String(),
+    worker: Type.String(),
+    attempt: Type.Integer({ minimum: 1 }),
+    resumeFrom: Type.Integer({ minimum: 0 }),
+  }),
   'A channel picked the transfer up.',
 );
-export const TransferPaused = defineEvent('TransferPaused', transferOnly({ reason: Type.Optional(Reason), bytesDone: Type.Integer({ minimum: 0 }) }), 'Paused at a chunk boundary; its channel is free.');
+export const TransferPaused = defineEvent(
+  'TransferPaused',
+  transferOnly({ reason: Type.Optional(Reason), bytesDone: Type.Integer({ minimum: 0 }) }),
+  'Paused at a chunk boundary; its channel is free.',
+);
 export const TransferResumed = defineEvent('TransferResumed', transferOnly(), 'A paused transfer is queued again.');
-export const TransferVerified = defineEvent('TransferVerified', transferOnly({ sha256: Sha256, bytes: Type.Integer({ minimum: 0 }) }), 'The copy’s SHA-256 matches the source.');
-export const TransferCommitted = defineEvent('TransferCommitted', transferOnly({ path: Type.String({ minLength: 1 }) }), 'The copy is published under its final name.');
+export const TransferVerified = defineEvent(
+  'TransferVerified',
+  transferOnly({ sha256: Sha256, bytes: Type.Integer({ minimum: 0 }) }),
+  'The copy’s SHA-256 matches the source.',
+);
+export const TransferCommitted = defineEvent(
+  'TransferCommitted',
+  transferOnly({ path: Type.String({ minLength: 1 }) }),
+  'The copy is published under its final name.',
+);
 export const TransferFailed = defineEvent(
   'TransferFailed',
   transferOnly({ reason: Reason, retryable: Type.Boolean(), step: Type.String() }),
@@ -57,7 +76,11 @@ export const TransferCompensated = defineEvent(
   transferOnly({ actions: Type.Array(Type.String()) }),
   'The effects of a failed or cancelled transfer were undone.',
 );
-export const TransferCancelled = defineEvent('TransferCancelled', transferOnly({ reason: Type.Optional(Reason) }), 'An admin cancelled the transfer.');
+export const TransferCancelled = defineEvent(
+  'TransferCancelled',
+  transferOnly({ reason: Type.Optional(Reason) }),
+  'An admin cancelled the transfer.',
+);
 
 export const transferEvents = [
   TransferRequested,

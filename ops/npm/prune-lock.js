@@ -22,4 +22,6 @@ for (const [where, pkg] of Object.entries(lock.packages)) {
   }
 }
 fs.writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(pruned.length ? `pruned ${pruned.length} unresolvable optional edge(s):\n  ${pruned.join('\n  ')}` : 'lock is clean');
+console.log(
+  pruned.length ? `pruned ${pruned.length} unresolvable optional edge(s):\n  ${pruned.join('\n  ')}` : 'lock is clean',
+);

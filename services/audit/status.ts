@@ -21,15 +21,28 @@ export async function readStatus(deps: {
 }): Promise<HubStatus> {
   const { sql } = deps;
   const [counts] = await sql.query<{ n: number }>('select count(*)::int as n from mx_events');
-  const [relayRow] = await sql.query<{ position: string }>(`select position::text as position from mx_checkpoints where name = 'relay'`);
-  const [cp] = await sql.query<{ n: number; p: string | null }>('select count(*)::int as n, max(position)::text as p from mx_log_checkpoints');
+  const [relayRow] = await sql.query<{ position: string }>(
+    `select position::text as position from mx_checkpoints where name = 'relay'`,
+  );
+  const [cp] = await sql.query<{ n: number; p: string | null }>(
+    'select count(*)::int as n, max(position)::text as p from mx_log_checkpoints',
+  );
   const live = deps.relay?.status();
   return {
     store: { kind: sql.kind, headPosition: (await deps.store.headPosition()).toString(), events: counts?.n ?? 0 },
     relay: live
-      ? { active: live.active, position: live.position.toString(), healthy: live.healthy, ...(live.lastError ? { lastError: live.lastError } : {}) }
+      ? {
+          active: live.active,
+          position: live.position.toString(),
+          healthy: live.healthy,
+          ...(live.lastError ? { lastError: live.lastError } : {}),
+        }
       : { active: null, position: relayRow?.position ?? '0', healthy: null },
-    projections: (await deps.projections.status()).map((s) => ({ ...s, position: s.position.toString(), lagSeconds: Math.round(s.lagSeconds * 10) / 10 })),
+    projections: (await deps.projections.status()).map((s) => ({
+      ...s,
+      position: s.position.toString(),
+      lagSeconds: Math.round(s.lagSeconds * 10) / 10,
+    })),
     checkpoints: { count: cp?.n ?? 0, lastPosition: cp?.p ?? null },
   };
 }

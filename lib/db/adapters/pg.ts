@@ -10,7 +10,16 @@ export interface PgSqlOptions {
   connectionTimeoutMillis?: number;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '3D000', '28P01']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+  '3D000',
+  '28P01',
+]);
 
 /** Hides the password in messages: postgres://user:***@host/db. */
 export function redact(url: string): string {

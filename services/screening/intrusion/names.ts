@@ -23,6 +23,7 @@ export const DANGEROUS_EXTENSIONS: readonly string[] = [
 // Bidirectional controls reorder what a person sees ("clip\u202Evom.exe"
 // displays as "clipexe.mov"); zero-width marks hide characters.
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point of this check
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
 // Windows device names stay devices with any extension (CON.mxf), also with
 // trailing dots or spaces, and COM/LPT with superscript digits.

@@ -62,6 +62,7 @@ export function safeName(name: string): string {
 }
 
 // Tab, LF and CR are fine in text; other C0/C1 controls are not.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point of this check
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const NETWORK = /^[a-z0-9][a-z0-9-]{0,62}$/;
