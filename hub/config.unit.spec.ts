@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './config';
+
+const dir = mkdtempSync(join(tmpdir(), 'mx-config-'));
+const file = (content: unknown) => {
+  const f = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
+  return f;
+};
+
+describe('loadConfig', () => {
+  test('given nothing, the embedded profile with three networks under the data dir', () => {
+    const c = loadConfig({ env: {}, flags: { data: dir } });
+    expect(c).toMatchObject({ profile: 'embedded', dataDir: dir, http: { host: '127.0.0.1', port: 8080 } });
+    expect(c.networks.map((n) => [n.id, n.root])).toEqual([
+      ['broadcast', join(dir, 'networks', 'broadcast')],
+      ['archive', join(dir, 'networks', 'archive')],
+      ['news', join(dir, 'networks', 'news')],
+    ]);
+  });
+
+  test('given PostgreSQL, Redis and Kafka in the environment, the production profile', () => {
+    const c = loadConfig({
+      env: { DATABASE_URL: 'postgres://h/db', REDIS_URL: 'redis://h:6379', KAFKA_BROKERS: 'k1:9092, k2:9092' },
+    });
+    expect(c).toMatchObject({
+      profile: 'production',
+      kafka: { brokers: ['k1:9092', 'k2:9092'], topicPrefix: 'mxhub.' },
+    });
+  });
+
+  test('given only some of the three, an error naming the missing ones', () => {
+    expect(() => loadConfig({ env: { DATABASE_URL: 'postgres://h/db' } })).toThrow(/without REDIS_URL, KAFKA_BROKERS/);
+    expect(() => loadConfig({ env: {}, file: file({ profile: 'production' }) })).toThrow(
+      /needs PostgreSQL, Redis and Kafka: set DATABASE_URL, REDIS_URL, KAFKA_BROKERS/,
+    );
+  });
+
+  test('a bad key, value or file is named with what is accepted', () => {
+    expect(() => loadConfig({ env: {}, file: file({ netwroks: [] }) })).toThrow(
+      /unknown key "netwroks" \(did you mean "networks"\?\)/,
+    );
+    expect(() => loadConfig({ env: {}, file: file({ networks: [{ id: 'Bad Name' }] }) })).toThrow(
+      /networks\[0\]\.id must match/,
+    );
+    expect(() => loadConfig({ env: {}, file: file({ http: { port: 'x' } }) })).toThrow(/http\.port must be integer/);
+    expect(() => loadConfig({ env: {}, file: file('{ not json') })).toThrow(/is not valid JSON/);
+    expect(() => loadConfig({ env: {}, file: join(dir, 'missing.json') })).toThrow(/does not exist/);
+    expect(() => loadConfig({ env: { KAFKA_BROKERS: 'nohost' } })).toThrow(/KAFKA_BROKERS must be host:port/);
+  });
+
+  test('flags win over the environment, which wins over the file', () => {
+    const f = file({ http: { port: 1000 }, dataDir: '/from/file' });
+    expect(loadConfig({ env: { PORT: '2000' }, file: f }).http.port).toBe(2000);
+    expect(loadConfig({ env: { PORT: '2000' }, file: f, flags: { port: 3000 } }).http.port).toBe(3000);
+    expect(loadConfig({ env: { MXHUB_DATA: '/from/env' }, file: f }).dataDir).toBe('/from/env');
+  });
+});
