@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { ConfigError, HubError, UnavailableError, ValidationError } from '../lib/errors';
 import { loadConfig, type HubConfig } from '../hub/config';
 import { runningHub } from '../hub/run-file';
+import { openStorage, type Storage } from '../hub/storage';
 
 export interface CommonFlags {
   data?: string;
@@ -79,6 +80,26 @@ export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: s
       res.status,
     );
   return body as T;
+}
+
+/**
+ * The shape every read-only command shares: ask the running hub's API when it
+ * owns the database, else open the store directly and run `direct` on it.
+ */
+export async function viaHubOrStore<T>(
+  flags: CommonFlags,
+  api: { method: 'GET' | 'POST'; path: string },
+  direct: (storage: Storage, config: HubConfig) => Promise<T>,
+): Promise<T> {
+  const config = configFrom(flags);
+  const remote = remoteFor(flags, config);
+  if (remote) return callHub<T>(remote, api.method, api.path);
+  const storage = await openStorage(config);
+  try {
+    return await direct(storage, config);
+  } finally {
+    await storage.close();
+  }
 }
 
 /**

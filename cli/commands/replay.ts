@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { allProjections, createProjectionRunner } from '../../events/projections';
 import { replayAndCompare, type ReplayReport } from '../../events/projections/replay';
-import { openStorage } from '../../hub/storage';
 import { progressBar } from '../progress';
-import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags } from '../common';
+import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
 
 function print(report: ReplayReport, json: boolean | undefined): number {
   if (json) {
@@ -32,21 +31,20 @@ export function replayCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action((flags: CommonFlags) =>
       run(async () => {
-        const config = configFrom(flags);
-        const remote = remoteFor(flags, config);
-        if (remote) return print(await callHub<ReplayReport>(remote, 'POST', '/v1/log/replay'), flags.json);
-        const storage = await openStorage(config);
-        try {
-          const projections = allProjections();
-          // A stopped hub may have left projections behind the log: bring them up to date first.
-          await createProjectionRunner({ ...storage, projections, logger: pino({ level: 'silent' }) }).catchUp();
-          const bar = progressBar('replaying', !flags.json);
-          const report = await replayAndCompare({ ...storage, projections }, bar.update);
-          bar.stop();
-          return print(report, flags.json);
-        } finally {
-          await storage.close();
-        }
+        const report = await viaHubOrStore<ReplayReport>(
+          flags,
+          { method: 'POST', path: '/v1/log/replay' },
+          async (storage) => {
+            const projections = allProjections();
+            // A stopped hub may have left projections behind the log: bring them up to date first.
+            await createProjectionRunner({ ...storage, projections, logger: pino({ level: 'silent' }) }).catchUp();
+            const bar = progressBar('replaying', !flags.json);
+            const result = await replayAndCompare({ ...storage, projections }, bar.update);
+            bar.stop();
+            return result;
+          },
+        );
+        return print(report, flags.json);
       }),
     );
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { allProjections, createProjectionRunner } from '../../events/projections';
-import { openStorage } from '../../hub/storage';
 import { readStatus, type HubStatus } from '../../services/audit/status';
-import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags } from '../common';
+import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
 
 function print(s: HubStatus, json: boolean | undefined): void {
   if (json) return void process.stdout.write(`${JSON.stringify(s)}\n`);
@@ -23,20 +22,15 @@ export function statusCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action((flags: CommonFlags) =>
       run(async () => {
-        const config = configFrom(flags);
-        const remote = remoteFor(flags, config);
-        if (remote) return print(await callHub<HubStatus>(remote, 'GET', '/v1/status'), flags.json);
-        const storage = await openStorage(config);
-        try {
+        const status = await viaHubOrStore<HubStatus>(flags, { method: 'GET', path: '/v1/status' }, async (storage) => {
           const runner = createProjectionRunner({
             ...storage,
             projections: allProjections(),
             logger: pino({ level: 'silent' }),
           });
-          print(await readStatus({ ...storage, projections: runner }), flags.json);
-        } finally {
-          await storage.close();
-        }
+          return readStatus({ ...storage, projections: runner });
+        });
+        print(status, flags.json);
       }),
     );
 }

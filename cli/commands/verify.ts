@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { loadSigningKey } from '../../events/integrity/keys';
 import { verifyLog, type VerifyReport } from '../../events/integrity/verify';
-import { openStorage } from '../../hub/storage';
 import { progressBar } from '../progress';
-import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags } from '../common';
+import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
 
 function print(report: VerifyReport, json: boolean | undefined): number {
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -32,19 +31,18 @@ export function verifyCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action((flags: CommonFlags) =>
       run(async () => {
-        const config = configFrom(flags);
-        const remote = remoteFor(flags, config);
-        if (remote) return print(await callHub<VerifyReport>(remote, 'POST', '/v1/log/verify'), flags.json);
-        const key = loadSigningKey(config.checkpoints.keyFile, false);
-        const storage = await openStorage(config);
-        try {
-          const bar = progressBar('verifying', !flags.json);
-          const report = await verifyLog(storage.sql, key, bar.update);
-          bar.stop();
-          return print(report, flags.json);
-        } finally {
-          await storage.close();
-        }
+        const report = await viaHubOrStore<VerifyReport>(
+          flags,
+          { method: 'POST', path: '/v1/log/verify' },
+          async (storage, config) => {
+            const key = loadSigningKey(config.checkpoints.keyFile, false);
+            const bar = progressBar('verifying', !flags.json);
+            const result = await verifyLog(storage.sql, key, bar.update);
+            bar.stop();
+            return result;
+          },
+        );
+        return print(report, flags.json);
       }),
     );
 }

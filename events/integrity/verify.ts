@@ -1,5 +1,6 @@
 import { createHash, verify as verifySignature } from 'node:crypto';
 import type { Sql } from '../../lib/db/sql';
+import type { EventRow } from '../store/sql-event-store';
 import { eventHash, signedText } from './digest';
 import type { SigningKey } from './keys';
 
@@ -22,18 +23,8 @@ export interface VerifyReport {
   problems: Problem[];
 }
 
-interface Row {
-  position: string;
-  event_id: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  schema_version: number;
-  data_text: string;
-  metadata_text: string;
-  prev_hash: string;
-  hash: string;
-}
+/** An event row with data and metadata as PostgreSQL's jsonb text: the exact bytes the hash covers. */
+type Row = Omit<EventRow, 'data' | 'metadata' | 'recorded_at'> & { data_text: string; metadata_text: string };
 
 interface Checkpoint {
   position: string;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Sql } from '../../lib/db/sql';
+import { createWaker } from '../../lib/waker';
 import type { StoredEvent } from '../envelope';
 import type { EventStore } from '../store/event-store';
 import type { Projection } from './projection';
@@ -47,21 +48,9 @@ export function createProjectionRunner(
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 200;
   let running = false;
-  const wakers = new Set<() => void>();
-  const wakeAll = () => wakers.forEach((w) => w());
+  const waker = createWaker();
   let unlisten: (() => Promise<void>) | undefined;
   const loops: Array<Promise<void>> = [];
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakers.add(done);
-    });
 
   async function checkpoint(p: Projection): Promise<bigint> {
     const [row] = await sql.query<{ position: string }>(
@@ -93,10 +82,10 @@ export function createProjectionRunner(
     while (running) {
       try {
         const n = await step(p);
-        if (n < batchSize) await sleep(pollMs);
+        if (n < batchSize) await waker.sleep(pollMs);
       } catch (err) {
         logger.error({ err, projection: p.name }, 'projection batch failed; retrying');
-        await sleep(1000);
+        await waker.sleep(1000);
       }
     }
   }
@@ -105,12 +94,12 @@ export function createProjectionRunner(
     async start() {
       if (running) return;
       running = true;
-      unlisten = await sql.listen('mx_events', wakeAll).catch(() => undefined);
+      unlisten = await sql.listen('mx_events', waker.wake).catch(() => undefined);
       for (const p of projections) loops.push(loop(p));
     },
     async stop() {
       running = false;
-      wakeAll();
+      waker.wake();
       await Promise.all(loops.splice(0));
       await unlisten?.();
     },

@@ -1,4 +1,5 @@
 import type { Sql } from '../../lib/db/sql';
+import { createWaker } from '../../lib/waker';
 import type { StoredEvent } from '../envelope';
 import type { ReadAllOptions, SubscribeOptions, Subscription } from './event-store';
 
@@ -19,7 +20,7 @@ export function createSubscription(deps: SubscriptionDeps): Subscription {
   const pollMs = deps.pollMs ?? 250;
   let after = deps.after;
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const waker = createWaker();
   const waiters: Array<{ position: bigint; resolve: () => void }> = [];
 
   const settleWaiters = () => {
@@ -27,20 +28,9 @@ export function createSubscription(deps: SubscriptionDeps): Subscription {
       if (waiters[i]!.position <= after) waiters.splice(i, 1)[0]!.resolve();
     }
   };
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-
   let unlisten: (() => Promise<void>) | undefined;
   const listening = deps.sql
-    .listen('mx_events', () => wake?.())
+    .listen('mx_events', () => waker.wake())
     .then((u) => {
       unlisten = u;
     })
@@ -57,10 +47,10 @@ export function createSubscription(deps: SubscriptionDeps): Subscription {
           after = event.position;
         }
         settleWaiters();
-        if (batch.length < batchSize && !stopped) await sleep(pollMs);
+        if (batch.length < batchSize && !stopped) await waker.sleep(pollMs);
       } catch (err) {
         deps.onError?.(err);
-        if (!stopped) await sleep(Math.max(pollMs, 1000));
+        if (!stopped) await waker.sleep(Math.max(pollMs, 1000));
       }
     }
   })();
@@ -68,7 +58,7 @@ export function createSubscription(deps: SubscriptionDeps): Subscription {
   return {
     async stop() {
       stopped = true;
-      wake?.();
+      waker.wake();
       await loop;
       await unlisten?.();
     },
@@ -76,7 +66,7 @@ export function createSubscription(deps: SubscriptionDeps): Subscription {
       if (position <= after) return Promise.resolve();
       return new Promise((resolve) => {
         waiters.push({ position, resolve });
-        wake?.();
+        waker.wake();
       });
     },
   };
