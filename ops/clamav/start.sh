@@ -18,7 +18,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 port="${CLAMD_PORT:-13310}"
-run_dir="${CLAMD_RUN_DIR:-$here/run}"
+run_dir="${CLAMD_RUN_DIR:-${TMPDIR:-/tmp}/mxhub-clamd-${CLAMD_PORT:-13310}}"
 db_source="${CLAMD_DB_SOURCE:-$here/db}"
 timeout_s="${CLAMD_START_TIMEOUT:-60}"
 pid_file="$run_dir/clamd.pid"

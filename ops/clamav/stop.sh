@@ -5,7 +5,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-run_dir="${CLAMD_RUN_DIR:-$here/run}"
+run_dir="${CLAMD_RUN_DIR:-${TMPDIR:-/tmp}/mxhub-clamd-${CLAMD_PORT:-13310}}"
 pid_file="$run_dir/clamd.pid"
 
 pid="$(cat "$pid_file" 2>/dev/null || true)"

@@ -8,6 +8,8 @@ import { createClamdEngine } from './clamd';
 import { describeScanEngineContract } from './scan-engine.contract';
 
 const OPS = path.resolve(__dirname, '../../../ops/clamav');
+/** ops/clamav/start.sh's default run dir: keyed on the port, the same for every checkout. */
+const defaultRunDir = () => path.join(process.env.TMPDIR ?? '/tmp', `mxhub-clamd-${process.env.CLAMD_PORT ?? '13310'}`);
 const PORT = Number(process.env.CLAMD_PORT ?? 13310);
 
 function ops(script: 'start.sh' | 'stop.sh', env: Record<string, string> = {}) {
@@ -31,7 +33,7 @@ describeWithClamd('clamd engine on the real clamd', () => {
   describeScanEngineContract('clamd over TCP', () => createClamdEngine({ address: { host: '127.0.0.1', port: PORT } }));
   describeScanEngineContract('clamd over its unix socket', () =>
     createClamdEngine({
-      address: { socketPath: path.join(process.env.CLAMD_RUN_DIR ?? path.join(OPS, 'run'), 'clamd.sock') },
+      address: { socketPath: path.join(process.env.CLAMD_RUN_DIR ?? defaultRunDir(), 'clamd.sock') },
     }),
   );
 
