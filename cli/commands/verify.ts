@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadSigningKey } from '../../events/integrity/keys';
+import { loadPublicKey, loadSigningKey } from '../../events/integrity/keys';
 import { verifyLog, type VerifyReport } from '../../events/integrity/verify';
 import { progressBar } from '../progress';
 import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
@@ -29,13 +29,19 @@ export function verifyCommand(program: Command): void {
       .description('check every hash chain and signed checkpoint; exit 1 naming the first broken event'),
   )
     .option('--json', 'print the report as JSON')
-    .action((flags: CommonFlags) =>
+    .option(
+      '--public-key <file>',
+      'verify checkpoints with this Ed25519 public key (PEM) instead of the hub’s key file',
+    )
+    .action((flags: CommonFlags & { publicKey?: string }) =>
       run(async () => {
         const report = await viaHubOrStore<VerifyReport>(
           flags,
           { method: 'POST', path: '/v1/log/verify' },
           async (storage, config) => {
-            const key = loadSigningKey(config.checkpoints.keyFile, false);
+            const key = flags.publicKey
+              ? loadPublicKey(flags.publicKey)
+              : loadSigningKey(config.checkpoints.keyFile, false);
             const bar = progressBar('verifying', !flags.json);
             const result = await verifyLog(storage.sql, key, bar.update);
             bar.stop();

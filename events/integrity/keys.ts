@@ -36,11 +36,21 @@ export function loadSigningKey(file: string, create = true): SigningKey {
     throw new ConfigError(`checkpoint key ${file} must be Ed25519, it is ${privateKey.asymmetricKeyType}`);
   }
   const publicKey = createPublicKey(privateKey);
+  // The public half beside it, for auditors: verifying needs nothing else.
+  const publicFile = file.replace(/(\.pem)?$/, '.pub.pem');
+  if (!existsSync(publicFile))
+    writeFileSync(publicFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 }
 
-/** A verification-only key from a public key PEM (what an auditor holds). */
-export function loadPublicKey(pem: string): SigningKey {
-  const publicKey = createPublicKey(pem);
+/** A verification-only key from a public key PEM file (what an auditor holds). */
+export function loadPublicKey(file: string): SigningKey {
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey(readFileSync(file));
+  } catch (err) {
+    throw new ConfigError(`public key ${file} cannot be read as a PEM public key: ${(err as Error).message}`);
+  }
+  if (publicKey.asymmetricKeyType !== 'ed25519') throw new ConfigError(`public key ${file} must be Ed25519`);
   return { publicKey, keyId: keyIdOf(publicKey) };
 }

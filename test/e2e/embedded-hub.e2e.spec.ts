@@ -59,7 +59,9 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
   });
 
   test('verify holds on the stopped hub’s data and names the event after someone edits a row', async () => {
-    expect((await mxhub(['verify', '--data', dataDir])).code).toBe(0);
+    const auditor = await mxhub(['verify', '--data', dataDir, '--public-key', join(dataDir, 'checkpoint-key.pub.pem')]);
+    expect(auditor.stdout).toMatch(/6 events in 3 streams, [1-9]\d* signed checkpoints hold/);
+    expect(auditor.code).toBe(0);
     const replay = await mxhub(['replay', '--data', dataDir]);
     expect(replay.stdout).toMatch(/read models match the log/);
     expect(replay.code).toBe(0);
