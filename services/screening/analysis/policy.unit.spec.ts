@@ -1,0 +1,73 @@
+import { ConfigError } from '../../../lib/errors';
+import { checkPolicy, defaultPolicies, loadPolicies } from './policy';
+import type { TechnicalMetadata } from './technical-metadata';
+
+const hdClip: TechnicalMetadata = {
+  container: 'mxf',
+  videoCodec: 'mpeg2',
+  width: 1920,
+  height: 1080,
+  frameRate: 25,
+  audioCodec: 'pcm',
+  sampleRate: 48000,
+  bitDepth: 24,
+  channels: 2,
+};
+const broadcast = defaultPolicies.broadcast!;
+const archive = defaultPolicies.archive!;
+
+describe('checkPolicy', () => {
+  it('accepts what the policy lists', () => {
+    expect(checkPolicy(broadcast, hdClip)).toEqual({ ok: true });
+    expect(checkPolicy(broadcast, { ...hdClip, frameRate: 29.97002997 })).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['container', { container: 'mov' }, 'container is mov; accepted: mxf, mp4'],
+    [
+      'videoCodec',
+      { videoCodec: 'mpeg4' },
+      'videoCodec is mpeg4; accepted: mpeg2, h264, hevc, dnxhd, prores, jpeg2000',
+    ],
+    ['resolution', { width: 320, height: 240 }, 'resolution is 320x240; accepted: 1920x1080, 1280x720'],
+    ['frameRate', { frameRate: 24 }, 'frameRate is 24; accepted: 25, 50, 29.97'],
+    ['audioCodec', { audioCodec: 'aac' }, 'audioCodec is aac; accepted: pcm'],
+    ['sampleRate', { sampleRate: 44100 }, 'sampleRate is 44100; accepted: 48000'],
+  ])('names the field, its value and what is accepted: %s', (field, change, reason) => {
+    expect(checkPolicy(broadcast, { ...hdClip, ...change })).toEqual({ ok: false, rule: `policy.${field}`, reason });
+  });
+
+  it('checks a still image against containers only', () => {
+    const still: TechnicalMetadata = { container: 'png', videoCodec: 'png', width: 320, height: 240 };
+    expect(checkPolicy(archive, still)).toEqual({ ok: true });
+    expect(checkPolicy(broadcast, still)).toMatchObject({ ok: false, rule: 'policy.container' });
+  });
+
+  it('does not constrain streams the file does not have', () => {
+    const mute: TechnicalMetadata = { container: 'mp4', videoCodec: 'h264', width: 1280, height: 720, frameRate: 50 };
+    expect(checkPolicy(broadcast, mute)).toEqual({ ok: true });
+  });
+});
+
+describe('loadPolicies', () => {
+  it('accepts the shipped policies', () => {
+    expect(loadPolicies(JSON.parse(JSON.stringify(defaultPolicies)))).toEqual(defaultPolicies);
+  });
+
+  it.each([
+    [{ news: [] }, "analysis policy 'news' must be an object of accepted values"],
+    [{ news: { videoCodecs: ['h264'] } }, "analysis policy 'news.containers' is required"],
+    [
+      { news: { containers: ['mxf'], frameRates: ['25'] } },
+      "analysis policy 'news.frameRates' must be a non-empty list of numbers",
+    ],
+    [
+      { news: { containers: ['mxf'], resolutions: ['HD'] } },
+      "analysis policy 'news.resolutions': 'HD' is not WIDTHxHEIGHT",
+    ],
+    [{ news: { containers: ['mxf'], codecs: ['h264'] } }, /unknown key 'codecs'; accepted: containers, videoCodecs/],
+  ])('refuses a bad policy, naming the key: %j', (raw, message) => {
+    expect(() => loadPolicies(raw)).toThrow(ConfigError);
+    expect(() => loadPolicies(raw)).toThrow(message);
+  });
+});
