@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { withFileSource } from '../intrusion/byte-source';
 import { createAnalyzer, type Analyzer } from './analyze';
+import { createMediaInfoReader, ReadBudgetError } from './mediainfo';
 
 /*
  * Real media from Debian's ffmpeg, analysed through MediaInfo. Without
@@ -151,6 +153,18 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
       passed: false,
       rule: 'policy.container',
     });
+  });
+
+  it('stops MediaInfo at its read budget and recovers for the next file', async () => {
+    const reader = createMediaInfoReader({ maxReadRatio: 0.01, minReadBudget: 8192 });
+    try {
+      await expect(withFileSource(path('clip.mxf'), (source) => reader.read(source))).rejects.toThrow(ReadBudgetError);
+      await expect(withFileSource(path('still.png'), (source) => reader.read(source))).resolves.toMatchObject({
+        container: 'png',
+      });
+    } finally {
+      await reader.close();
+    }
   });
 
   it('throws for a target without a policy', async () => {

@@ -15,6 +15,22 @@ export interface MetadataReader {
 export interface MediaInfoReaderOptions {
   /** Bytes MediaInfo asks for per read; it seeks, so large files are not read whole. @default 256 KiB */
   chunkSize?: number;
+  /**
+   * Most bytes one analysis may read, as a multiple of the file size.
+   * MediaInfo seeks back and forth, and a crafted file could keep it seeking;
+   * past this budget the read fails instead of running on. @default 8
+   */
+  maxReadRatio?: number;
+  /** The read budget of small files, whatever their size. @default 64 MiB */
+  minReadBudget?: number;
+}
+
+/** Thrown (and reported by `read`) when an analysis exceeds its read budget. */
+export class ReadBudgetError extends Error {
+  constructor(readonly budget: number) {
+    super(`metadata analysis read more than ${budget} bytes`);
+    this.name = 'ReadBudgetError';
+  }
 }
 
 /**
@@ -24,6 +40,8 @@ export interface MediaInfoReaderOptions {
  */
 export function createMediaInfoReader(options: MediaInfoReaderOptions = {}): MetadataReader {
   const chunkSize = options.chunkSize ?? 256 * 1024;
+  const maxReadRatio = options.maxReadRatio ?? 8;
+  const minReadBudget = options.minReadBudget ?? 64 * 2 ** 20;
   let instance: Promise<MediaInfo<'object'>> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -31,7 +49,14 @@ export function createMediaInfoReader(options: MediaInfoReaderOptions = {}): Met
 
   async function analyse(source: ByteSource): Promise<TechnicalMetadata> {
     const mediainfo = await engine();
-    const result = await mediainfo.analyzeData(source.size, (size, offset) => source.read(offset, size));
+    const budget = Math.max(source.size * maxReadRatio, minReadBudget);
+    let used = 0;
+    const result = await mediainfo.analyzeData(source.size, async (size, offset) => {
+      const chunk = await source.read(offset, size);
+      used += chunk.length;
+      if (used > budget) throw new ReadBudgetError(budget);
+      return chunk;
+    });
     return toTechnicalMetadata((result.media?.track ?? []) as unknown as Array<Record<string, unknown>>);
   }
 
