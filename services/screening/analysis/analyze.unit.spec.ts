@@ -7,7 +7,7 @@ import type { TechnicalMetadata } from './technical-metadata';
 
 /** An in-memory metadata reader: answers `technical`, or fails with `failure`, and counts reads. */
 function fakeReader(technical: TechnicalMetadata, failure?: Error) {
-  const reader = {
+  const reader: MetadataReader & { reads: number; closed: boolean } = {
     reads: 0,
     closed: false,
     read: async () => {
@@ -18,7 +18,7 @@ function fakeReader(technical: TechnicalMetadata, failure?: Error) {
     close: async () => {
       reader.closed = true;
     },
-  } satisfies MetadataReader & { reads: number; closed: boolean };
+  };
   return reader;
 }
 
