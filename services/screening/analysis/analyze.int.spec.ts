@@ -55,7 +55,22 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
         'aac',
         path('clip.mp4'),
       ),
+      ffmpeg(
+        ...testsrc('320x240'),
+        ...sine,
+        '-t',
+        '1',
+        '-c:v',
+        videoCodec,
+        '-pix_fmt',
+        'yuv420p',
+        '-movflags',
+        '+faststart',
+        path('fast.mp4'),
+      ),
+      ffmpeg(...testsrc('320x240'), ...sine, '-t', '1', '-c:v', 'mpeg4', '-c:a', 'pcm_s16le', path('clip.mov')),
       ffmpeg(...sine, '-t', '1', '-c:a', 'pcm_s24le', path('voice.wav')),
+      ffmpeg(...sine, '-t', '1', '-c:a', 'pcm_s16le', '-rf64', 'always', path('long.wav')),
       ffmpeg(...testsrc('320x240'), '-frames:v', '1', path('still.png')),
       ffmpeg(...testsrc('320x240'), '-frames:v', '1', path('still.jpg')),
     ]);
@@ -108,6 +123,23 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
     const verdict = await analyzeBytes(mp4.subarray(0, mp4.length >> 1), 'cut.mp4');
     expect(verdict).toMatchObject({ passed: false, rule: 'analysis.truncated' });
     expect(verdict).not.toHaveProperty('technical');
+  });
+
+  it('refuses a fast-start MP4 (moov first) cut inside its media data as truncated', async () => {
+    const mp4 = await readFile(path('fast.mp4'));
+    const verdict = await analyzeBytes(mp4.subarray(0, mp4.length - 1000), 'cut-fast.mp4');
+    expect(verdict).toMatchObject({ passed: false, rule: 'analysis.truncated' });
+  });
+
+  it('clears a QuickTime MOV and an RF64 WAV for the archive', async () => {
+    expect(await analyzer.analyze(path('clip.mov'), 'clip.mov', 'archive')).toMatchObject({
+      passed: true,
+      technical: { container: 'mov', videoCodec: 'mpeg4', audioCodec: 'pcm', sampleRate: 48000 },
+    });
+    expect(await analyzer.analyze(path('long.wav'), 'long.wav', 'archive')).toMatchObject({
+      passed: true,
+      technical: { container: 'wav', audioCodec: 'pcm', bitDepth: 16 },
+    });
   });
 
   it('refuses an MP4 whose moov box is gone', async () => {
