@@ -41,8 +41,11 @@ export function detectFormat(head: Buffer): MediaFormat {
   if (head.length >= 8 && head.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (head.length >= 12 && ['RIFF', 'RF64'].includes(ascii(head, 0, 4)) && ascii(head, 8, 12) === 'WAVE') return 'wav';
-  if (mxfHeaderOffset(head) >= 0) return 'mxf';
-  return isoFormat(head);
+  // A box-structured file is decided by its first box before any MXF run-in
+  // search, so MXF-like bytes inside its media data cannot relabel it.
+  const iso = isoFormat(head);
+  if (iso !== 'unknown') return iso;
+  return mxfHeaderOffset(head) >= 0 ? 'mxf' : 'unknown';
 }
 
 /** The formats each extension may carry; an extension not listed is not analysed as media. */

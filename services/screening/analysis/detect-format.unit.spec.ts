@@ -7,6 +7,7 @@ describe('detectFormat', () => {
     ['mxf', mxfFile()],
     ['mxf', Buffer.concat([Buffer.alloc(1000, 0x20), mxfFile()])],
     ['mp4', isoFile('isom')],
+    ['mp4', Buffer.concat([isoFile('isom'), mxfFile()])],
     ['mov', isoFile('qt  ')],
     ['mov', Buffer.concat([Buffer.from([0, 0, 0, 8]), Buffer.from('wide', 'latin1'), Buffer.alloc(16)])],
     ['wav', wavFile()],

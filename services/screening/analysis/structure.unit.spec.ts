@@ -44,6 +44,14 @@ describe('checkStructure', () => {
   });
 
   describe('MXF', () => {
+    it('locates the footer relative to the header partition after a run-in', async () => {
+      expect(await ruleOf(Buffer.concat([Buffer.alloc(1000, 0x20), mxfFile()]))).toBe('ok');
+    });
+    it('refuses a body partition where the footer should be', async () => {
+      const content = mxfFile();
+      content[620 + 13] = 0x03;
+      expect(await ruleOf(content)).toBe('analysis.mxf-partition');
+    });
     it('refuses a file cut before its footer partition', async () => {
       expect(await ruleOf(cut(mxfFile(), 200))).toBe('analysis.mxf-partition');
     });
