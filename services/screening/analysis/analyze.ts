@@ -37,6 +37,9 @@ export interface Analyzer {
   close(): Promise<void>;
 }
 
+const isSystemError = (error: unknown) =>
+  error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+
 export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const policies = options.policies ?? defaultPolicies;
   const metadata = options.metadata ?? createMediaInfoReader();
@@ -58,7 +61,9 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     let technical: TechnicalMetadata;
     try {
       technical = await metadata.read(source);
-    } catch {
+    } catch (error) {
+      // A failing disk is not the file's fault: retrying may succeed.
+      if (isSystemError(error)) throw error;
       // The engine's message may echo parsed bytes, so it is not passed on.
       return {
         passed: false,

@@ -66,6 +66,12 @@ describe('createAnalyzer', () => {
     });
   });
 
+  it('throws a read error of the disk rather than blaming the file', async () => {
+    const diskError = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' });
+    const analyzer = createAnalyzer({ metadata: fakeReader(hdMxf, diskError) });
+    await expect(analyzer.analyzeSource(bufferSource(mxfFile()), 'clip.mxf', 'broadcast')).rejects.toBe(diskError);
+  });
+
   it('keeps the technical metadata on a policy refusal', async () => {
     const analyzer = createAnalyzer({ metadata: fakeReader({ ...hdMxf, frameRate: 24 }) });
     expect(await analyzer.analyzeSource(bufferSource(mxfFile()), 'clip.mxf', 'broadcast')).toEqual({
