@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createWatchFolderFixture, eventually, sleep, type WatchFolderFixture } from './testing/fixture';
 
@@ -85,6 +85,10 @@ describe('watch-folder connector', () => {
     await writeFile(join(drop, 'real.mxf'), 'complete');
 
     await eventually(async () => (await fx.assetsNamed('real.mxf')).length === 1);
+    // The usual upload pattern: a temporary name, renamed once complete.
+    await rename(join(drop, 'upload.mxf.part'), join(drop, 'upload.mxf'));
+    await eventually(async () => (await fx.assetsNamed('upload.mxf'))[0]?.length === 2);
+    await writeFile(join(drop, 'upload.mxf.part'), 'not yet');
     await sleep(1000);
     for (const name of temporary) {
       expect(await fx.assetsNamed(name)).toHaveLength(0);

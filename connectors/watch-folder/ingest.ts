@@ -62,11 +62,12 @@ export function createIngester(deps: IngesterDeps) {
         err instanceof ValidationError ? String(err.details?.rule ?? 'sidecar.invalid') : 'sidecar.unreadable';
       const reason = err instanceof ValidationError ? err.message : 'the sidecar could not be read from staging';
       if (!(err instanceof ValidationError)) logger.warn({ err, assetId }, 'reading a claimed sidecar failed');
+      // The pair stays together: the quarantined media keeps the sidecar that condemned it beside it.
       const quarantine = folders.quarantine(assetId);
       await privateDir(quarantine);
-      await moveInto(staged.media, quarantine);
+      const quarantinePath = (await moveInto(staged.media, quarantine)) ?? staged.media;
       await moveInto(staged.sidecar, quarantine);
-      return { ok: false, rule, reason, quarantinePath: quarantine };
+      return { ok: false, rule, reason, quarantinePath };
     }
   }
 

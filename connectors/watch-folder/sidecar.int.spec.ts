@@ -69,15 +69,20 @@ describe('watch-folder connector: XML sidecars', () => {
     expect(typesOf(stream!)).toEqual(['AssetDetected', 'AssetIngested', 'AssetScreened', 'AssetQuarantined']);
     const [, , screened, quarantined] = stream!;
     const assetId = (screened!.data as { assetId: string }).assetId;
-    const quarantinePath = join(root, '.mxhub', 'quarantine', assetId);
+    const quarantine = join(root, '.mxhub', 'quarantine', assetId);
     expect(screened!.data).toMatchObject({ assetId, stage: 'sidecar', passed: false, rule: 'sidecar.doctype' });
-    expect(quarantined!.data).toMatchObject({ assetId, stage: 'sidecar', rule: 'sidecar.doctype', quarantinePath });
+    expect(quarantined!.data).toMatchObject({
+      assetId,
+      stage: 'sidecar',
+      rule: 'sidecar.doctype',
+      quarantinePath: join(quarantine, 'hostile.mxf'),
+    });
     expect((quarantined!.data as { reason: string }).reason).toMatch(/DOCTYPE/);
     expect(JSON.stringify(stream!.map(toJson))).not.toContain(MARKER);
 
     expect(await readdir(drop)).toEqual([]);
-    expect((await readdir(quarantinePath)).sort()).toEqual(['hostile.mxf', 'hostile.xml']);
-    expect((await stat(quarantinePath)).mode & 0o077).toBe(0);
+    expect((await readdir(quarantine)).sort()).toEqual(['hostile.mxf', 'hostile.xml']);
+    expect((await stat(quarantine)).mode & 0o077).toBe(0);
   });
 
   it('takes media alone once the sidecar wait is over', async () => {
