@@ -28,7 +28,10 @@ export interface WatchFolderOptions {
 }
 
 export interface WatchFolderConnector {
-  /** Creates the drop folders, watches them, and resolves once files already there have been seen. */
+  /**
+   * Creates the drop folders, records claims an earlier run left unfinished,
+   * watches the folders, and resolves once files already there have been seen.
+   */
   start(): Promise<void>;
   /**
    * Stops watching and waits for units already being claimed to be recorded.
@@ -79,7 +82,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
   let stopped = false;
 
   const release = (files: string[]) => files.forEach((f) => busy.delete(f));
-  const ingest = createIngester({
+  const ingester = createIngester({
     network,
     store,
     logger,
@@ -94,9 +97,9 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
 
   const onUnit = (unit: DropUnit) =>
     track(
-      ingest(unit).catch((err) => {
+      ingester.ingest(unit).catch((err) => {
         release([unit.media, ...(unit.sidecar ? [unit.sidecar] : [])]);
-        // The unit may sit in staging without events; the log is the trail to it.
+        // A claimed unit keeps its claim record: the next start records it.
         logger.error({ err, file: unit.media, target: unit.target }, 'ingesting a dropped file failed');
       }),
     );
@@ -125,6 +128,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
       stopped = false;
       pairer = createPairer({ waitMs: sidecarWaitMs, onUnit });
       await Promise.all([...dropDirs.keys()].map((dir) => mkdir(dir, { recursive: true })));
+      await ingester.recover();
       // ignoreInitial false: files dropped while the hub was down are reported at start.
       // depth 0: sub-folders of a drop folder are not part of the contract.
       const w = watch([...dropDirs.keys()], { ignoreInitial: false, depth: 0, persistent: true });
