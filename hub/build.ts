@@ -9,6 +9,7 @@ import { createRelay, type Relay } from '../events/backbone/relay';
 import { createCheckpointer } from '../events/integrity/checkpointer';
 import { loadSigningKey, type SigningKey } from '../events/integrity/keys';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../events/projections';
+import { createWatchFolderConnector } from '../connectors/watch-folder/connector';
 import { UnavailableError } from '../lib/errors';
 import { createAuditRoutes } from '../services/audit/routes';
 import { buildGateway, type Gateway } from '../services/gateway/app';
@@ -79,6 +80,16 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
   const checkpointer = createCheckpointer(sql, key, config.checkpoints.intervalMs, (err) =>
     logger.error({ err }, 'writing a signed checkpoint failed'),
   );
+  // One drop-folder connector per network: files in <root>/drop/<target>/ become assets.
+  const connectors = config.networks.map((n) =>
+    createWatchFolderConnector({
+      network: n,
+      targets: config.networks.filter((t) => t.id !== n.id).map((t) => t.id),
+      store,
+      logger: logger.child({ component: 'watch-folder', network: n.id }),
+      ...config.connectors,
+    }),
+  );
   const adminToken = bootstrapAdminToken(config.dataDir, config.adminToken);
   const tokens = [...config.tokens, { name: 'admin', role: 'admin' as const, sha256: hashToken(adminToken.token) }];
   const metrics = createHubMetrics({ store, relay, projections: runner });
@@ -100,10 +111,12 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       await runner.start();
       relay.start();
       checkpointer.start();
+      for (const c of connectors) await c.start();
       return gateway.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await gateway.close();
+      for (const c of connectors) await c.stop();
       await runner.stop();
       await relay.stop();
       await checkpointer.stop();

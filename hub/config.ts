@@ -15,6 +15,7 @@ export interface HubConfig {
   redisUrl?: string;
   kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
   networks: Array<{ id: string; root: string }>;
+  connectors: { stabilityMs: number; sidecarWaitMs: number };
   tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
   adminToken?: string;
   checkpoints: { keyFile: string; intervalMs: number };
@@ -123,6 +124,10 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       id: n.id,
       root: resolve(n.root ?? join(dataDir, 'networks', n.id)),
     })),
+    connectors: {
+      stabilityMs: file.connectors?.stabilityMs ?? 2000,
+      sidecarWaitMs: file.connectors?.sidecarWaitMs ?? 5000,
+    },
     tokens: (file.auth?.tokens ?? []) as HubConfig['tokens'],
     adminToken: env.MXHUB_ADMIN_TOKEN,
     checkpoints: {

@@ -60,6 +60,17 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     networks: Type.Optional(Type.Array(NetworkConfig, { minItems: 1 })),
+    connectors: Type.Optional(
+      Type.Object(
+        {
+          /** How long a dropped file's size and mtime must stay unchanged before it is taken. @default 2000 */
+          stabilityMs: Type.Optional(Type.Integer({ minimum: 0 })),
+          /** How long a media file waits for its XML sidecar (and a sidecar for its media). @default 5000 */
+          sidecarWaitMs: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     auth: Type.Optional(Type.Object({ tokens: Type.Array(TokenConfig) }, { additionalProperties: false })),
     checkpoints: Type.Optional(
       Type.Object(

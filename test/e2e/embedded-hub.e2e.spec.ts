@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { createPGliteSql } from '../../lib/db/adapters/pglite';
 import { createPGliteEventStore } from '../../events/store/adapters/pglite';
 import { migrateLatest } from '../../migrations/run';
@@ -52,6 +53,20 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
       expect(verify.code).toBe(0);
       const status = await mxhub(['status', '--data', dataDir, '--json'], { MXHUB_ADMIN_TOKEN: '' });
       expect(JSON.parse(status.stdout)).toMatchObject({ store: { events: 6 }, relay: { active: true } });
+
+      // A file dropped by the news network for broadcast becomes an asset, claimed out of the drop folder.
+      const drop = join(dataDir, 'networks', 'news', 'drop', 'broadcast');
+      writeFileSync(join(drop, 'clip.mxf'), Buffer.alloc(4096, 7));
+      const auth = { authorization: `Bearer ${token}` };
+      let ingested: Array<{ data: { sha256: string } }> = [];
+      for (let i = 0; i < 150 && ingested.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const res = await fetch(`${hub.url}/v1/events?type=AssetIngested`, { headers: auth });
+        ingested = ((await res.json()) as { items: typeof ingested }).items;
+      }
+      expect(ingested).toHaveLength(1);
+      expect(ingested[0]!.data.sha256).toBe(createHash('sha256').update(Buffer.alloc(4096, 7)).digest('hex'));
+      expect(existsSync(join(drop, 'clip.mxf'))).toBe(false);
     } finally {
       expect(await hub.stop()).toBe(0);
     }
@@ -60,7 +75,7 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
 
   test('verify holds on the stopped hub’s data and names the event after someone edits a row', async () => {
     const auditor = await mxhub(['verify', '--data', dataDir, '--public-key', join(dataDir, 'checkpoint-key.pub.pem')]);
-    expect(auditor.stdout).toMatch(/6 events in 3 streams, [1-9]\d* signed checkpoints hold/);
+    expect(auditor.stdout).toMatch(/8 events in 4 streams, [1-9]\d* signed checkpoints hold/);
     expect(auditor.code).toBe(0);
     const replay = await mxhub(['replay', '--data', dataDir]);
     expect(replay.stdout).toMatch(/read models match the log/);
