@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { uuidv7 } from '../../lib/ids';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import { deleted, detected } from '../../test/support/events';
+import { settled } from '../../test/support/settle';
 import { createPostgresEventStore } from '../store/adapters/postgres';
 import type { EventStore } from '../store/event-store';
 import { writeCheckpoint } from './checkpointer';
@@ -17,14 +18,16 @@ describe('verify: hash chains and signed checkpoints', () => {
   const streams: string[] = [];
 
   beforeAll(async () => {
+    let last = 0n;
     t = await createTestSql('postgres');
     store = createPostgresEventStore(t.sql);
     key = loadSigningKey(join(mkdtempSync(join(tmpdir(), 'mx-key-')), 'checkpoint-key.pem'));
     for (let i = 0; i < 5; i++) {
       const s = `asset-${uuidv7()}`;
       streams.push(s);
-      await store.append(s, [detected(s), deleted(s), deleted(s)]);
+      last = (await store.append(s, [detected(s), deleted(s), deleted(s)])).lastPosition;
     }
+    await settled(store, last);
     await writeCheckpoint(t.sql, key);
     const late = `asset-${uuidv7()}`;
     await store.append(late, [detected(late)]);
