@@ -20,61 +20,40 @@ interface Cut {
   to: string;
 }
 
-const HASH_SIGNATURE = 'mx_event_hash(text,text,text,integer,text,integer,jsonb,jsonb)';
-
 const CUT = {
-  notify: { what: 'pg_notify', from: /perform pg_notify\('mx_events'[^;]*;/, to: '' },
   lock: { what: 'advisory lock', from: /perform pg_advisory_xact_lock\([^;]*;/, to: '' },
   idempotency: { what: 'idempotency lookup', from: /select count\(\*\)::int,[\s\S]*?(?=select s\.version)/, to: '' },
   hash: { what: 'SHA-256 hash', from: /v_hash := mx_event_hash\([^;]*;/, to: `v_hash := '';` },
-  // mx_event_hash is declared IMMUTABLE but concat_ws is only STABLE, so the planner refuses to inline it.
-  stableHash: { what: 'hash inlined', from: /mx_event_hash\(/, to: 'mx_bench_event_hash_stable(' },
-  // A lateral subquery with LIMIT cannot be flattened into a join: it probes the event_id index per
-  // event whatever the statistics say, where the join gets a hash join over a seq scan when planned small.
-  lateralIdempotency: {
-    what: 'idempotency lookup as a lateral index probe',
-    from: /join mx_events m on m\.event_id = \(x->>'id'\)::uuid;/,
-    to: `cross join lateral (select * from mx_events m where m.event_id = (x->>'id')::uuid limit 1) m;`,
-  },
-  // mx_append raises MX003 unless it is the first write of its transaction, so no earlier append can have
-  // taken positions in this transaction's range and the probe always finds none.
-  position: {
-    what: 'max(position) probe',
-    from: /select coalesce\(max\(m\.position\)[^;]*;/,
-    to: 'v_pos := v_xid << 20;',
-  },
   streams: { what: 'mx_streams upsert', from: /insert into mx_streams[^;]*;/, to: '' },
+  // Puts back what 423ec65 took out: the NOTIFY sent inside the append's transaction.
+  notifyInside: {
+    what: 'end of the loop',
+    from: /(insert into mx_streams[^;]*;)/,
+    to: `$1\n      perform pg_notify('mx_events', (v_pos - 1)::text);`,
+  },
 } satisfies Record<string, Cut>;
 
 interface Variant {
   key: string;
   what: string;
   cuts: Cut[];
-  /** The client sends the NOTIFY itself, as a statement of its own once the append has committed. */
-  notifyAfter?: boolean;
 }
 
 const VARIANTS: Variant[] = [
   { key: 'full', what: 'mx_append as migrated', cuts: [] },
-  { key: 'no_notify', what: 'without pg_notify', cuts: [CUT.notify] },
-  { key: 'notify_after', what: 'pg_notify sent by the client after commit', cuts: [CUT.notify], notifyAfter: true },
+  {
+    key: 'notify_inside',
+    what: 'with pg_notify inside the append again (as before 423ec65)',
+    cuts: [CUT.notifyInside],
+  },
   { key: 'no_lock', what: 'without the advisory lock', cuts: [CUT.lock] },
   { key: 'no_idem', what: 'without the idempotency lookup', cuts: [CUT.idempotency] },
   { key: 'no_hash', what: 'without the SHA-256 hash', cuts: [CUT.hash] },
-  { key: 'stable_hash', what: 'mx_event_hash declared STABLE (inlinable)', cuts: [CUT.stableHash] },
-  { key: 'idem_lateral', what: 'idempotency lookup as a lateral index probe', cuts: [CUT.lateralIdempotency] },
-  { key: 'no_pos', what: 'without the max(position) probe', cuts: [CUT.position] },
   { key: 'no_streams', what: 'without the mx_streams upsert', cuts: [CUT.streams] },
-  {
-    // The NOTIFY moves out of the transaction (debounced by the store, so its cost amortises to nothing).
-    key: 'suggested',
-    what: 'no_notify + stable_hash + no_pos + idem_lateral',
-    cuts: [CUT.notify, CUT.stableHash, CUT.position, CUT.lateralIdempotency],
-  },
   {
     key: 'bare',
     what: 'all parts cut (plpgsql loop + insert only)',
-    cuts: [CUT.notify, CUT.lock, CUT.idempotency, CUT.hash, CUT.position, CUT.streams],
+    cuts: [CUT.lock, CUT.idempotency, CUT.hash, CUT.streams],
   },
 ];
 
@@ -84,10 +63,6 @@ async function functionDef(pool: Pool, signature: string): Promise<string> {
 }
 
 async function createVariants(pool: Pool): Promise<void> {
-  const hash = await functionDef(pool, HASH_SIGNATURE);
-  if (!/\bIMMUTABLE\b/.test(hash))
-    throw new Error('profile: mx_event_hash is no longer IMMUTABLE; drop the stable_hash variant');
-  await pool.query(hash.replace('mx_event_hash(', 'mx_bench_event_hash_stable(').replace(/\bIMMUTABLE\b/, 'STABLE'));
   const append = await functionDef(pool, 'mx_append(text,bigint,jsonb)');
   for (const v of VARIANTS) {
     let def = append.replace(/FUNCTION public\.mx_append\(/, `FUNCTION public.mx_append_${v.key}(`);
@@ -107,12 +82,7 @@ function callingVariant(sql: Sql, v: Variant): Sql {
     kind: sql.kind,
     async query<R>(text: string, params?: unknown[]): Promise<R[]> {
       if (!text.includes('mx_append(')) return sql.query<R>(text, params);
-      const rows = await sql.query<R & { r_position: string }>(
-        text.replace('mx_append(', `mx_append_${v.key}(`),
-        params,
-      );
-      if (v.notifyAfter) await sql.query(`select pg_notify('mx_events', $1)`, [rows[rows.length - 1]?.r_position]);
-      return rows;
+      return sql.query<R>(text.replace('mx_append(', `mx_append_${v.key}(`), params);
     },
   };
 }
@@ -148,7 +118,7 @@ export async function runProfile(
   const appendResults: SideResult[][] = [];
   for (const w of workloads) {
     const sides = [w.sides(stores[0]!)[1]!, ...stores.map((s, i) => ({ ...w.sides(s)[0]!, name: VARIANTS[i]!.key }))];
-    // Half the main phase's events per side: there are a dozen sides here.
+    // Half the main phase's events per side: there are eight sides here.
     const perRound = Math.max(100, Math.floor(w.events / 2 / o.rounds / 100) * 100);
     appendResults.push(
       await comparePhase({

@@ -55,7 +55,8 @@ export interface Relay {
  *
  * Delivery: a batch is read with `store.readAll` (which never skips a late
  * commit), published, and only then is the checkpoint in `mx_checkpoints`
- * moved. A failing publish is retried, same batch, with backoff: nothing is
+ * moved (that write overlaps the publishing of the next batch, and each is
+ * awaited before the next one starts). A failing publish is retried, same batch, with backoff: nothing is
  * skipped or reordered. A crash between publish and checkpoint re-publishes
  * the batch, so consumers see events at least once (dedupe by event id).
  */
@@ -132,11 +133,18 @@ export function createRelay(options: RelayOptions): Relay {
     position = BigInt(row?.position ?? '0');
     logger?.info({ relay: name, position: position.toString() }, 'relay active');
     const unlisten = await sql.listen('mx_events', () => wakeUp?.()).catch(() => undefined);
+    // The checkpoint write of the last published batch. It goes on while the
+    // next batch is published, and is awaited before the next checkpoint, so
+    // each checkpoint is still written only after its batch was acknowledged,
+    // in order, and a failed one (the session, and so the lock, is gone)
+    // stops this relay one batch later at most.
+    let checkpoint: Promise<void> | undefined;
     let next = prefetch(position);
     try {
       while (!stopping) {
         const batch = await next;
         if (batch.length === 0) {
+          await checkpoint;
           await session.query('select 1');
           await pause(pollMs);
           next = prefetch(position);
@@ -145,16 +153,26 @@ export function createRelay(options: RelayOptions): Relay {
         const last = batch[batch.length - 1]!.position;
         // Read the next batch while this one is on its way: a relay is otherwise read + publish, back to back.
         next = prefetch(last);
-        if (!(await publishWithRetry(session, batch))) return;
-        await session.query(
-          `insert into mx_checkpoints (name, position) values ($1, $2)
-           on conflict (name) do update set position = excluded.position, updated_at = now()`,
-          [name, last.toString()],
-        );
-        position = last;
+        const published = await publishWithRetry(session, batch);
+        await checkpoint;
+        if (!published) break;
         lastError = undefined;
+        checkpoint = session
+          .query(
+            `insert into mx_checkpoints (name, position) values ($1, $2)
+             on conflict (name) do update set position = excluded.position, updated_at = now()`,
+            [name, last.toString()],
+          )
+          .then(() => {
+            position = last;
+          });
+        // Handled here so that it does not count as unhandled meanwhile; the await above rethrows a failure.
+        checkpoint.catch(() => undefined);
       }
+      await checkpoint;
     } finally {
+      // On the way out after an error, the last checkpoint still settles before the lock is released.
+      await checkpoint?.catch(() => undefined);
       await unlisten?.().catch(() => undefined);
     }
   }
