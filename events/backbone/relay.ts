@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger as PinoLogger } from 'pino';
 import type { Sql } from '../../lib/db/sql';
+import { createWaker } from '../../lib/waker';
 import type { StoredEvent } from '../envelope';
 import type { EventStore } from '../store/event-store';
 import type { Backbone } from './backbone';
@@ -75,19 +76,8 @@ export function createRelay(options: RelayOptions): Relay {
   let active = false;
   let position = 0n;
   let lastError: string | undefined;
-  let wakeUp: (() => void) | undefined;
-
-  /** Sleeps `ms`, cut short by stop() or a NOTIFY on mx_events. */
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  // Sleeps between polls, cut short by stop() or a NOTIFY on mx_events.
+  const waker = createWaker();
 
   const fail = (err: unknown, what: string) => {
     lastError = `${what}: ${err instanceof Error ? err.message : String(err)}`;
@@ -118,7 +108,7 @@ export function createRelay(options: RelayOptions): Relay {
       } catch (err) {
         fail(err, `publish of positions ${batch[0]!.position}..${batch[batch.length - 1]!.position}`);
         if (stopping) return false;
-        await pause(delay);
+        await waker.sleep(delay);
         // Still the leader? A dead session means the lock is gone: let a standby take over.
         await session.query('select 1');
       }
@@ -132,7 +122,7 @@ export function createRelay(options: RelayOptions): Relay {
     );
     position = BigInt(row?.position ?? '0');
     logger?.info({ relay: name, position: position.toString() }, 'relay active');
-    const unlisten = await sql.listen('mx_events', () => wakeUp?.()).catch(() => undefined);
+    const unlisten = await sql.listen('mx_events', () => waker.wake()).catch(() => undefined);
     // The checkpoint write of the last published batch. It goes on while the
     // next batch is published, and is awaited before the next checkpoint, so
     // each checkpoint is still written only after its batch was acknowledged,
@@ -146,7 +136,7 @@ export function createRelay(options: RelayOptions): Relay {
         if (batch.length === 0) {
           await checkpoint;
           await session.query('select 1');
-          await pause(pollMs);
+          await waker.sleep(pollMs);
           next = prefetch(position);
           continue;
         }
@@ -201,7 +191,7 @@ export function createRelay(options: RelayOptions): Relay {
       } catch (err) {
         fail(err, 'database session');
       }
-      if (!stopping) await pause(standbyRetryMs);
+      if (!stopping) await waker.sleep(standbyRetryMs);
     }
   }
 
@@ -213,7 +203,7 @@ export function createRelay(options: RelayOptions): Relay {
     },
     async stop() {
       stopping = true;
-      wakeUp?.();
+      waker.wake();
       await running;
       running = undefined;
     },
