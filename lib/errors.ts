@@ -75,3 +75,10 @@ export class AuthError extends HubError {
     super(status === 401 ? 'MXHUB_ERR_UNAUTHENTICATED' : 'MXHUB_ERR_FORBIDDEN', message, status, false);
   }
 }
+
+/** A command that the current state of its subject does not allow (release an asset that is not quarantined...). */
+export class StateError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('MXHUB_ERR_STATE', message, 409, false, details);
+  }
+}

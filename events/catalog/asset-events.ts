@@ -67,10 +67,27 @@ export const AssetScreened = defineEvent(
   'One screening stage gave its verdict.',
 );
 
+export const ScreeningDeferred = defineEvent(
+  'ScreeningDeferred',
+  Type.Object(
+    { assetId: AssetId, stage: Stage, reason: Reason, retryInMs: Type.Integer({ minimum: 0 }) },
+    { additionalProperties: false },
+  ),
+  'A stage could not run (an engine is unreachable): the asset stays not cleared and is retried.',
+);
+
 export const AssetCleared = defineEvent(
   'AssetCleared',
-  Type.Object({ assetId: AssetId, targets: Type.Array(NetworkId, { minItems: 1 }) }, { additionalProperties: false }),
-  'Every stage passed: the asset may enter its target networks.',
+  Type.Object(
+    {
+      assetId: AssetId,
+      targets: Type.Array(NetworkId, { minItems: 1 }),
+      /** True when an admin released the asset from quarantine without screening it again. */
+      override: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  'Every stage passed (or an admin overrode quarantine): the asset may enter its target networks.',
 );
 
 export const AssetQuarantined = defineEvent(
@@ -127,6 +144,7 @@ export const assetEvents = [
   AssetIngested,
   SidecarParsed,
   AssetScreened,
+  ScreeningDeferred,
   AssetCleared,
   AssetQuarantined,
   AssetReleased,

@@ -181,10 +181,7 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
       reason: "target 'broadcast': resolution is 320x240; accepted: 1920x1080, 1280x720",
       technical: { container: 'mxf', width: 320, height: 240 },
     });
-    expect(await analyzer.analyze(path('voice.wav'), 'voice.wav', 'broadcast')).toMatchObject({
-      passed: false,
-      rule: 'policy.container',
-    });
+    expect(await analyzer.analyze(path('voice.wav'), 'voice.wav', 'broadcast')).toMatchObject({ passed: true });
   });
 
   it('stops MediaInfo at its read budget and recovers for the next file', async () => {
@@ -201,7 +198,7 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
 
   it('throws for a target without a policy', async () => {
     await expect(analyzer.analyze(path('clip.mxf'), 'clip.mxf', 'nowhere')).rejects.toThrow(
-      "target 'nowhere' has no analysis policy; known targets: broadcast, archive",
+      "target 'nowhere' has no analysis policy; known targets: broadcast, news, archive",
     );
   });
 });

@@ -23,14 +23,26 @@ export interface AcceptancePolicy {
 
 export type AcceptancePolicies = Readonly<Record<string, AcceptancePolicy>>;
 
-/** The shipped policies: broadcast takes playout-ready media only, archive takes more. */
+/**
+ * The shipped policies. Broadcast and news take playout-ready video (MXF,
+ * MP4, MOV with broadcast codecs, HD rasters and frame rates, PCM at 48 kHz),
+ * 48 kHz PCM WAV and stills for graphics; archive takes more.
+ */
 export const defaultPolicies: AcceptancePolicies = {
   broadcast: {
-    containers: ['mxf', 'mp4'],
+    containers: ['mxf', 'mp4', 'mov', 'wav', 'png', 'jpeg'],
     videoCodecs: ['mpeg2', 'h264', 'hevc', 'dnxhd', 'prores', 'jpeg2000'],
     resolutions: ['1920x1080', '1280x720'],
     frameRates: [25, 50, 29.97],
     audioCodecs: ['pcm'],
+    sampleRates: [48000],
+  },
+  news: {
+    containers: ['mxf', 'mp4', 'mov', 'wav', 'png', 'jpeg'],
+    videoCodecs: ['mpeg2', 'h264', 'hevc', 'dnxhd', 'prores', 'jpeg2000'],
+    resolutions: ['1920x1080', '1280x720', '1024x576', '720x576'],
+    frameRates: [25, 50, 29.97],
+    audioCodecs: ['pcm', 'aac'],
     sampleRates: [48000],
   },
   archive: {

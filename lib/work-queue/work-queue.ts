@@ -1,0 +1,101 @@
+import { ValidationError } from '../errors';
+
+/**
+ * The work-queue port: heavy work (screening, later transfers) spread over
+ * every hub process. BullMQ on Redis in production, in-process embedded.
+ *
+ * Contract, for every adapter (see work-queue.contract.ts):
+ * - `add` is idempotent by `jobId` while a job with that id is waiting,
+ *   delayed or active: the second add does nothing. Once the job has
+ *   completed or failed for good, the id may be used again (the queue keeps
+ *   no history; the event store does).
+ * - Delivery is at least once: a job whose process dies runs again (BullMQ:
+ *   after its lock expires; in-process: it is lost with the process, and the
+ *   owner re-derives queued work from the read models at start). Handlers
+ *   must be idempotent, which they are by expected versions.
+ * - Lower `priority` numbers run first (1 is the highest); equal priorities
+ *   run oldest first.
+ * - A handler that throws `RetryLaterError` is run again after its delay and
+ *   does not use up an attempt (an engine is down: wait, do not give up).
+ *   Any other error is retried with exponential backoff up to `attempts`,
+ *   then the job fails and `onFailed` hears of it.
+ * - At most `concurrency` jobs run at once per `process` call, per process.
+ */
+export interface WorkQueue<T> {
+  readonly name: string;
+  add(data: T, options: JobOptions): Promise<void>;
+  /** Starts taking jobs. Call once per queue and process. */
+  process(handler: JobHandler<T>, options: ProcessOptions): void;
+  counts(): Promise<QueueCounts>;
+  /** Stops taking jobs and resolves once the running ones have finished. */
+  close(): Promise<void>;
+}
+
+export interface JobOptions {
+  /** Identity of the job for de-duplication; `[A-Za-z0-9_.-]` only (BullMQ reserves `:`). */
+  jobId: string;
+  /** 1 (highest) to 1000. @default 100 */
+  priority?: number;
+}
+
+export interface Job<T> {
+  id: string;
+  data: T;
+  /** 1 on the first run, +1 per retry after an error (not after `RetryLaterError`). */
+  attempt: number;
+  /** Reports progress (0..100) where the queue can show it. */
+  progress(percent: number): Promise<void>;
+}
+
+export type JobHandler<T> = (job: Job<T>) => Promise<void>;
+
+export interface ProcessOptions {
+  /** Jobs run at once in this process. */
+  concurrency: number;
+  /** Runs before a job is retried or dropped after an error it threw. */
+  onFailed?: (job: { id: string; data: unknown; attempt: number }, err: unknown, final: boolean) => void;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+}
+
+export interface WorkQueueOptions {
+  /** Runs per job before it fails for good, counting the first. @default 5 */
+  attempts?: number;
+  /** First retry delay after an error; doubles per attempt, capped at `maxBackoffMs`. @default 1000 */
+  backoffMs?: number;
+  /** @default 30000 */
+  maxBackoffMs?: number;
+}
+
+/** Thrown by a handler to be run again after `delayMs` without spending an attempt. */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export const isRetryLater = (err: unknown): err is RetryLaterError =>
+  err instanceof RetryLaterError || (err as { name?: unknown } | null)?.name === 'RetryLaterError';
+
+/** Retry delay after the `attempt`-th run failed. */
+export function backoffDelay(attempt: number, options: WorkQueueOptions): number {
+  const base = options.backoffMs ?? 1000;
+  return Math.min(base * 2 ** Math.max(0, attempt - 1), options.maxBackoffMs ?? 30_000);
+}
+
+const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;
+
+/** Checks a job id against the rule every adapter shares. */
+export function checkJobId(jobId: string): void {
+  if (!JOB_ID.test(jobId)) {
+    throw new ValidationError(`jobId "${jobId}" must be 1-200 characters of A-Z, a-z, 0-9, '_', '.', '-'`);
+  }
+}

@@ -1,0 +1,138 @@
+import type { StoredEvent } from '../../../events/envelope';
+
+/** The screening stages, in the order they run. `sidecar` (agreement) runs only for assets with a sidecar. */
+export const STAGES = ['whitelist', 'intrusion', 'antivirus', 'analysis', 'sidecar'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export type AssetStatus =
+  'none' | 'detected' | 'ingested' | 'screening' | 'cleared' | 'quarantined' | 'released' | 'deleted';
+
+export interface QuarantineFacts {
+  stage: Stage;
+  rule: string;
+  reason: string;
+  path: string;
+}
+
+/** What screening needs to know about one asset, folded from its stream. */
+export interface AssetState {
+  status: AssetStatus;
+  /** Stream version: the expected version of the next append. */
+  version: number;
+  assetId: string;
+  sourceNetwork: string;
+  targets: string[];
+  originalName: string;
+  sizeBytes: number;
+  sha256: string;
+  /** Where the claimed file lives under hub control while it is screened and delivered. */
+  stagedPath: string;
+  /** The actor that detected the file (`connector:<network>`). */
+  detectedBy: string;
+  correlationId: string;
+  lastEventId: string;
+  sidecar?: Record<string, unknown>;
+  /** Stages passed in the current round (a rescreen starts a new round). */
+  passed: Stage[];
+  technical?: Record<string, unknown>;
+  deferred?: { stage: Stage; reason: string };
+  quarantine?: QuarantineFacts;
+  /** Transfer lane priority asked for by the sidecar (1 highest). */
+  priority?: number;
+}
+
+export const initialAssetState = (): AssetState => ({
+  status: 'none',
+  version: 0,
+  assetId: '',
+  sourceNetwork: '',
+  targets: [],
+  originalName: '',
+  sizeBytes: 0,
+  sha256: '',
+  stagedPath: '',
+  detectedBy: '',
+  correlationId: '',
+  lastEventId: '',
+  passed: [],
+});
+
+type Data = Record<string, unknown>;
+
+/** Folds one event into the state. Pure; unknown event types only move the version. */
+export function evolve(state: AssetState, event: StoredEvent): AssetState {
+  const d = event.data as Data;
+  const next: AssetState = { ...state, version: event.version, lastEventId: event.id };
+  switch (event.type) {
+    case 'AssetDetected':
+      return {
+        ...next,
+        status: 'detected',
+        assetId: String(d.assetId),
+        sourceNetwork: String(d.sourceNetwork),
+        targets: d.targets as string[],
+        originalName: String(d.originalName),
+        sizeBytes: Number(d.sizeBytes),
+        detectedBy: event.metadata.actor,
+        correlationId: event.metadata.correlationId,
+      };
+    case 'AssetIngested':
+      return {
+        ...next,
+        status: 'ingested',
+        sha256: String(d.sha256),
+        sizeBytes: Number(d.sizeBytes),
+        stagedPath: String(d.stagedPath),
+      };
+    case 'SidecarParsed': {
+      const sidecar = d.sidecar as Data;
+      const priority = typeof sidecar.priority === 'number' ? sidecar.priority : undefined;
+      return { ...next, sidecar, ...(priority ? { priority } : {}) };
+    }
+    case 'AssetScreened':
+      return {
+        ...next,
+        status: 'screening',
+        passed: d.passed ? [...state.passed, d.stage as Stage] : state.passed,
+        technical: (d.technical as Data | undefined) ?? state.technical,
+        deferred: undefined,
+      };
+    case 'ScreeningDeferred':
+      return { ...next, deferred: { stage: d.stage as Stage, reason: String(d.reason) } };
+    case 'AssetCleared':
+      return { ...next, status: 'cleared', deferred: undefined };
+    case 'AssetQuarantined':
+      return {
+        ...next,
+        status: 'quarantined',
+        deferred: undefined,
+        quarantine: {
+          stage: d.stage as Stage,
+          rule: String(d.rule),
+          reason: String(d.reason),
+          path: String(d.quarantinePath),
+        },
+      };
+    case 'AssetReleased':
+      // A rescreen starts over; an override is followed by AssetCleared in the same append.
+      return d.mode === 'rescreen'
+        ? { ...next, status: 'released', passed: [], technical: undefined }
+        : { ...next, status: 'released' };
+    case 'AssetDeleted':
+      return { ...next, status: 'deleted' };
+    default:
+      return next;
+  }
+}
+
+export const foldAsset = (events: StoredEvent[]): AssetState => events.reduce(evolve, initialAssetState());
+
+/** True while screening still has work to do on the asset. */
+export const isScreenable = (s: AssetState): boolean =>
+  s.status === 'ingested' || s.status === 'screening' || s.status === 'released';
+
+/** The stage to run next, or undefined when none is left (or the asset is not being screened). */
+export function nextStage(s: AssetState): Stage | undefined {
+  if (!isScreenable(s)) return undefined;
+  return STAGES.find((stage) => !s.passed.includes(stage) && (stage !== 'sidecar' || s.sidecar !== undefined));
+}

@@ -1,0 +1,128 @@
+import type { Analyzer } from './analysis/analyze';
+import type { StageVerdict } from './domain/decide';
+import type { Stage } from './domain/asset';
+import type { ScanEngine, Verdict } from './engines/scan-engine';
+import type { IntrusionFilter } from './intrusion/intrusion-filter';
+import { checkSidecarAgreement, type AgreementOptions } from './sidecar/agreement';
+import type { Sidecar } from './sidecar/sidecar';
+import { checkWhitelist, type WhitelistRules } from './whitelist';
+
+/** What a stage looks at: the claimed file and what the asset's events say about it. */
+export interface StageSubject {
+  sourceNetwork: string;
+  targets: string[];
+  detectedBy: string;
+  originalName: string;
+  sha256: string;
+  /** The claimed file, under hub control. */
+  path: string;
+  sidecar?: Record<string, unknown>;
+  /** Technical metadata found by analysis (the sidecar stage compares against it). */
+  technical?: Record<string, unknown>;
+}
+
+/**
+ * `verdict`: the stage decided. `unavailable`: it could not run (an engine
+ * is unreachable); the asset stays not cleared and the stage is retried.
+ */
+export type StageOutcome = { kind: 'verdict'; verdict: StageVerdict } | { kind: 'unavailable'; reason: string };
+
+export interface StageDeps {
+  whitelist: WhitelistRules;
+  intrusion: IntrusionFilter;
+  /** Every engine must say clean. */
+  engines: ScanEngine[];
+  analyzer: Analyzer;
+  agreement?: AgreementOptions;
+}
+
+export interface ScreeningStages {
+  run(stage: Stage, subject: StageSubject): Promise<StageOutcome>;
+}
+
+const verdict = (v: StageVerdict): StageOutcome => ({ kind: 'verdict', verdict: v });
+
+/** True when the engine cannot be reached at all (as opposed to failing on this file). */
+async function unreachable(engine: ScanEngine): Promise<boolean> {
+  return engine.version().then(
+    () => false,
+    () => true,
+  );
+}
+
+async function antivirus(engines: ScanEngine[], path: string): Promise<StageOutcome> {
+  const verdicts: Verdict[] = await Promise.all(engines.map((e) => e.scanFile(path)));
+  const engineData = verdicts.map((v) => ({ ...v }));
+  const infected = verdicts.find((v) => v.outcome === 'infected');
+  if (infected) {
+    return verdict({
+      passed: false,
+      rule: 'antivirus.infected',
+      reason: `${infected.engine} found ${infected.signature ?? 'a threat'}${infected.reason ? `: ${infected.reason}` : ''}`,
+      engines: engineData,
+    });
+  }
+  const failed = verdicts.filter((v) => v.outcome === 'error');
+  for (const v of failed) {
+    const engine = engines.find((e) => e.name === v.engine)!;
+    if (await unreachable(engine)) return { kind: 'unavailable', reason: `${v.engine}: ${v.reason ?? 'unreachable'}` };
+  }
+  if (failed.length > 0) {
+    // Fail closed: a size limit, a timeout or an encrypted archive is "not cleared", never "clean".
+    return verdict({
+      passed: false,
+      rule: 'antivirus.not-cleared',
+      reason: failed.map((v) => `${v.engine} could not clear the file: ${v.reason ?? 'error'}`).join('; '),
+      engines: engineData,
+    });
+  }
+  return verdict({ passed: true, engines: engineData });
+}
+
+async function analysis(analyzer: Analyzer, s: StageSubject): Promise<StageOutcome> {
+  let technical: Record<string, unknown> | undefined;
+  for (const target of s.targets) {
+    const v = await analyzer.analyze(s.path, s.originalName, target);
+    technical ??= v.technical as Record<string, unknown> | undefined;
+    if (!v.passed) return verdict({ passed: false, rule: v.rule, reason: v.reason, ...(technical ? { technical } : {}) });
+  }
+  return verdict({ passed: true, ...(technical ? { technical } : {}) });
+}
+
+function sidecarAgreement(s: StageSubject, options?: AgreementOptions): StageOutcome {
+  if (!s.sidecar) return verdict({ passed: true });
+  const t = s.technical ?? {};
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const result = checkSidecarAgreement(
+    s.sidecar as unknown as Sidecar,
+    { sha256: s.sha256, durationSeconds: num(t.durationSeconds), frameRate: num(t.frameRate) },
+    options,
+  );
+  return verdict(result.ok ? { passed: true } : { passed: false, rule: result.rule, reason: result.reason });
+}
+
+/** The four levels of checks of the platform (plus sidecar agreement), one call per stage. */
+export function createScreeningStages(deps: StageDeps): ScreeningStages {
+  return {
+    async run(stage, s) {
+      switch (stage) {
+        case 'whitelist':
+          return verdict(checkWhitelist(deps.whitelist, s));
+        case 'intrusion': {
+          const r = await deps.intrusion.check({ originalName: s.originalName, path: s.path });
+          return verdict(r.ok ? { passed: true } : { passed: false, rule: r.rule, reason: r.reason });
+        }
+        case 'antivirus':
+          return antivirus(deps.engines, s.path);
+        case 'analysis':
+          return analysis(deps.analyzer, s);
+        case 'sidecar':
+          return sidecarAgreement(s, deps.agreement);
+        default: {
+          const unknown: never = stage;
+          throw new Error(`unknown stage ${String(unknown)}`);
+        }
+      }
+    },
+  };
+}
