@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
+import { defaultPolicies, loadPolicies, type AcceptancePolicies } from '../services/screening/analysis/policy';
+
+type ScreeningFile = NonNullable<ConfigFile['screening']>;
 
 export type Role = 'admin' | 'operator' | 'auditor' | 'connector' | 'viewer';
 
@@ -19,7 +22,18 @@ export interface HubConfig {
   tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
   adminToken?: string;
   checkpoints: { keyFile: string; intervalMs: number };
+  screening: ScreeningSettings;
   logLevel: string;
+}
+
+/** The screening section with defaults filled in. */
+export interface ScreeningSettings extends Omit<ScreeningFile, 'concurrency' | 'engines' | 'policies'> {
+  concurrency: number;
+  engines: Array<'clamav' | 'yara-x'>;
+  /** Whether `engines` came from the config file (then every one is required, in any profile). */
+  enginesConfigured: boolean;
+  policies: AcceptancePolicies;
+  retryUnavailableMs: number;
 }
 
 export interface ConfigSources {
@@ -107,6 +121,14 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       `${given.map(([k]) => k).join(' and ')} set without ${missing.join(', ')}: set all three for the production profile, or none for the embedded one (or say "profile" in a config file)`,
     );
   }
+  const screening = screeningSettings(file.screening ?? {});
+  for (const n of file.networks ?? []) {
+    if (!screening.policies[n.id]) {
+      throw new ConfigError(
+        `network '${n.id}' has no analysis policy: add screening.policies.${n.id} (known: ${Object.keys(screening.policies).join(', ')})`,
+      );
+    }
+  }
   const port = sources.flags?.port ?? (env.PORT ? Number(env.PORT) : undefined) ?? file.http?.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`port must be 0..65535, got ${env.PORT}`);
@@ -134,6 +156,18 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       keyFile: resolve(file.checkpoints?.keyFile ?? join(dataDir, 'checkpoint-key.pem')),
       intervalMs: file.checkpoints?.intervalMs ?? 10_000,
     },
+    screening,
     logLevel: env.LOG_LEVEL ?? file.log?.level ?? 'info',
+  };
+}
+
+function screeningSettings(raw: ScreeningFile): ScreeningSettings {
+  return {
+    ...raw,
+    concurrency: raw.concurrency ?? 16,
+    engines: raw.engines ?? ['clamav', 'yara-x'],
+    enginesConfigured: raw.engines !== undefined,
+    policies: raw.policies ? { ...defaultPolicies, ...loadPolicies(raw.policies) } : defaultPolicies,
+    retryUnavailableMs: raw.retryUnavailableMs ?? 5000,
   };
 }

@@ -22,6 +22,75 @@ export const TokenConfig = Type.Object(
   { additionalProperties: false },
 );
 
+const Strings = Type.Array(Type.String({ minLength: 1 }));
+const Sha256List = Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }));
+
+export const ScreeningConfig = Type.Object(
+  {
+    /** Screening jobs run at once in each hub process. @default 16 */
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+    /**
+     * Antivirus engines that must all say clean. The production profile refuses to start when one is
+     * unreachable; the embedded profile drops an unreachable clamd and says so loudly.
+     * @default ["clamav", "yara-x"]
+     */
+    engines: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('clamav'), Type.Literal('yara-x')]), { minItems: 1, uniqueItems: true }),
+    ),
+    /** Where clamd listens: TCP host and port, or a unix socket. @default 127.0.0.1:13310 (ops/clamav) */
+    clamd: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+          socket: Type.Optional(Type.String({ minLength: 1 })),
+          /** How long clamd may scan one part after its last byte. @default 300000 */
+          verdictTimeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** YARA rule files or folders. @default the shipped services/screening/rules */
+    yaraRules: Type.Optional(Strings),
+    whitelist: Type.Optional(
+      Type.Object(
+        {
+          /** Source network -> targets it may send to; unlisted sources may send to every other network. */
+          routes: Type.Optional(Type.Record(Type.String(), Strings)),
+          /** Network -> actors allowed to detect its files. @default connector:<network> */
+          connectors: Type.Optional(Type.Record(Type.String(), Strings)),
+          /** Target -> accepted extensions, lower case without the dot. */
+          types: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String({ pattern: '^[a-z0-9]+$' })))),
+          denyHashes: Type.Optional(Sha256List),
+          allowHashes: Type.Optional(Sha256List),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Smallest and largest file accepted, bytes. @default 1 and 1 TiB */
+    minBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+    maxBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+    archives: Type.Optional(
+      Type.Object(
+        {
+          maxDepth: Type.Optional(Type.Integer({ minimum: 1 })),
+          maxEntries: Type.Optional(Type.Integer({ minimum: 1 })),
+          maxTotalSize: Type.Optional(Type.Integer({ minimum: 1 })),
+          maxRatio: Type.Optional(Type.Number({ minimum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Target -> acceptance policy (MediaConch-style); see services/screening/analysis/policy.ts. */
+    policies: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /** Largest difference between a sidecar's duration and the analysed one, seconds. @default 0.5 */
+    durationToleranceSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+    /** How long a stage whose engine is unreachable waits before it is tried again. @default 5000 */
+    retryUnavailableMs: Type.Optional(Type.Integer({ minimum: 10 })),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * The hub's configuration file (JSON, `--config FILE`). Every key is optional;
  * defaults give the embedded profile. Environment variables (DATABASE_URL,
@@ -71,6 +140,7 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    screening: Type.Optional(ScreeningConfig),
     auth: Type.Optional(Type.Object({ tokens: Type.Array(TokenConfig) }, { additionalProperties: false })),
     checkpoints: Type.Optional(
       Type.Object(

@@ -84,7 +84,8 @@ async function analysis(analyzer: Analyzer, s: StageSubject): Promise<StageOutco
   for (const target of s.targets) {
     const v = await analyzer.analyze(s.path, s.originalName, target);
     technical ??= v.technical as Record<string, unknown> | undefined;
-    if (!v.passed) return verdict({ passed: false, rule: v.rule, reason: v.reason, ...(technical ? { technical } : {}) });
+    if (!v.passed)
+      return verdict({ passed: false, rule: v.rule, reason: v.reason, ...(technical ? { technical } : {}) });
   }
   return verdict({ passed: true, ...(technical ? { technical } : {}) });
 }

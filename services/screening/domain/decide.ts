@@ -40,7 +40,8 @@ export interface CommandContext {
   causationId?: string;
 }
 
-const assetEvent = (ctx: CommandContext, state: AssetState, previous: NewEvent[]) =>
+const assetEvent =
+  (ctx: CommandContext, state: AssetState, previous: NewEvent[]) =>
   (type: string, data: Record<string, unknown>): NewEvent => {
     const metadata: EventMetadata = {
       correlationId: ctx.correlationId ?? state.correlationId,
@@ -108,20 +109,26 @@ export function decide(command: ScreeningCommand, state: AssetState, ctx: Comman
       return events;
     case 'ReleaseAsset':
       if (state.status !== 'quarantined') {
-        throw new StateError(`asset ${state.assetId} is ${state.status}, not quarantined: only a quarantined asset can be released`, {
-          assetId: state.assetId,
-          status: state.status,
-        });
+        throw new StateError(
+          `asset ${state.assetId} is ${state.status}, not quarantined: only a quarantined asset can be released`,
+          {
+            assetId: state.assetId,
+            status: state.status,
+          },
+        );
       }
       add('AssetReleased', { mode: command.mode, reason: command.reason });
       if (command.mode === 'override') add('AssetCleared', { targets: state.targets, override: true });
       return events;
     case 'DeleteAsset':
       if (state.status !== 'quarantined') {
-        throw new StateError(`asset ${state.assetId} is ${state.status}, not quarantined: only a quarantined asset can be deleted`, {
-          assetId: state.assetId,
-          status: state.status,
-        });
+        throw new StateError(
+          `asset ${state.assetId} is ${state.status}, not quarantined: only a quarantined asset can be deleted`,
+          {
+            assetId: state.assetId,
+            status: state.status,
+          },
+        );
       }
       add('AssetDeleted', { reason: command.reason });
       return events;
