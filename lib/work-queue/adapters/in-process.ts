@@ -39,8 +39,12 @@ export function createInProcessWorkQueue<T>(name: string, options: WorkQueueOpti
   function enqueue(entry: Entry<T>): void {
     // Sorted insert: priority, then age. Queues here hold thousands, not millions.
     let i = waiting.length;
-    while (i > 0 && (waiting[i - 1]!.priority > entry.priority ||
-      (waiting[i - 1]!.priority === entry.priority && waiting[i - 1]!.seq > entry.seq))) i -= 1;
+    while (
+      i > 0 &&
+      (waiting[i - 1]!.priority > entry.priority ||
+        (waiting[i - 1]!.priority === entry.priority && waiting[i - 1]!.seq > entry.seq))
+    )
+      i -= 1;
     waiting.splice(i, 0, entry);
     pump();
   }
