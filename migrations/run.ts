@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Sql } from '../lib/db/sql';
 import * as eventStore from './20261122000100_event_store';
 import * as readModels from './20261122000200_read_models';
+import * as screening from './20261122000300_screening';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
 export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261122000100_event_store', eventStore],
   ['20261122000200_read_models', readModels],
+  ['20261122000300_screening', screening],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

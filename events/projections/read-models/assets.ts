@@ -25,6 +25,7 @@ export const assetsProjection: Projection = {
     'AssetIngested',
     'SidecarParsed',
     'AssetScreened',
+    'ScreeningDeferred',
     'AssetCleared',
     'AssetQuarantined',
     'AssetReleased',
@@ -67,12 +68,17 @@ export const assetsProjection: Projection = {
         return update(
           tx,
           e,
-          `state = 'screening', verdicts = verdicts || $5::jsonb, technical = coalesce($6::jsonb, technical)`,
+          `state = 'screening', verdicts = verdicts || $5::jsonb, technical = coalesce($6::jsonb, technical),
+           deferred = null`,
           [JSON.stringify([verdict]), d.technical ? JSON.stringify(d.technical) : null],
         );
       }
+      case 'ScreeningDeferred': {
+        const deferred = { stage: d.stage, reason: d.reason, retryInMs: d.retryInMs, at: at(e) };
+        return update(tx, e, `state = 'screening', deferred = $5::jsonb`, [JSON.stringify(deferred)]);
+      }
       case 'AssetCleared':
-        return update(tx, e, `state = 'cleared', quarantine = null`);
+        return update(tx, e, `state = 'cleared', quarantine = null, deferred = null`);
       case 'AssetQuarantined': {
         const q = { stage: d.stage, rule: d.rule, reason: d.reason, path: d.quarantinePath, at: at(e) };
         return update(tx, e, `state = 'quarantined', quarantine = $5::jsonb`, [JSON.stringify(q)]);

@@ -1,0 +1,121 @@
+import type { Analyzer } from './analysis/analyze';
+import type { EngineName, ScanEngine, Verdict } from './engines/scan-engine';
+import type { IntrusionFilter } from './intrusion/intrusion-filter';
+import { createScreeningStages, type StageSubject } from './stages';
+
+const version = { engineVersion: 'Fake 1.0', signatureVersion: 'sigs 1' };
+
+function engine(name: EngineName, verdict: Partial<Verdict>, reachable = true): ScanEngine {
+  return {
+    name,
+    scanFile: async () => ({ engine: name, ...version, bytesCovered: 10, outcome: 'clean', ...verdict }),
+    version: async () => {
+      if (!reachable) throw new Error('ECONNREFUSED');
+      return version;
+    },
+  };
+}
+
+const intrusion: IntrusionFilter = { check: async () => ({ ok: true }) };
+const analyzer = {
+  analyze: async () => ({ passed: true, technical: { container: 'mxf', durationSeconds: 10, frameRate: 25 } }),
+} as unknown as Analyzer;
+
+const subject: StageSubject = {
+  sourceNetwork: 'news',
+  targets: ['broadcast'],
+  detectedBy: 'connector:news',
+  originalName: 'clip.mxf',
+  sha256: 'a'.repeat(64),
+  path: '/staging/clip.mxf',
+};
+
+const stagesWith = (engines: ScanEngine[]) => createScreeningStages({ whitelist: {}, intrusion, engines, analyzer });
+
+describe('screening stages', () => {
+  test('antivirus passes only when every engine says clean, recording each engine with versions and bytes', async () => {
+    const outcome = await stagesWith([engine('clamav', {}), engine('yara-x', {})]).run('antivirus', subject);
+    expect(outcome).toEqual({
+      kind: 'verdict',
+      verdict: {
+        passed: true,
+        engines: [
+          { engine: 'clamav', ...version, bytesCovered: 10, outcome: 'clean' },
+          { engine: 'yara-x', ...version, bytesCovered: 10, outcome: 'clean' },
+        ],
+      },
+    });
+  });
+
+  test('one engine finding something refuses the file, naming engine and signature', async () => {
+    const outcome = await stagesWith([
+      engine('clamav', { outcome: 'infected', signature: 'Eicar-Signature' }),
+      engine('yara-x', {}),
+    ]).run('antivirus', subject);
+    expect(outcome).toMatchObject({
+      kind: 'verdict',
+      verdict: { passed: false, rule: 'antivirus.infected', reason: 'clamav found Eicar-Signature' },
+    });
+  });
+
+  test('fail closed: an engine error on a reachable engine (limit, timeout, encrypted) is not cleared', async () => {
+    const outcome = await stagesWith([
+      engine('clamav', { outcome: 'error', reason: 'size limit exceeded', bytesCovered: 4 }),
+      engine('yara-x', {}),
+    ]).run('antivirus', subject);
+    expect(outcome).toMatchObject({
+      kind: 'verdict',
+      verdict: {
+        passed: false,
+        rule: 'antivirus.not-cleared',
+        reason: 'clamav could not clear the file: size limit exceeded',
+      },
+    });
+  });
+
+  test('an unreachable engine makes the stage unavailable (retried), never clean', async () => {
+    const outcome = await stagesWith([
+      engine('clamav', { outcome: 'error', reason: 'connect ECONNREFUSED' }, false),
+      engine('yara-x', {}),
+    ]).run('antivirus', subject);
+    expect(outcome).toEqual({ kind: 'unavailable', reason: 'clamav: connect ECONNREFUSED' });
+  });
+
+  test('the sidecar stage compares checksum and duration with the file and its analysis', async () => {
+    const stages = stagesWith([]);
+    const technical = { durationSeconds: 10, frameRate: 25 };
+    const good = { title: 't', checksum: subject.sha256, duration: { kind: 'seconds', seconds: 10.2 } };
+    expect(await stages.run('sidecar', { ...subject, technical, sidecar: good })).toEqual({
+      kind: 'verdict',
+      verdict: { passed: true },
+    });
+    const wrongSum = { ...good, checksum: 'b'.repeat(64) };
+    expect(await stages.run('sidecar', { ...subject, technical, sidecar: wrongSum })).toMatchObject({
+      verdict: { passed: false, rule: 'sidecar.checksum-mismatch' },
+    });
+  });
+
+  test('analysis runs for every target and the first refusal wins, keeping the technical metadata', async () => {
+    const refusing = {
+      analyze: async (_p: string, _n: string, target: string) =>
+        target === 'broadcast'
+          ? { passed: true, technical: { container: 'wav' } }
+          : {
+              passed: false,
+              rule: 'policy.container',
+              reason: `target '${target}': no`,
+              technical: { container: 'wav' },
+            },
+    } as unknown as Analyzer;
+    const stages = createScreeningStages({ whitelist: {}, intrusion, engines: [], analyzer: refusing });
+    expect(await stages.run('analysis', { ...subject, targets: ['broadcast', 'archive'] })).toEqual({
+      kind: 'verdict',
+      verdict: {
+        passed: false,
+        rule: 'policy.container',
+        reason: "target 'archive': no",
+        technical: { container: 'wav' },
+      },
+    });
+  });
+});
