@@ -1,0 +1,246 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createPGliteEventStore } from '../../events/store/adapters/pglite';
+import type { EventStore } from '../../events/store/event-store';
+import { uuidv7 } from '../../lib/ids';
+import { createInProcessWorkQueue } from '../../lib/work-queue/adapters/in-process';
+import { isRetryLater, type Job } from '../../lib/work-queue/work-queue';
+import { createTestSql, type TestSql } from '../../test/support/pg';
+import { createCustody } from './custody';
+import type { Stage } from './domain/asset';
+import { createScreeningProcessManager, type ScreeningJob } from './process-manager';
+import type { ScreeningStages, StageOutcome } from './stages';
+import { createTransferRequester } from './transfer-requests';
+
+const logger = pino({ level: 'silent' });
+const pass: StageOutcome = { kind: 'verdict', verdict: { passed: true } };
+
+/** Stages answering from a script; counts the runs of each stage. */
+function scripted(answer: (stage: Stage) => StageOutcome | Promise<StageOutcome> = () => pass) {
+  const runs: Stage[] = [];
+  const stages: ScreeningStages = {
+    run: async (stage) => {
+      runs.push(stage);
+      return answer(stage);
+    },
+  };
+  return { stages, runs };
+}
+
+const job = (assetId: string): Job<ScreeningJob> => ({
+  id: `screen.${assetId}`,
+  data: { assetId },
+  attempt: 1,
+  progress: async () => undefined,
+});
+
+describe('screening process manager', () => {
+  let db: TestSql;
+  let store: EventStore;
+  let root: string;
+  const network = () => ({ id: 'news', root });
+
+  beforeAll(async () => {
+    db = await createTestSql('pglite');
+    store = createPGliteEventStore(db.sql);
+    root = await mkdtemp(join(tmpdir(), 'mxhub-pm-'));
+  });
+  afterAll(async () => {
+    await db.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** An asset as the connector leaves it: the file in staging and the opening events. */
+  async function ingested(name = 'clip.mxf', sidecar?: Record<string, unknown>): Promise<string> {
+    const assetId = uuidv7();
+    const staging = join(root, '.mxhub', 'staging', assetId);
+    await mkdir(staging, { recursive: true });
+    await writeFile(join(staging, name), 'media bytes');
+    const meta = {
+      correlationId: assetId,
+      causationId: assetId,
+      actor: 'connector:news',
+      occurredAt: new Date().toISOString(),
+    };
+    const base = { assetId };
+    await store.append(
+      `asset-${assetId}`,
+      [
+        {
+          id: uuidv7(),
+          type: 'AssetDetected',
+          data: {
+            ...base,
+            sourceNetwork: 'news',
+            targets: ['broadcast', 'archive'],
+            originalName: name,
+            sizeBytes: 11,
+          },
+          metadata: meta,
+        },
+        {
+          id: uuidv7(),
+          type: 'AssetIngested',
+          data: { ...base, stagedPath: join(staging, name), sizeBytes: 11, sha256: 'c'.repeat(64) },
+          metadata: meta,
+        },
+        ...(sidecar ? [{ id: uuidv7(), type: 'SidecarParsed', data: { ...base, sidecar }, metadata: meta }] : []),
+      ],
+      'no_stream',
+    );
+    return assetId;
+  }
+
+  const manager = (stages: ScreeningStages) =>
+    createScreeningProcessManager(
+      {
+        store,
+        queue: createInProcessWorkQueue<ScreeningJob>('screening'),
+        stages,
+        custody: createCustody([network()]),
+        logger,
+      },
+      { retryUnavailableMs: 10 },
+    );
+  const types = async (assetId: string) => (await store.readStream(`asset-${assetId}`)).map((e) => e.type);
+
+  it('runs every stage in order, one verdict event each, then clears; the transfer requester asks once per target', async () => {
+    const assetId = await ingested();
+    const { stages, runs } = scripted();
+    await manager(stages).screen(job(assetId));
+    expect(runs).toEqual(['whitelist', 'intrusion', 'antivirus', 'analysis']);
+    expect(await types(assetId)).toEqual([
+      'AssetDetected',
+      'AssetIngested',
+      'AssetScreened',
+      'AssetScreened',
+      'AssetScreened',
+      'AssetScreened',
+      'AssetCleared',
+    ]);
+    const events = await store.readStream(`asset-${assetId}`);
+    expect(
+      events.slice(2).every((e) => e.metadata.actor === 'service:screening' && e.metadata.correlationId === assetId),
+    ).toBe(true);
+
+    const requester = createTransferRequester({ store, logger });
+    expect(await requester.request(assetId)).toBe(2);
+    expect(await requester.request(assetId)).toBe(0);
+    const requested = await store.readAll({ types: ['TransferRequested'] });
+    expect(requested.filter((e) => (e.data as { assetId: string }).assetId === assetId).map((e) => e.data)).toEqual([
+      expect.objectContaining({ targetNetwork: 'broadcast', lane: 'normal', priority: 5, sha256: 'c'.repeat(64) }),
+      expect.objectContaining({ targetNetwork: 'archive' }),
+    ]);
+  });
+
+  it('runs the sidecar agreement last for an asset with a sidecar, and a sidecar priority makes the transfer urgent', async () => {
+    const assetId = await ingested('urgent.mxf', { title: 'Breaking', priority: 1 });
+    const { stages, runs } = scripted();
+    await manager(stages).screen(job(assetId));
+    expect(runs.at(-1)).toBe('sidecar');
+    await createTransferRequester({ store, logger }).request(assetId);
+    const requested = await store.readAll({ types: ['TransferRequested'] });
+    expect(requested.find((e) => (e.data as { assetId: string }).assetId === assetId)?.data).toMatchObject({
+      lane: 'urgent',
+      priority: 1,
+    });
+  });
+
+  it('a refusal moves media and sidecar to quarantine before the event records the path', async () => {
+    const assetId = await ingested('evil.mxf');
+    await writeFile(join(root, '.mxhub', 'staging', assetId, 'evil.xml'), '<sidecar/>');
+    const { stages } = scripted((stage) =>
+      stage === 'intrusion'
+        ? { kind: 'verdict', verdict: { passed: false, rule: 'content.executable', reason: 'an ELF executable' } }
+        : pass,
+    );
+    await manager(stages).screen(job(assetId));
+    const events = await store.readStream(`asset-${assetId}`);
+    expect(events.at(-1)).toMatchObject({
+      type: 'AssetQuarantined',
+      data: {
+        stage: 'intrusion',
+        rule: 'content.executable',
+        reason: 'an ELF executable',
+        quarantinePath: join(root, '.mxhub', 'quarantine', assetId, 'evil.mxf'),
+      },
+    });
+    expect((await readdir(join(root, '.mxhub', 'quarantine', assetId))).sort()).toEqual(['evil.mxf', 'evil.xml']);
+    expect(await readdir(join(root, '.mxhub', 'staging')).then((d) => d.includes(assetId))).toBe(false);
+  });
+
+  it('two workers on one asset record each verdict exactly once', async () => {
+    const assetId = await ingested();
+    const slow = scripted(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return pass;
+    });
+    const m = manager(slow.stages);
+    await Promise.all([m.screen(job(assetId)), m.screen(job(assetId)), m.screen(job(assetId))]);
+    const screened = (await store.readStream(`asset-${assetId}`)).filter((e) => e.type === 'AssetScreened');
+    expect(screened.map((e) => (e.data as { stage: string }).stage)).toEqual([
+      'whitelist',
+      'intrusion',
+      'antivirus',
+      'analysis',
+    ]);
+    expect((await types(assetId)).filter((t) => t === 'AssetCleared')).toHaveLength(1);
+  });
+
+  it('an unreachable engine defers the stage once per outage and resumes when it answers again', async () => {
+    const assetId = await ingested();
+    let down = true;
+    const { stages } = scripted((stage) =>
+      stage === 'antivirus' && down ? { kind: 'unavailable', reason: 'clamav: connect ECONNREFUSED' } : pass,
+    );
+    const m = manager(stages);
+    for (let i = 0; i < 3; i += 1) {
+      const err = await m.screen(job(assetId)).catch((e: unknown) => e);
+      expect(isRetryLater(err)).toBe(true);
+    }
+    expect((await types(assetId)).filter((t) => t === 'ScreeningDeferred')).toHaveLength(1);
+    expect(await types(assetId)).not.toContain('AssetCleared');
+    down = false;
+    await m.screen(job(assetId));
+    expect((await types(assetId)).slice(-3)).toEqual(['AssetScreened', 'AssetScreened', 'AssetCleared']);
+  });
+
+  it('a file left in quarantine by a crash before the event is moved back and screened', async () => {
+    const assetId = await ingested('crashed.mxf');
+    const quarantine = join(root, '.mxhub', 'quarantine', assetId);
+    await mkdir(quarantine, { recursive: true });
+    await rm(join(root, '.mxhub', 'staging', assetId), { recursive: true });
+    await writeFile(join(quarantine, 'crashed.mxf'), 'media bytes');
+    const { stages } = scripted();
+    await manager(stages).screen(job(assetId));
+    expect((await types(assetId)).at(-1)).toBe('AssetCleared');
+    expect(await readdir(join(root, '.mxhub', 'staging', assetId))).toEqual(['crashed.mxf']);
+  });
+
+  it('a claimed file gone from staging is quarantined as a custody failure, not screened', async () => {
+    const assetId = await ingested('gone.mxf');
+    await rm(join(root, '.mxhub', 'staging', assetId), { recursive: true });
+    const { stages, runs } = scripted();
+    await manager(stages).screen(job(assetId));
+    expect(runs).toEqual([]);
+    expect((await store.readStream(`asset-${assetId}`)).at(-1)).toMatchObject({
+      type: 'AssetQuarantined',
+      data: { stage: 'whitelist', rule: 'custody.file-missing' },
+    });
+  });
+
+  it('the queue runs jobs through the manager and ignores a second enqueue of a pending asset', async () => {
+    const assetId = await ingested();
+    const { stages, runs } = scripted();
+    const m = manager(stages);
+    await m.enqueue(assetId);
+    await m.enqueue(assetId);
+    m.start();
+    for (let i = 0; i < 100 && !(await types(assetId)).includes('AssetCleared'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(runs).toEqual(['whitelist', 'intrusion', 'antivirus', 'analysis']);
+  });
+});
