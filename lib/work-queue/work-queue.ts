@@ -93,9 +93,14 @@ export function backoffDelay(attempt: number, options: WorkQueueOptions): number
 
 const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
-/** Checks a job id against the rule every adapter shares. */
-export function checkJobId(jobId: string): void {
-  if (!JOB_ID.test(jobId)) {
-    throw new ValidationError(`jobId "${jobId}" must be 1-200 characters of A-Z, a-z, 0-9, '_', '.', '-'`);
+/** Checks job options against the rules every adapter shares; resolves the default priority. */
+export function checkJobOptions(options: JobOptions): { jobId: string; priority: number } {
+  if (!JOB_ID.test(options.jobId)) {
+    throw new ValidationError(`jobId "${options.jobId}" must be 1-200 characters of A-Z, a-z, 0-9, '_', '.', '-'`);
   }
+  const priority = options.priority ?? 100;
+  if (!Number.isInteger(priority) || priority < 1 || priority > 1000) {
+    throw new ValidationError(`priority ${priority} of job "${options.jobId}" must be an integer from 1 to 1000`);
+  }
+  return { jobId: options.jobId, priority };
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ValidationError } from '../../errors';
 import {
   backoffDelay,
-  checkJobId,
+  checkJobOptions,
   isRetryLater,
   type JobHandler,
   type JobOptions,
@@ -79,14 +79,8 @@ export function createBullMqWorkQueue<T>(name: string, options: BullMqWorkQueueO
   return {
     name,
     async add(data: T, jobOptions: JobOptions) {
-      checkJobId(jobOptions.jobId);
-      const priority = jobOptions.priority ?? 100;
-      // BullMQ treats 0 as "no priority", which it serves before every prioritized job.
-      if (!Number.isInteger(priority) || priority < 1 || priority > 1000) {
-        throw new ValidationError(
-          `priority ${priority} of job "${jobOptions.jobId}" must be an integer from 1 to 1000`,
-        );
-      }
+      // The shared check keeps priority >= 1: BullMQ serves 0 ("no priority") before every prioritized job.
+      const { priority } = checkJobOptions(jobOptions);
       await queue.add(name, data, {
         jobId: ID_PREFIX + jobOptions.jobId,
         priority,

@@ -1,6 +1,6 @@
 import {
   backoffDelay,
-  checkJobId,
+  checkJobOptions,
   isRetryLater,
   type JobHandler,
   type JobOptions,
@@ -91,9 +91,9 @@ export function createInProcessWorkQueue<T>(name: string, options: WorkQueueOpti
   return {
     name,
     async add(data: T, jobOptions: JobOptions) {
-      checkJobId(jobOptions.jobId);
-      if (closed || known(jobOptions.jobId)) return;
-      enqueue({ id: jobOptions.jobId, data, priority: jobOptions.priority ?? 100, seq: seq++, attempt: 1 });
+      const { jobId, priority } = checkJobOptions(jobOptions);
+      if (closed || known(jobId)) return;
+      enqueue({ id: jobId, data, priority, seq: seq++, attempt: 1 });
     },
     process(h, o) {
       if (handler) throw new Error(`queue ${name}: process() was called twice`);
