@@ -11,6 +11,14 @@ import { loadSigningKey, type SigningKey } from '../events/integrity/keys';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../events/projections';
 import { createWatchFolderConnector } from '../connectors/watch-folder/connector';
 import { UnavailableError } from '../lib/errors';
+import { createBullMqWorkQueue } from '../lib/work-queue/adapters/bullmq';
+import { createInProcessWorkQueue } from '../lib/work-queue/adapters/in-process';
+import type { WorkQueue } from '../lib/work-queue/work-queue';
+import type { ScreeningJob } from '../services/screening/process-manager';
+import { createScreeningRoutes } from '../services/screening/routes';
+import { createAssetQueries } from '../services/screening/read-model';
+import { createScreeningService, type ScreeningService } from '../services/screening/service';
+import { createScreeningToolkit } from '../services/screening/toolkit';
 import { createAuditRoutes } from '../services/audit/routes';
 import { buildGateway, type Gateway } from '../services/gateway/app';
 import { hashToken } from '../services/gateway/auth';
@@ -26,6 +34,7 @@ export interface Hub extends Storage {
   backbone: Backbone;
   relay: Relay;
   projections: ProjectionRunner;
+  screening: ScreeningService;
   key: SigningKey;
   gateway: Awaited<Gateway>;
   adminToken: AdminToken;
@@ -52,6 +61,21 @@ async function openBackbone(config: HubConfig, logger: Logger): Promise<Backbone
     throw new UnavailableError(`Kafka at ${config.kafka.brokers.join(',')}`);
   }
   return kafka;
+}
+
+function openQueue<T>(config: HubConfig, name: string, logger: Logger): WorkQueue<T> {
+  if (!config.redisUrl) return createInProcessWorkQueue<T>(name);
+  return createBullMqWorkQueue<T>(name, { connection: config.redisUrl, logger: logger.child({ queue: name }) });
+}
+
+/** Resolves once every projection has applied the log up to its head at the time of the call. */
+async function projectionsAtHead(store: Storage['store'], runner: ProjectionRunner, timeoutMs = 60_000): Promise<void> {
+  const head = await store.headPosition();
+  const deadline = Date.now() + timeoutMs;
+  while ((await runner.status()).some((p) => p.position < head)) {
+    if (Date.now() > deadline) throw new UnavailableError('the read models (projections did not catch up in time)');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** The composition root: the only place that chooses adapters by profile. */
@@ -90,12 +114,46 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       ...config.connectors,
     }),
   );
+  const toolkit = await createScreeningToolkit(config.screening, {
+    profile: config.profile,
+    logger: logger.child({ component: 'screening' }),
+  }).catch(async (err) => {
+    await backbone.close().catch(() => undefined);
+    await storage.close();
+    throw err;
+  });
+  const screeningQueue = openQueue<ScreeningJob>(config, 'screening', logger);
+  const screening = createScreeningService(
+    {
+      store,
+      sql,
+      backbone,
+      queue: screeningQueue,
+      toolkit,
+      networks: config.networks,
+      catchUp: () => projectionsAtHead(store, runner),
+      logger: logger.child({ component: 'screening' }),
+    },
+    config.screening,
+  );
   const adminToken = bootstrapAdminToken(config.dataDir, config.adminToken);
   const tokens = [...config.tokens, { name: 'admin', role: 'admin' as const, sha256: hashToken(adminToken.token) }];
-  const metrics = createHubMetrics({ store, relay, projections: runner });
+  const metrics = createHubMetrics({ store, relay, projections: runner, sql, screeningQueue });
   const gateway = await buildGateway(
-    { store, sql, logger, metrics, auth: { tokens }, health: createHubHealth({ sql, relay, backbone }) },
-    { routes: [createAuditRoutes({ sql, store, key, runner, projections, relay })] },
+    {
+      store,
+      sql,
+      logger,
+      metrics,
+      auth: { tokens },
+      health: createHubHealth({ sql, relay, backbone, screening: toolkit }),
+    },
+    {
+      routes: [
+        createAuditRoutes({ sql, store, key, runner, projections, relay }),
+        createScreeningRoutes({ queries: createAssetQueries(sql), commands: screening.commands }),
+      ],
+    },
   );
 
   return {
@@ -104,6 +162,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     backbone,
     relay,
     projections: runner,
+    screening,
     key,
     gateway,
     adminToken,
@@ -111,12 +170,14 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       await runner.start();
       relay.start();
       checkpointer.start();
+      await screening.start();
       for (const c of connectors) await c.start();
       return gateway.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await gateway.close();
       for (const c of connectors) await c.stop();
+      await screening.stop();
       await runner.stop();
       await relay.stop();
       await checkpointer.stop();

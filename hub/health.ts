@@ -2,7 +2,8 @@ import type { Backbone } from '../events/backbone/backbone';
 import type { Relay } from '../events/backbone/relay';
 import type { Sql } from '../lib/db/sql';
 import { pendingMigrations } from '../migrations/run';
-import type { HealthSource, Readiness } from '../services/gateway/deps';
+import type { CheckResult, HealthSource, Readiness } from '../services/gateway/deps';
+import type { ScanEngine } from '../services/screening/engines/scan-engine';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([
@@ -12,8 +13,35 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
     ),
   ]);
 
-/** Ready = store reachable, schema current, relay healthy, backbone reachable. */
-export function createHubHealth(deps: { sql: Sql; relay: Relay; backbone: Backbone }): HealthSource {
+export interface EnginesHealth {
+  engines: ScanEngine[];
+  /** Engines left out at start because they were unreachable (embedded profile only). */
+  missing: string[];
+}
+
+/** Every configured antivirus engine answers; one left out at start is reported, not failed (the start-up log shouts). */
+async function checkEngines(screening: EnginesHealth): Promise<CheckResult> {
+  const results = await Promise.all(
+    screening.engines.map(async (e) => {
+      try {
+        const v = await withTimeout(e.version(), 3000, e.name);
+        return { ok: true, detail: `${e.name} ${v.engineVersion} (${v.signatureVersion})` };
+      } catch (err) {
+        return { ok: false, detail: `${e.name} unreachable: ${(err as Error).message}` };
+      }
+    }),
+  );
+  const missing = screening.missing.map((m) => `${m} NOT SCANNING (unreachable at start)`);
+  return { ok: results.every((r) => r.ok), detail: [...results.map((r) => r.detail), ...missing].join('; ') };
+}
+
+/** Ready = store reachable, schema current, relay healthy, backbone reachable, antivirus engines answering. */
+export function createHubHealth(deps: {
+  sql: Sql;
+  relay: Relay;
+  backbone: Backbone;
+  screening?: EnginesHealth;
+}): HealthSource {
   let migrationsCurrent = false;
   return {
     async ready(): Promise<Readiness> {
@@ -43,6 +71,7 @@ export function createHubHealth(deps: { sql: Sql; relay: Relay; backbone: Backbo
         : { ok: false, detail: relay.lastError ?? 'unhealthy' };
       const backboneOk = await withTimeout(deps.backbone.healthy(), 3000, 'the backbone').catch(() => false);
       checks.backbone = { ok: backboneOk, detail: deps.backbone.kind };
+      if (deps.screening) checks.antivirus = await checkEngines(deps.screening);
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
   };

@@ -2,9 +2,17 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Relay } from '../events/backbone/relay';
 import type { ProjectionRunner } from '../events/projections';
 import type { EventStore } from '../events/store/event-store';
+import type { Sql } from '../lib/db/sql';
+import type { WorkQueue } from '../lib/work-queue/work-queue';
 
 /** The hub's Prometheus registry: process metrics plus backbone gauges computed at scrape time. */
-export function createHubMetrics(deps: { store: EventStore; relay: Relay; projections: ProjectionRunner }): Registry {
+export function createHubMetrics(deps: {
+  store: EventStore;
+  relay: Relay;
+  projections: ProjectionRunner;
+  sql: Sql;
+  screeningQueue: WorkQueue<unknown>;
+}): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mxhub_' });
   new Gauge({
@@ -39,6 +47,28 @@ export function createHubMetrics(deps: { store: EventStore; relay: Relay; projec
     registers: [registry],
     async collect() {
       this.set(Number(await deps.store.headPosition()));
+    },
+  });
+  new Gauge({
+    name: 'mxhub_screening_jobs',
+    help: 'Jobs of the screening queue by state (this process sees the whole BullMQ queue; in-process, its own)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await deps.screeningQueue.counts();
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'mxhub_assets',
+    help: 'Assets by state, from the assets read model',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const rows = await deps.sql.query<{ state: string; n: number }>(
+        'select state, count(*)::int as n from rm_assets group by state',
+      );
+      for (const r of rows) this.set({ state: r.state }, r.n);
     },
   });
   return registry;

@@ -13,6 +13,11 @@ function print(s: HubStatus, json: boolean | undefined): void {
       (p) => `projection ${p.name.padEnd(10)} position ${p.position}, lag ${p.lagEvents} events / ${p.lagSeconds} s`,
     ),
     `checkpoints ${s.checkpoints.count} signed, last at ${s.checkpoints.lastPosition ?? '-'}`,
+    `assets     ${
+      Object.entries(s.assets ?? {})
+        .map(([state, n]) => `${n} ${state}`)
+        .join(', ') || 'none'
+    }`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,6 +7,8 @@ export interface HubStatus {
   relay: { active: boolean | null; position: string; healthy: boolean | null; lastError?: string };
   projections: Array<{ name: string; position: string; lagEvents: number; lagSeconds: number }>;
   checkpoints: { count: number; lastPosition: string | null };
+  /** Assets by state (detected, screening, cleared, quarantined...), from the assets read model. */
+  assets: Record<string, number>;
 }
 
 /**
@@ -27,6 +29,9 @@ export async function readStatus(deps: {
   const [cp] = await sql.query<{ n: number; p: string | null }>(
     'select count(*)::int as n, max(position)::text as p from mx_log_checkpoints',
   );
+  const assets = await sql.query<{ state: string; n: number }>(
+    'select state, count(*)::int as n from rm_assets group by state order by state',
+  );
   const live = deps.relay?.status();
   return {
     store: { kind: sql.kind, headPosition: (await deps.store.headPosition()).toString(), events: counts?.n ?? 0 },
@@ -44,5 +49,6 @@ export async function readStatus(deps: {
       lagSeconds: Math.round(s.lagSeconds * 10) / 10,
     })),
     checkpoints: { count: cp?.n ?? 0, lastPosition: cp?.p ?? null },
+    assets: Object.fromEntries(assets.map((a) => [a.state, a.n])),
   };
 }

@@ -58,7 +58,9 @@ async function antivirus(engines: ScanEngine[], path: string): Promise<StageOutc
     return verdict({
       passed: false,
       rule: 'antivirus.infected',
-      reason: `${infected.engine} found ${infected.signature ?? 'a threat'}${infected.reason ? `: ${infected.reason}` : ''}`,
+      reason: infected.signature
+        ? `${infected.engine} found ${infected.signature}`
+        : `${infected.engine} found a threat: ${infected.reason ?? 'no detail'}`,
       engines: engineData,
     });
   }
