@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { replayCommand } from './commands/replay';
+import { scanMediaCommand } from './commands/scan-media';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { verifyCommand } from './commands/verify';
@@ -11,4 +12,5 @@ startCommand(program);
 replayCommand(program);
 verifyCommand(program);
 statusCommand(program);
+scanMediaCommand(program);
 void program.parseAsync(process.argv);
