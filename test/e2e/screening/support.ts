@@ -223,7 +223,8 @@ export const streamOf = async (h: ScreeningHub, assetId: string) =>
 const FINAL = new Set(['cleared', 'quarantined']);
 
 /**
- * Polls /v1/assets until an asset for each name is cleared or quarantined.
+ * Polls /v1/assets until an asset for each name is cleared or quarantined,
+ * then resolves with every asset's detail (GET /v1/assets/{id}).
  * On time-out, fails naming what each sample had reached.
  */
 export async function waitForOutcomes(h: ScreeningHub, names: string[], timeoutMs = 90_000): Promise<AssetJson[]> {
@@ -232,7 +233,8 @@ export async function waitForOutcomes(h: ScreeningHub, names: string[], timeoutM
   for (;;) {
     assets = await listAssets(h);
     const done = names.every((n) => assets.some((a) => a.originalName === n && FINAL.has(a.state)));
-    if (done) return assets;
+    // The listing carries summaries; verdicts, technical metadata and quarantine facts are in each asset's detail.
+    if (done) return Promise.all(assets.map((a) => h.get<AssetJson>(`/v1/assets/${a.assetId}`)));
     if (Date.now() > deadline) {
       const report = names.map((n) => {
         const found = assets.filter((a) => a.originalName === n).map((a) => a.state);
