@@ -67,6 +67,17 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
       expect(ingested).toHaveLength(1);
       expect(ingested[0]!.data.sha256).toBe(createHash('sha256').update(Buffer.alloc(4096, 7)).digest('hex'));
       expect(existsSync(join(drop, 'clip.mxf'))).toBe(false);
+
+      // Screened: 4 KiB of one byte value is no MXF, so deep analysis quarantines it.
+      let clip: { state: string; originalName: string } | undefined;
+      for (let i = 0; i < 150 && clip?.state !== 'quarantined'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const res = await fetch(`${hub.url}/v1/assets?sourceNetwork=news`, { headers: auth });
+        clip = ((await res.json()) as { items: Array<NonNullable<typeof clip>> }).items.find(
+          (a) => a.originalName === 'clip.mxf',
+        );
+      }
+      expect(clip).toMatchObject({ state: 'quarantined' });
     } finally {
       expect(await hub.stop()).toBe(0);
     }
@@ -75,7 +86,7 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
 
   test('verify holds on the stopped hub’s data and names the event after someone edits a row', async () => {
     const auditor = await mxhub(['verify', '--data', dataDir, '--public-key', join(dataDir, 'checkpoint-key.pub.pem')]);
-    expect(auditor.stdout).toMatch(/8 events in 4 streams, [1-9]\d* signed checkpoints hold/);
+    expect(auditor.stdout).toMatch(/13 events in 4 streams, [1-9]\d* signed checkpoints hold/);
     expect(auditor.code).toBe(0);
     const replay = await mxhub(['replay', '--data', dataDir]);
     expect(replay.stdout).toMatch(/read models match the log/);

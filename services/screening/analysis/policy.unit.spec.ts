@@ -23,7 +23,7 @@ describe('checkPolicy', () => {
   });
 
   it.each([
-    ['container', { container: 'mov' }, 'container is mov; accepted: mxf, mp4'],
+    ['container', { container: 'matroska' }, 'container is matroska; accepted: mxf, mp4, mov, wav, png, jpeg'],
     [
       'videoCodec',
       { videoCodec: 'mpeg4' },
@@ -40,7 +40,8 @@ describe('checkPolicy', () => {
   it('checks a still image against containers only', () => {
     const still: TechnicalMetadata = { container: 'png', videoCodec: 'png', width: 320, height: 240 };
     expect(checkPolicy(archive, still)).toEqual({ ok: true });
-    expect(checkPolicy(broadcast, still)).toMatchObject({ ok: false, rule: 'policy.container' });
+    expect(checkPolicy(broadcast, still)).toEqual({ ok: true });
+    expect(checkPolicy(broadcast, { ...still, container: 'gif' })).toMatchObject({ ok: false, rule: 'policy.container' });
   });
 
   it('does not constrain streams the file does not have', () => {
