@@ -65,7 +65,11 @@ async function openBackbone(config: HubConfig, logger: Logger): Promise<Backbone
 
 function openQueue<T>(config: HubConfig, name: string, logger: Logger): WorkQueue<T> {
   if (!config.redisUrl) return createInProcessWorkQueue<T>(name);
-  return createBullMqWorkQueue<T>(name, { connection: config.redisUrl, logger: logger.child({ queue: name }) });
+  return createBullMqWorkQueue<T>(name, {
+    connection: config.redisUrl,
+    prefix: config.queuePrefix,
+    logger: logger.child({ queue: name }),
+  });
 }
 
 /** Resolves once every projection has applied the log up to its head at the time of the call. */

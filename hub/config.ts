@@ -16,6 +16,8 @@ export interface HubConfig {
   http: { host: string; port: number };
   databaseUrl?: string;
   redisUrl?: string;
+  /** Key prefix of the BullMQ queues. */
+  queuePrefix: string;
   kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
   networks: Array<{ id: string; root: string }>;
   connectors: { stabilityMs: number; sidecarWaitMs: number };
@@ -138,6 +140,7 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     http: { host: sources.flags?.host ?? file.http?.host ?? '127.0.0.1', port },
     databaseUrl: profile === 'production' ? databaseUrl : undefined,
     redisUrl: profile === 'production' ? redisUrl : undefined,
+    queuePrefix: env.MXHUB_QUEUE_PREFIX ?? file.redis?.prefix ?? 'mxhub',
     kafka:
       profile === 'production' && brokers
         ? { brokers, clientId: file.kafka?.clientId ?? 'mxhub', topicPrefix: file.kafka?.topicPrefix ?? 'mxhub.' }

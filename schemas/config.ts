@@ -116,7 +116,14 @@ export const ConfigSchema = Type.Object(
       Type.Object({ url: Type.String({ pattern: '^postgres(ql)?://' }) }, { additionalProperties: false }),
     ),
     redis: Type.Optional(
-      Type.Object({ url: Type.String({ pattern: '^rediss?://' }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^rediss?://' }),
+          /** Key prefix of the hub's BullMQ queues: hubs that share a Redis but not a database need different ones. @default mxhub */
+          prefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
+        },
+        { additionalProperties: false },
+      ),
     ),
     kafka: Type.Optional(
       Type.Object(

@@ -25,12 +25,16 @@ export interface Replica {
 }
 
 /** An asset with its screening record and where copies of it are stored. Never any file content. */
-export interface AssetDetail extends AssetSummary {
+/** What the listing shows of each asset: its state with the verdicts and technical metadata behind it. */
+export interface AssetListItem extends AssetSummary {
   verdicts: Json[];
   technical: Json | null;
-  sidecar: Json | null;
   quarantine: Json | null;
   deferred: Json | null;
+}
+
+export interface AssetDetail extends AssetListItem {
+  sidecar: Json | null;
   replicas: Replica[];
 }
 
@@ -196,14 +200,27 @@ export function createAssetQueries(sql: Sql) {
   }
 
   return {
-    async list(query: AssetListQuery = {}): Promise<Page<AssetSummary>> {
+    async list(query: AssetListQuery = {}): Promise<Page<AssetListItem>> {
       const filters = (param: (value: unknown) => string) => [
         ...(query.state ? [`state = ${param(query.state)}`] : []),
         ...(query.sourceNetwork ? [`source_network = ${param(query.sourceNetwork)}`] : []),
         ...(query.target ? [`targets @> ${param(JSON.stringify([query.target]))}::jsonb`] : []),
       ];
-      const { rows, nextCursor } = await page<SummaryRow>(SUMMARY_COLUMNS, filters, query);
-      return { items: rows.map(summary), nextCursor };
+      const { rows, nextCursor } = await page<DetailRow>(
+        `${SUMMARY_COLUMNS}, verdicts, technical, quarantine, deferred`,
+        filters,
+        query,
+      );
+      return {
+        items: rows.map((r) => ({
+          ...summary(r),
+          verdicts: r.verdicts,
+          technical: r.technical,
+          quarantine: r.quarantine,
+          deferred: r.deferred,
+        })),
+        nextCursor,
+      };
     },
 
     /** One asset with verdicts, technical metadata, sidecar, quarantine facts and replicas; NotFoundError if unknown. */

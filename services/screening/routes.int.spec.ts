@@ -190,6 +190,11 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
         // ReplicaStored goes to rm_replicas only: the row stays at the AssetCleared event.
         updatedAt: '2026-11-22T10:01:20.000Z',
         version: 7,
+        // The listing shows what decided the state: verdicts and technical metadata.
+        verdicts: expect.arrayContaining([expect.objectContaining({ stage: 'antivirus', passed: true })]),
+        technical: { container: 'MXF', durationSeconds: 12 },
+        quarantine: null,
+        deferred: null,
       });
     });
 

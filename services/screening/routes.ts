@@ -59,16 +59,19 @@ const SummaryFields = {
   updatedAt: Time,
   version: Type.Integer({ description: 'Version of the asset stream the row reflects' }),
 };
-const AssetSummary = Type.Object(SummaryFields, { title: 'AssetSummary' });
+const ListFields = {
+  ...SummaryFields,
+  verdicts: Type.Array(OpenObject('A stage verdict: stage, passed, rule, reason, engines, at')),
+  technical: Nullable(OpenObject('Technical metadata from deep analysis')),
+  quarantine: Nullable(OpenObject('Why and where the asset is quarantined: stage, rule, reason, path, at')),
+  deferred: Nullable(OpenObject('A stage waiting for an unreachable engine: stage, reason, retryInMs, at')),
+};
+const AssetListItem = Type.Object(ListFields, { title: 'AssetListItem' });
 
 const AssetDetail = Type.Object(
   {
-    ...SummaryFields,
-    verdicts: Type.Array(OpenObject('A stage verdict: stage, passed, rule, reason, engines, at')),
-    technical: Nullable(OpenObject('Technical metadata from deep analysis')),
+    ...ListFields,
     sidecar: Nullable(OpenObject('The parsed sidecar')),
-    quarantine: Nullable(OpenObject('Why and where the asset is quarantined: stage, rule, reason, path, at')),
-    deferred: Nullable(OpenObject('A stage waiting for an unreachable engine: stage, reason, retryInMs, at')),
     replicas: Type.Array(
       Type.Object({ network: Type.String(), path: Type.String(), sha256: Type.String(), storedAt: Time }),
     ),
@@ -131,7 +134,7 @@ export function createScreeningRoutes(deps: ScreeningRouteDeps): GatewayRoutes {
           tags: ['assets'],
           summary: 'List assets, newest first',
           querystring: AssetsQuery,
-          response: { 200: Type.Object({ items: Type.Array(AssetSummary), nextCursor: NextCursor }), ...errors },
+          response: { 200: Type.Object({ items: Type.Array(AssetListItem), nextCursor: NextCursor }), ...errors },
         },
       },
       async (request) => queries.list(request.query),

@@ -34,7 +34,7 @@ describe('mxhub start on the production profile (PostgreSQL, Redis, Kafka)', () 
     const config = writeConfig(dataDir, {
       profile: 'production',
       database: { url: db.url },
-      redis: { url: REDIS_URL },
+      redis: { url: REDIS_URL, prefix: `mxhub-test-${process.pid}-${Date.now()}` },
       kafka: { brokers: [sharedBroker.broker], topicPrefix },
       checkpoints: { intervalMs: 500 },
     });
@@ -76,7 +76,7 @@ describe('mxhub start on the production profile (PostgreSQL, Redis, Kafka)', () 
     const noKafka = writeConfig(dataDir, {
       profile: 'production',
       database: { url: db.url },
-      redis: { url: REDIS_URL },
+      redis: { url: REDIS_URL, prefix: `mxhub-test-${process.pid}-${Date.now()}` },
       kafka: { brokers: ['127.0.0.1:1'], topicPrefix },
     });
     const r = await mxhub(['start', '--data', dataDir, '--config', noKafka, '--port', '0']);

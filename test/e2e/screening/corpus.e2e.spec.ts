@@ -134,7 +134,7 @@ describe('screening a corpus on the production profile (PostgreSQL, Redis, Kafka
       extra: {
         profile: 'production',
         database: { url: db.url },
-        redis: { url: REDIS_URL },
+        redis: { url: REDIS_URL, prefix: `mxhub-test-${process.pid}-${Date.now()}` },
         kafka: { brokers: [sharedBroker.broker], topicPrefix: `${randomName('mxscreen.')}.` },
       },
     });
