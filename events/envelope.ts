@@ -46,7 +46,7 @@ export interface StoredEvent<Type extends string = string, Data = unknown> {
   recordedAt: string;
 }
 
-export type StreamCategory = 'asset' | 'transfer' | 'network' | 'user';
+export type StreamCategory = 'asset' | 'transfer' | 'network' | 'lane' | 'user';
 
 /** `asset-0192...` -> `asset`. */
 export function categoryOf(streamId: string): string {

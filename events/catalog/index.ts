@@ -4,13 +4,15 @@ import { ValidationError } from '../../lib/errors';
 import type { NewEvent, StoredEvent } from '../envelope';
 import type { EventDefinition } from './define';
 import { assetEvents } from './asset-events';
+import { controlEvents } from './control-events';
 import { transferEvents } from './transfer-events';
 
 export * from './asset-events';
 export * from './transfer-events';
+export * from './control-events';
 export type { EventDefinition } from './define';
 
-const definitions: readonly EventDefinition[] = [...assetEvents, ...transferEvents];
+const definitions: readonly EventDefinition[] = [...assetEvents, ...transferEvents, ...controlEvents];
 
 export interface Catalog {
   definition(type: string): EventDefinition;

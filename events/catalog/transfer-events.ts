@@ -56,6 +56,11 @@ export const TransferPaused = defineEvent(
   'Paused at a chunk boundary; its channel is free.',
 );
 export const TransferResumed = defineEvent('TransferResumed', transferOnly(), 'A paused transfer is queued again.');
+export const TransferReserved = defineEvent(
+  'TransferReserved',
+  transferOnly({ bytes: Type.Integer({ minimum: 0 }), tempPath: Type.String({ minLength: 1 }) }),
+  'Space on the target node is reserved and the temporary file is ready.',
+);
 export const TransferVerified = defineEvent(
   'TransferVerified',
   transferOnly({ sha256: Sha256, bytes: Type.Integer({ minimum: 0 }) }),
@@ -65,6 +70,22 @@ export const TransferCommitted = defineEvent(
   'TransferCommitted',
   transferOnly({ path: Type.String({ minLength: 1 }) }),
   'The copy is published under its final name.',
+);
+export const TransferCompleted = defineEvent(
+  'TransferCompleted',
+  transferOnly({
+    path: Type.String({ minLength: 1 }),
+    sha256: Sha256,
+    bytes: Type.Integer({ minimum: 0 }),
+    /** From the first start to the commit, across pauses and retries. */
+    durationMs: Type.Integer({ minimum: 0 }),
+  }),
+  'The replica is registered: the transfer is done (this event is the notification other systems consume).',
+);
+export const TransferRetried = defineEvent(
+  'TransferRetried',
+  transferOnly({ reason: Type.Optional(Reason) }),
+  'An operator queued a failed transfer again.',
 );
 export const TransferFailed = defineEvent(
   'TransferFailed',
@@ -86,10 +107,13 @@ export const transferEvents = [
   TransferRequested,
   TransferReprioritized,
   TransferStarted,
+  TransferReserved,
   TransferPaused,
   TransferResumed,
   TransferVerified,
   TransferCommitted,
+  TransferCompleted,
+  TransferRetried,
   TransferFailed,
   TransferCompensated,
   TransferCancelled,

@@ -136,7 +136,7 @@ describe('screening process manager', () => {
   });
 
   it('runs the sidecar agreement last for an asset with a sidecar, and a sidecar priority makes the transfer urgent', async () => {
-    const assetId = await ingested('urgent.mxf', { title: 'Breaking', priority: 1 });
+    const assetId = await ingested('urgent.mxf', { title: 'Breaking', priority: 10 });
     const { stages, runs } = scripted();
     await manager(stages).screen(job(assetId));
     expect(runs.at(-1)).toBe('sidecar');

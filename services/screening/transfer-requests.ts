@@ -14,9 +14,14 @@ export interface TransferRequesterDeps {
 /** Transfer of one asset to one target: the same id however often it is asked for. */
 export const transferIdFor = (assetId: string, target: string) => uuidFromName(`transfer:${assetId}:${target}`);
 
-/** Sidecar priority 1-2 travels in the urgent lane; everything else in the normal one. */
+/**
+ * Transfer priorities run 1 (highest) to 10; sidecar priorities the other way
+ * round, 1 (lowest) to 10 (highest). The two highest travel in the urgent lane.
+ */
 const URGENT_UP_TO = 2;
 const DEFAULT_PRIORITY = 5;
+export const transferPriority = (sidecarPriority: number | undefined) =>
+  sidecarPriority === undefined ? DEFAULT_PRIORITY : 11 - sidecarPriority;
 
 /**
  * What a cleared asset yields: one TransferRequested per target, each the
@@ -32,7 +37,7 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     const state = foldAsset(events);
     if (state.status !== 'cleared') return 0;
     const cleared = cause ?? [...events].reverse().find((e) => e.type === 'AssetCleared')!;
-    const priority = state.priority ?? DEFAULT_PRIORITY;
+    const priority = transferPriority(state.sidecarPriority);
     let requested = 0;
     for (const target of state.targets) {
       const transferId = transferIdFor(assetId, target);

@@ -37,8 +37,8 @@ export interface AssetState {
   technical?: Record<string, unknown>;
   deferred?: { stage: Stage; reason: string };
   quarantine?: QuarantineFacts;
-  /** Transfer lane priority asked for by the sidecar (1 highest). */
-  priority?: number;
+  /** Priority the sidecar asks for: 1 (lowest) to 10 (highest), as the sidecar format defines it. */
+  sidecarPriority?: number;
 }
 
 export const initialAssetState = (): AssetState => ({
@@ -86,8 +86,8 @@ export function evolve(state: AssetState, event: StoredEvent): AssetState {
       };
     case 'SidecarParsed': {
       const sidecar = d.sidecar as Data;
-      const priority = typeof sidecar.priority === 'number' ? sidecar.priority : undefined;
-      return { ...next, sidecar, ...(priority ? { priority } : {}) };
+      const sidecarPriority = typeof sidecar.priority === 'number' ? sidecar.priority : undefined;
+      return { ...next, sidecar, ...(sidecarPriority ? { sidecarPriority } : {}) };
     }
     case 'AssetScreened':
       return {

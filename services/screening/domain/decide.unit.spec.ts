@@ -50,8 +50,7 @@ function given(events: StoredEvent[]) {
   };
 }
 
-const pass = (stage: Stage) =>
-  ({ type: 'RecordVerdict', stage, verdict: { passed: true } }) as const;
+const pass = (stage: Stage) => ({ type: 'RecordVerdict', stage, verdict: { passed: true } }) as const;
 
 function screenedThrough(stages: string[]): StoredEvent[] {
   return stream([
@@ -86,7 +85,7 @@ describe('screening decide', () => {
     const events = screenedThrough(['whitelist', 'intrusion', 'antivirus', 'analysis']);
     const withSidecar = [
       ...events,
-      ...stream([{ type: 'SidecarParsed', data: { assetId: 'a1', sidecar: { title: 't', priority: 1 } } }]).map(
+      ...stream([{ type: 'SidecarParsed', data: { assetId: 'a1', sidecar: { title: 't', priority: 10 } } }]).map(
         (e) => ({
           ...e,
           version: events.length + 1,
@@ -95,7 +94,7 @@ describe('screening decide', () => {
     ];
     const { state, when } = given(withSidecar);
     expect(nextStage(state)).toBe('sidecar');
-    expect(state.priority).toBe(1);
+    expect(state.sidecarPriority).toBe(10);
     expect(when(pass('sidecar')).types).toEqual(['AssetScreened', 'AssetCleared']);
   });
 
