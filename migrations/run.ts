@@ -5,6 +5,7 @@ import type { Sql } from '../lib/db/sql';
 import * as eventStore from './20261122000100_event_store';
 import * as readModels from './20261122000200_read_models';
 import * as screening from './20261122000300_screening';
+import * as transfers from './20261122000400_transfers';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261122000100_event_store', eventStore],
   ['20261122000200_read_models', readModels],
   ['20261122000300_screening', screening],
+  ['20261122000400_transfers', transfers],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

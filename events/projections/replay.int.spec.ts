@@ -41,6 +41,7 @@ async function assetLife(store: EventStore, i: number): Promise<void> {
     te('TransferCommitted', { path: '/inbox/x' }),
   ]);
   await store.append(s, [e('ReplicaStored', { network: 'broadcast', path: '/inbox/x', sha256: sha, transferId })]);
+  await store.append(t, [te('TransferCompleted', { path: '/inbox/x', sha256: sha, bytes: 10, durationMs: 5 })]);
 }
 
 describe('projections and replay', () => {
