@@ -25,7 +25,16 @@ export interface HubConfig {
   adminToken?: string;
   checkpoints: { keyFile: string; intervalMs: number };
   screening: ScreeningSettings;
+  transfer: TransferSettings;
   logLevel: string;
+}
+
+/** The transfer section with defaults filled in. */
+export interface TransferSettings {
+  channels: { urgent: number; normal: number };
+  laneMbps: { urgent: number | null; normal: number | null };
+  maxAttempts: number;
+  historyDays: number;
 }
 
 /** The screening section with defaults filled in. */
@@ -160,6 +169,12 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       intervalMs: file.checkpoints?.intervalMs ?? 10_000,
     },
     screening,
+    transfer: {
+      channels: { urgent: file.transfer?.channels?.urgent ?? 4, normal: file.transfer?.channels?.normal ?? 12 },
+      laneMbps: { urgent: file.transfer?.laneMbps?.urgent ?? null, normal: file.transfer?.laneMbps?.normal ?? null },
+      maxAttempts: file.transfer?.maxAttempts ?? 5,
+      historyDays: file.transfer?.historyDays ?? 90,
+    },
     logLevel: env.LOG_LEVEL ?? file.log?.level ?? 'info',
   };
 }

@@ -91,6 +91,35 @@ export const ScreeningConfig = Type.Object(
   { additionalProperties: false },
 );
 
+const MbpsOrNull = Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()]);
+
+export const TransferConfig = Type.Object(
+  {
+    /** Channels per lane in each hub process; every added process adds its own. @default { urgent: 4, normal: 12 } */
+    channels: Type.Optional(
+      Type.Object(
+        {
+          urgent: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
+          normal: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Bandwidth cap per lane in this process, megabits per second; null = unlimited (admins change it at run time). */
+    laneMbps: Type.Optional(
+      Type.Object(
+        { urgent: Type.Optional(MbpsOrNull), normal: Type.Optional(MbpsOrNull) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Retryable failures of one transfer before it fails for good. @default 5 */
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    /** Finished transfers stay listed this long (the events are kept regardless). @default 90 */
+    historyDays: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * The hub's configuration file (JSON, `--config FILE`). Every key is optional;
  * defaults give the embedded profile. Environment variables (DATABASE_URL,
@@ -148,6 +177,7 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     screening: Type.Optional(ScreeningConfig),
+    transfer: Type.Optional(TransferConfig),
     auth: Type.Optional(Type.Object({ tokens: Type.Array(TokenConfig) }, { additionalProperties: false })),
     checkpoints: Type.Optional(
       Type.Object(

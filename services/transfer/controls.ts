@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { Sql } from '../../lib/db/sql';
+import type { Lane } from './domain/transfer';
+
+/** A token bucket the copier passes chunks through (services/transfer/copier/throttle.ts). */
+export interface RateLimited {
+  setRate(bytesPerSecond: number | null): void;
+}
+
+export interface ControlsDeps<T extends RateLimited> {
+  sql: Sql;
+  /** Makes a token bucket at a rate (bytes per second, null = unlimited). */
+  bucket: (bytesPerSecond: number | null) => T;
+  defaults: { channels: Record<Lane, number>; laneMbps: Record<Lane, number | null> };
+  /** Called when an admin changes a lane's channels per process. */
+  onChannels: (lane: Lane, channels: number) => void;
+  /** Called when a network is resumed, so its waiting transfers are queued again. */
+  onNetworkResumed?: (network: string) => void;
+  logger: Logger;
+}
+
+const bytesPerSecond = (mbps: number | null | undefined) => (mbps ? (mbps * 1_000_000) / 8 : null);
+
+/**
+ * The admin controls every hub process applies: paused networks, bandwidth
+ * per lane and per network (token buckets shared by all copies of this
+ * process), channels per lane. They come from the controls read model, so
+ * a change made through any process reaches all of them within a poll.
+ */
+export function createTransferControls<T extends RateLimited>(
+  deps: ControlsDeps<T>,
+  options: { pollMs?: number } = {},
+) {
+  const paused = new Set<string>();
+  const laneBuckets: Record<Lane, T> = {
+    urgent: deps.bucket(bytesPerSecond(deps.defaults.laneMbps.urgent)),
+    normal: deps.bucket(bytesPerSecond(deps.defaults.laneMbps.normal)),
+  };
+  const networkBuckets = new Map<string, T>();
+  const channels: Record<Lane, number> = { ...deps.defaults.channels };
+  let timer: NodeJS.Timeout | undefined;
+
+  const networkBucket = (network: string) => {
+    let b = networkBuckets.get(network);
+    if (!b) networkBuckets.set(network, (b = deps.bucket(null)));
+    return b;
+  };
+
+  async function refresh(): Promise<void> {
+    const networks = await deps.sql.query<{ network: string; paused: boolean; bandwidth_mbps: number | null }>(
+      'select network, paused, bandwidth_mbps from rm_networks',
+    );
+    for (const n of networks) {
+      if (n.paused) paused.add(n.network);
+      else if (paused.delete(n.network)) deps.onNetworkResumed?.(n.network);
+      networkBucket(n.network).setRate(bytesPerSecond(n.bandwidth_mbps));
+    }
+    const lanes = await deps.sql.query<{ lane: Lane; channels: number | null; bandwidth_mbps: number | null }>(
+      'select lane, channels, bandwidth_mbps from rm_lanes',
+    );
+    for (const l of lanes) {
+      if (l.lane !== 'urgent' && l.lane !== 'normal') continue;
+      // No admin figure (never set, or set to unlimited) falls back to the configured cap.
+      laneBuckets[l.lane].setRate(bytesPerSecond(l.bandwidth_mbps ?? deps.defaults.laneMbps[l.lane]));
+      const wanted = l.channels ?? deps.defaults.channels[l.lane];
+      if (wanted !== channels[l.lane]) {
+        channels[l.lane] = wanted;
+        deps.onChannels(l.lane, wanted);
+      }
+    }
+  }
+
+  return {
+    refresh,
+    isPaused: (network: string) => paused.has(network),
+    throttles: (lane: string, network: string): T[] => [
+      laneBuckets[lane as Lane] ?? laneBuckets.normal,
+      networkBucket(network),
+    ],
+    channels: () => ({ ...channels }),
+    async start(): Promise<void> {
+      await refresh();
+      timer = setInterval(() => {
+        refresh().catch((err) => deps.logger.warn({ err }, 'reading transfer controls failed; keeping the last ones'));
+      }, options.pollMs ?? 1000);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+
+export type TransferControls = ReturnType<typeof createTransferControls>;

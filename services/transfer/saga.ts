@@ -1,0 +1,268 @@
+import type { Logger } from 'pino';
+import type { EventStore } from '../../events/store/event-store';
+import { ConcurrencyError, HubError } from '../../lib/errors';
+import { uuidFromName, uuidv7 } from '../../lib/ids';
+import { RetryLaterError, type Job } from '../../lib/work-queue/work-queue';
+import { foldAsset } from '../screening/domain/asset';
+import { decide, type TransferCommand } from './domain/decide';
+import { foldTransfer, nextAction, type TransferState } from './domain/transfer';
+import { deliverySidecar } from './delivery-sidecar';
+import type { ProgressBoard } from './progress';
+
+/** What the saga needs from the copier (services/transfer/copier): one idempotent call per step. */
+export interface CopierPort {
+  reserve(job: CopyJob): Promise<{ tempPath: string }>;
+  copy(
+    job: CopyJob,
+    options: {
+      signal?: AbortSignal;
+      throttles?: unknown[];
+      onProgress?: (bytesDone: number, bytesPerSecond: number) => void;
+    },
+  ): Promise<{ sha256: string; bytes: number }>;
+  verify(job: CopyJob, result: { sha256: string; bytes: number }): Promise<void> | void;
+  commit(job: CopyJob): Promise<{ path: string }>;
+  compensate(job: CopyJob): Promise<string[]>;
+}
+
+export interface CopyJob {
+  transferId: string;
+  source: string;
+  sha256: string;
+  sizeBytes: number;
+  targetRoot: string;
+  fileName: string;
+  sidecar?: unknown;
+}
+
+/** The copier's failure, as far as the saga cares: a code and whether trying again can help. */
+interface CopyFailure {
+  code: string;
+  retryable: boolean;
+  message: string;
+}
+/** Only the copier's own errors are step failures; anything else (store down...) is retried by the queue. */
+const asCopyFailure = (err: unknown): CopyFailure | undefined =>
+  (err as { name?: unknown } | null)?.name === 'CopyError' ? (err as CopyFailure) : undefined;
+
+export interface TransferJob {
+  transferId: string;
+}
+
+export interface SagaDeps {
+  store: EventStore;
+  copier: CopierPort;
+  networks: Array<{ id: string; root: string }>;
+  /** Is the network paused (receives nothing)? */
+  isPaused: (network: string) => boolean;
+  /** Token buckets a copy passes through: its lane's and its target network's. */
+  throttles: (lane: string, network: string) => unknown[];
+  progress: ProgressBoard;
+  /** This process, for TransferStarted.worker. */
+  worker: string;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export interface SagaOptions {
+  /** Retryable failures of one transfer before it fails for good. @default 5 */
+  maxAttempts?: number;
+  /** How often a running copy looks for an admin's pause or cancel. @default 500 ms */
+  controlPollMs?: number;
+}
+
+const STEP_OF = { reserve: 'reserve', copy: 'copy', commit: 'commit', register: 'register' } as const;
+
+/**
+ * The migration saga of one transfer: start -> reserve -> copy (hashing) ->
+ * verify -> commit -> register replica -> completed, each step's completion
+ * an event appended against the stream version. A job runs it from wherever
+ * the stream says it is, so a restarted process resumes from the last step
+ * recorded; a failed or cancelled transfer is compensated (partial file and
+ * reservation removed) and says why.
+ */
+export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
+  const clock = deps.clock ?? (() => new Date());
+  const maxAttempts = options.maxAttempts ?? 5;
+  const pollMs = options.controlPollMs ?? 500;
+  const roots = new Map(deps.networks.map((n) => [n.id, n.root]));
+
+  const load = async (id: string) => foldTransfer(await deps.store.readStream(`transfer-${id}`));
+
+  /** Appends what the command decides; false when someone else wrote first (reload and look again). */
+  async function apply(state: TransferState, command: TransferCommand): Promise<boolean> {
+    const events = decide(command, state, {
+      actor: `service:transfer/${deps.worker}`,
+      now: clock().toISOString(),
+      newId: () => uuidv7(clock().getTime()),
+    });
+    if (events.length === 0) return true;
+    try {
+      await deps.store.append(`transfer-${state.transferId}`, events, state.version);
+      return true;
+    } catch (err) {
+      if (err instanceof ConcurrencyError) return false;
+      throw err;
+    }
+  }
+
+  async function copyJob(state: TransferState): Promise<CopyJob> {
+    const asset = foldAsset(await deps.store.readStream(`asset-${state.assetId}`));
+    const targetRoot = roots.get(state.targetNetwork);
+    if (!targetRoot)
+      throw new HubError('MXHUB_ERR_CONFIG', `network '${state.targetNetwork}' has no node root`, 500, false);
+    return {
+      transferId: state.transferId,
+      source: asset.stagedPath,
+      sha256: state.sha256,
+      sizeBytes: state.sizeBytes,
+      targetRoot,
+      fileName: asset.originalName,
+      sidecar: deliverySidecar(asset, state.targetNetwork),
+    };
+  }
+
+  /** Aborts `controller` when someone else appends to the stream (pause, cancel) while the copy runs. */
+  function watchControls(state: TransferState, controller: AbortController): () => void {
+    const timer = setInterval(() => {
+      deps.store
+        .streamVersion(`transfer-${state.transferId}`)
+        .then((v) => v > state.version && controller.abort(new Error('the transfer was paused or cancelled')))
+        .catch(() => undefined);
+    }, pollMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  async function copyAndVerify(state: TransferState, job: CopyJob, channel: string): Promise<boolean> {
+    const controller = new AbortController();
+    const stop = watchControls(state, controller);
+    try {
+      const result = await deps.copier.copy(job, {
+        signal: controller.signal,
+        throttles: deps.throttles(state.lane, state.targetNetwork),
+        onProgress: (bytesDone, bytesPerSecond) =>
+          deps.progress.report(state.transferId, {
+            bytesDone,
+            bytesTotal: state.sizeBytes,
+            bytesPerSecond,
+            channel,
+            worker: deps.worker,
+            at: Date.now(),
+          }),
+      });
+      await deps.copier.verify(job, result);
+      return apply(state, { type: 'RecordVerified', sha256: result.sha256, bytes: result.bytes });
+    } finally {
+      stop();
+    }
+  }
+
+  /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
+  async function register(state: TransferState): Promise<boolean> {
+    const path = state.committed!.path;
+    const committedAt = (await deps.store.readStream(`transfer-${state.transferId}`)).find(
+      (e) => e.type === 'TransferCommitted',
+    )!.metadata.occurredAt;
+    await deps.store.append(
+      `asset-${state.assetId}`,
+      [
+        {
+          id: uuidFromName(`replica:${state.transferId}`),
+          type: 'ReplicaStored',
+          data: {
+            assetId: state.assetId,
+            network: state.targetNetwork,
+            path,
+            sha256: state.sha256,
+            transferId: state.transferId,
+          },
+          metadata: {
+            correlationId: state.correlationId,
+            causationId: state.lastEventId,
+            actor: `service:transfer/${deps.worker}`,
+            occurredAt: committedAt,
+          },
+        },
+      ],
+      'any',
+    );
+    const started = Date.parse(state.firstStartedAt ?? committedAt);
+    return apply(state, {
+      type: 'Complete',
+      path,
+      sha256: state.sha256,
+      bytes: state.sizeBytes,
+      durationMs: Math.max(0, Date.parse(committedAt) - started),
+    });
+  }
+
+  async function onCopyError(state: TransferState, step: string, err: unknown): Promise<void> {
+    const failure = asCopyFailure(err);
+    if (!failure) throw err;
+    if (failure.code === 'aborted') return; // an admin paused or cancelled: the next pass reads what
+    const retryable = failure.retryable && state.attempts < maxAttempts;
+    const reason =
+      retryable || !failure.retryable
+        ? failure.message
+        : `${failure.message} (gave up after ${state.attempts} attempts)`;
+    await apply(state, { type: 'Fail', reason, retryable, step });
+    deps.logger.warn({ transferId: state.transferId, step, code: failure.code, retryable }, 'transfer step failed');
+    if (retryable) throw new RetryLaterError(failure.message, Math.min(1000 * 2 ** state.attempts, 30_000));
+  }
+
+  async function run(job: Job<TransferJob>, channel: { id: string; lane: string }): Promise<void> {
+    const id = job.data.transferId;
+    let mine = false;
+    const log = deps.logger.child({ transferId: id, channel: channel.id });
+    try {
+      for (let pass = 0; pass < 24; pass += 1) {
+        const state = await load(id);
+        const action = nextAction(state, mine);
+        if (action === 'none') return;
+        if (action === 'start' && deps.isPaused(state.targetNetwork)) {
+          throw new RetryLaterError(`network ${state.targetNetwork} is paused`, 5000);
+        }
+        const cj = await copyJob(state);
+        try {
+          switch (action) {
+            case 'start':
+              mine = await apply(state, { type: 'Start', channel: channel.id, worker: deps.worker, resumeFrom: 0 });
+              if (mine)
+                log.info({ correlationId: state.correlationId, attempt: state.attempts + 1 }, 'transfer started');
+              break;
+            case 'reserve':
+              await apply(state, {
+                type: 'RecordReserved',
+                bytes: state.sizeBytes,
+                tempPath: (await deps.copier.reserve(cj)).tempPath,
+              });
+              break;
+            case 'copy':
+              await copyAndVerify(state, cj, channel.id);
+              break;
+            case 'commit':
+              await apply(state, { type: 'RecordCommitted', path: (await deps.copier.commit(cj)).path });
+              break;
+            case 'register':
+              if (await register(state)) log.info({ correlationId: state.correlationId }, 'transfer completed');
+              break;
+            case 'compensate':
+              await apply(state, { type: 'RecordCompensated', actions: await deps.copier.compensate(cj) });
+              break;
+          }
+        } catch (err) {
+          if (action === 'start' || action === 'compensate') throw err;
+          await onCopyError(state, STEP_OF[action], err);
+        }
+      }
+      throw new Error(`transfer ${id}: the saga did not settle after 24 passes`);
+    } finally {
+      deps.progress.clear(id);
+    }
+  }
+
+  return { run };
+}
+
+export type TransferSaga = ReturnType<typeof createTransferSaga>;
