@@ -3,6 +3,7 @@ import { replayCommand } from './commands/replay';
 import { scanMediaCommand } from './commands/scan-media';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
+import { tasksCommand } from './commands/tasks';
 import { verifyCommand } from './commands/verify';
 
 const program = new Command('mxhub')
@@ -12,5 +13,6 @@ startCommand(program);
 replayCommand(program);
 verifyCommand(program);
 statusCommand(program);
+tasksCommand(program);
 scanMediaCommand(program);
 void program.parseAsync(process.argv);
