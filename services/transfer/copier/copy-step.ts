@@ -104,7 +104,9 @@ export async function copyToPartial(
     // After a restart the ledger is empty: put this copy back so reserves of others count it.
     if (!ledger.has(job.transferId)) ledger.hold(job.transferId, (await part.stat()).dev, size, from);
 
-    const buffers = [Buffer.allocUnsafe(settings.chunkBytes), Buffer.allocUnsafe(settings.chunkBytes)] as const;
+    // Small files get small buffers: thousands of 100 KB files should not each allocate two full chunks.
+    const bufferBytes = Math.max(1, Math.min(settings.chunkBytes, size));
+    const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)] as const;
     const hash = createHash('sha256');
     if (from > 0) await hashPrefix(part, from, hash, buffers[0]);
     const started = Date.now();
@@ -170,7 +172,8 @@ export async function copyToPartial(
       if (syncing) await syncing;
       if (syncFailure) throw syncFailure;
       await out.datasync();
-      await writeDurableOffset(job, size);
+      // A file smaller than one checkpoint is cheaper to copy again than to record (thousands of small files).
+      if (size > settings.durableEveryBytes) await writeDurableOffset(job, size);
       ledger.progress(job.transferId, size);
       await checkCustody(job, source);
       run.onProgress?.(size, rate(size - from, started));
