@@ -41,7 +41,10 @@ describe('checkPolicy', () => {
     const still: TechnicalMetadata = { container: 'png', videoCodec: 'png', width: 320, height: 240 };
     expect(checkPolicy(archive, still)).toEqual({ ok: true });
     expect(checkPolicy(broadcast, still)).toEqual({ ok: true });
-    expect(checkPolicy(broadcast, { ...still, container: 'gif' })).toMatchObject({ ok: false, rule: 'policy.container' });
+    expect(checkPolicy(broadcast, { ...still, container: 'gif' })).toMatchObject({
+      ok: false,
+      rule: 'policy.container',
+    });
   });
 
   it('does not constrain streams the file does not have', () => {
