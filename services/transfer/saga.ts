@@ -7,33 +7,9 @@ import { foldAsset } from '../screening/domain/asset';
 import { decide, type TransferCommand } from './domain/decide';
 import { foldTransfer, nextAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
+import type { Copier, CopyJob } from './copier/copier';
+import type { Throttle } from './copier/throttle';
 import type { ProgressBoard } from './progress';
-
-/** What the saga needs from the copier (services/transfer/copier): one idempotent call per step. */
-export interface CopierPort {
-  reserve(job: CopyJob): Promise<{ tempPath: string }>;
-  copy(
-    job: CopyJob,
-    options: {
-      signal?: AbortSignal;
-      throttles?: unknown[];
-      onProgress?: (bytesDone: number, bytesPerSecond: number) => void;
-    },
-  ): Promise<{ sha256: string; bytes: number }>;
-  verify(job: CopyJob, result: { sha256: string; bytes: number }): Promise<void> | void;
-  commit(job: CopyJob): Promise<{ path: string }>;
-  compensate(job: CopyJob): Promise<string[]>;
-}
-
-export interface CopyJob {
-  transferId: string;
-  source: string;
-  sha256: string;
-  sizeBytes: number;
-  targetRoot: string;
-  fileName: string;
-  sidecar?: unknown;
-}
 
 /** The copier's failure, as far as the saga cares: a code and whether trying again can help. */
 interface CopyFailure {
@@ -51,12 +27,12 @@ export interface TransferJob {
 
 export interface SagaDeps {
   store: EventStore;
-  copier: CopierPort;
+  copier: Copier;
   networks: Array<{ id: string; root: string }>;
   /** Is the network paused (receives nothing)? */
   isPaused: (network: string) => boolean;
   /** Token buckets a copy passes through: its lane's and its target network's. */
-  throttles: (lane: string, network: string) => unknown[];
+  throttles: (lane: string, network: string) => Throttle[];
   progress: ProgressBoard;
   /** This process, for TransferStarted.worker. */
   worker: string;

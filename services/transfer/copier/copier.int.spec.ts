@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSidecar } from '../../screening/sidecar/parse';
 import type { Sidecar } from '../../screening/sidecar/sidecar';
-import type { CopierPort } from '../saga';
-import { createCopier, type CopierOptions, type CopyJob } from './copier';
+import { createCopier, type Copier, type CopierOptions, type CopyJob } from './copier';
 import { CopyError } from './errors';
 import { nodeIo } from './io';
 import { partialPaths } from './partial';
@@ -88,7 +87,7 @@ const exists = (path: string) =>
 describe('copier', () => {
   it('delivers a byte-identical file with the hub sidecar beside it, and cleans up its partial files', async () => {
     const { content, job, inbox, partial } = await given();
-    const copier: CopierPort = createCopier(SMALL);
+    const copier: Copier = createCopier(SMALL);
     const { tempPath } = await copier.reserve(job);
     expect(tempPath).toBe(partial.part);
     expect((await stat(partial.dir)).mode & 0o777).toBe(0o700);
