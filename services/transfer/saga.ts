@@ -62,6 +62,8 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   const maxAttempts = options.maxAttempts ?? 5;
   const pollMs = options.controlPollMs ?? 500;
   const roots = new Map(deps.networks.map((n) => [n.id, n.root]));
+  const inflight = new Set<AbortController>();
+  let stopping = false;
 
   const load = async (id: string) => foldTransfer(await deps.store.readStream(`transfer-${id}`));
 
@@ -113,6 +115,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   async function copyAndVerify(state: TransferState, job: CopyJob, channel: string): Promise<boolean> {
     const controller = new AbortController();
     const stop = watchControls(state, controller);
+    inflight.add(controller);
     try {
       const result = await deps.copier.copy(job, {
         signal: controller.signal,
@@ -130,6 +133,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
       await deps.copier.verify(job, result);
       return apply(state, { type: 'RecordVerified', sha256: result.sha256, bytes: result.bytes });
     } finally {
+      inflight.delete(controller);
       stop();
     }
   }
@@ -193,6 +197,8 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     const log = deps.logger.child({ transferId: id, channel: channel.id });
     try {
       for (let pass = 0; pass < 24; pass += 1) {
+        // A stopping hub hands the transfer back to the queue; the partial copy stays for whoever resumes it.
+        if (stopping) throw new RetryLaterError('the hub is stopping', 0);
         const state = await load(id);
         const action = nextAction(state, mine);
         if (action === 'none') return;
@@ -238,7 +244,14 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     }
   }
 
-  return { run };
+  return {
+    run,
+    /** Stops running copies at their next chunk boundary (graceful shutdown); their jobs go back to the queue. */
+    stop(): void {
+      stopping = true;
+      for (const c of inflight) c.abort(new Error('the hub is stopping'));
+    },
+  };
 }
 
 export type TransferSaga = ReturnType<typeof createTransferSaga>;
