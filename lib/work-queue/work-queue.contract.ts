@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gate, sleep, waitFor } from './testing';
 import { RetryLaterError, type Job, type WorkQueue, type WorkQueueOptions } from './work-queue';
 
 export interface ContractJob {
@@ -6,22 +7,6 @@ export interface ContractJob {
 }
 
 type MakeQueue = (name: string, options: WorkQueueOptions) => WorkQueue<ContractJob> | Promise<WorkQueue<ContractJob>>;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-function gate(): { open(): void; opened: Promise<void> } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
 
 const drained = (queue: WorkQueue<ContractJob>) => async () => {
   const c = await queue.counts();

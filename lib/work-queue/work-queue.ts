@@ -20,15 +20,65 @@ import { ValidationError } from '../errors';
  *   Any other error is retried with exponential backoff up to `attempts`,
  *   then the job fails and `onFailed` hears of it.
  * - At most `concurrency` jobs run at once per `process` call, per process.
+ * - Pull (`take`) is the alternative to `process` for a caller that decides
+ *   itself which queue to serve next (lanes): the same ordering, attempts and
+ *   backoff, with the outcome reported through the lease. Use one or the
+ *   other on a queue, not both.
  */
 export interface WorkQueue<T> {
   readonly name: string;
   add(data: T, options: JobOptions): Promise<void>;
   /** Starts taking jobs. Call once per queue and process. */
   process(handler: JobHandler<T>, options: ProcessOptions): void;
+  /**
+   * Takes the next job (priority, then age) and holds it until the lease is
+   * settled, or resolves `undefined` when none arrives within `blockMs`
+   * (0: do not wait). A held job is not given to anyone else; if the holder's
+   * process dies, the job goes back to the queue (BullMQ: once its lock has
+   * expired and a stalled-job check has run).
+   */
+  take(blockMs: number): Promise<Lease<T> | undefined>;
+  /**
+   * Gives a waiting or delayed job a new priority; it goes behind the jobs
+   * already waiting at that priority. `false` when the job is active or unknown.
+   */
+  changePriority(jobId: string, priority: number): Promise<boolean>;
+  /** Removes a waiting or delayed job. `false` when it is active (it runs on) or unknown. */
+  remove(jobId: string): Promise<boolean>;
+  state(jobId: string): Promise<JobState | undefined>;
+  /** A waiting, delayed or active job as the queue holds it (to move it to another queue, say). */
+  get(jobId: string): Promise<QueuedJob<T> | undefined>;
+  /** Last progress reported by an active job's holder (0 before the first report); `undefined` when not active. */
+  progressOf(jobId: string): Promise<number | undefined>;
   counts(): Promise<QueueCounts>;
-  /** Stops taking jobs and resolves once the running ones have finished. */
+  /** Stops taking jobs and resolves once the running ones have finished and held leases are settled. */
   close(): Promise<void>;
+}
+
+export type JobState = 'waiting' | 'delayed' | 'active';
+
+export interface QueuedJob<T> {
+  id: string;
+  data: T;
+  priority: number;
+  state: JobState;
+}
+
+/**
+ * A job taken with `take`. Settle it exactly once; a second settle throws.
+ * While unsettled the job stays active (its BullMQ lock is renewed).
+ */
+export interface Lease<T> {
+  readonly job: Job<T>;
+  /** The job is done; its id may be used again. */
+  complete(): Promise<void>;
+  /**
+   * The run failed: retried with backoff while attempts remain (`'retrying'`),
+   * else dropped (`'failed'`).
+   */
+  fail(err: unknown): Promise<'retrying' | 'failed'>;
+  /** Runs the job again after `delayMs` without spending an attempt (like `RetryLaterError`). */
+  retryLater(delayMs: number): Promise<void>;
 }
 
 export interface JobOptions {
@@ -103,4 +153,9 @@ export function checkJobOptions(options: JobOptions): { jobId: string; priority:
     throw new ValidationError(`priority ${priority} of job "${options.jobId}" must be an integer from 1 to 1000`);
   }
   return { jobId: options.jobId, priority };
+}
+
+/** Thrown when a lease is settled a second time: the caller's bookkeeping is wrong. */
+export function settledTwice(queue: string, jobId: string): Error {
+  return new Error(`queue ${queue}: the lease on job ${jobId} was settled already`);
 }

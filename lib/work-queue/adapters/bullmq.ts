@@ -1,12 +1,14 @@
 import { DelayedError, Queue, Worker, type Job as BullJob, type RedisOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { ValidationError } from '../../errors';
+import { createBullMqTake } from './bullmq-take';
 import {
   backoffDelay,
   checkJobOptions,
   isRetryLater,
   type JobHandler,
   type JobOptions,
+  type JobState,
   type ProcessOptions,
   type QueueCounts,
   type WorkQueue,
@@ -53,6 +55,23 @@ export function createBullMqWorkQueue<T>(name: string, options: BullMqWorkQueueO
   queue.on('error', (err) => log?.error({ err }, 'work queue connection error'));
   let worker: Worker<T> | undefined;
   let closing: Promise<void> | undefined;
+  const backoffStrategy = (attemptsMade: number) => backoffDelay(attemptsMade, options);
+  const pull = createBullMqTake<T>({
+    name,
+    prefix,
+    connection,
+    lockDuration,
+    attempts,
+    backoffStrategy,
+    portId,
+    log,
+  });
+
+  async function stateOf(jobId: string): Promise<JobState | undefined> {
+    const state = await queue.getJobState(ID_PREFIX + jobId);
+    if (state === 'waiting' || state === 'prioritized') return 'waiting';
+    return state === 'delayed' || state === 'active' ? state : undefined;
+  }
 
   async function runJob(handler: JobHandler<T>, processOptions: ProcessOptions, job: BullJob<T>, token?: string) {
     // attemptsMade grows only when a run fails through moveToFailed; the
@@ -101,10 +120,38 @@ export function createBullMqWorkQueue<T>(name: string, options: BullMqWorkQueueO
         // A job whose process died runs again, on the same attempt number, up to
         // `attempts` times; beyond that BullMQ fails it (a job that kills its process).
         maxStalledCount: attempts,
-        settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, options) },
+        settings: { backoffStrategy },
       });
       worker.on('error', (err) => log?.error({ err }, 'work queue worker error'));
       worker.on('stalled', (jobId) => log?.warn({ jobId }, 'job stalled, its worker is gone: it runs again'));
+    },
+    take: (blockMs) => pull.take(blockMs),
+    async changePriority(jobId, priority) {
+      checkJobOptions({ jobId, priority });
+      // BullMQ would also re-prioritize an active job (for its next retry); the port says no.
+      const state = await stateOf(jobId);
+      if (state !== 'waiting' && state !== 'delayed') return false;
+      const job = await queue.getJob(ID_PREFIX + jobId);
+      if (!job) return false;
+      await job.changePriority({ priority });
+      return true;
+    },
+    async remove(jobId) {
+      const state = await stateOf(jobId);
+      if (state !== 'waiting' && state !== 'delayed') return false;
+      // 0 when the job was taken meanwhile: BullMQ does not remove a locked job.
+      return (await queue.remove(ID_PREFIX + jobId)) === 1;
+    },
+    state: stateOf,
+    async get(jobId) {
+      const [job, state] = await Promise.all([queue.getJob(ID_PREFIX + jobId), stateOf(jobId)]);
+      return job && state ? { id: jobId, data: job.data as T, priority: job.priority, state } : undefined;
+    },
+    async progressOf(jobId) {
+      const job = await queue.getJob(ID_PREFIX + jobId);
+      // A job keeps its last run's progress while it waits for a retry; the port reports running jobs only.
+      if (!job || !(await job.isActive())) return undefined;
+      return typeof job.progress === 'number' ? job.progress : 0;
     },
     async counts(): Promise<QueueCounts> {
       const c = await queue.getJobCounts('wait', 'prioritized', 'active', 'delayed');
@@ -113,7 +160,7 @@ export function createBullMqWorkQueue<T>(name: string, options: BullMqWorkQueueO
     close() {
       // The worker first: it waits for its running jobs, which still need the queue's connection.
       closing ??= (async () => {
-        await worker?.close();
+        await Promise.all([worker?.close(), pull.close()]);
         await queue.close();
       })();
       return closing;
