@@ -28,7 +28,7 @@ import { deleteRedisKeys } from './redis';
 const SMALL = 100;
 /** Seconds of 48 kHz stereo PCM: ~120, ~200 and ~300 MB. */
 const LARGE_SECONDS = [625, 1042, 1563];
-const KILLS = 4;
+const KILLS = 3;
 
 /** Mixed sizes: mostly 0.2 to 2 MB, every tenth 5 to 15 MB, and a few of hundreds of MB. */
 function plan(): Array<{ name: string; seconds: number }> {

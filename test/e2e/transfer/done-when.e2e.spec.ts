@@ -106,8 +106,15 @@ describe('done when: paused network queues, urgent lane, resume delivers every f
     expect([...seen.stop()].filter((n) => !allowed.has(n))).toEqual([]);
 
     const started = await eventsOf(hub, 'TransferStarted');
-    const firstStarts = [...new Set(started.map((e) => String(e.data.transferId)))];
-    expect(firstStarts[0]).toBe(urgent.id);
+    const nameOf = (id: string) =>
+      assets.find((a) => a.assetId === done.find((t) => t.id === id)?.assetId)?.originalName;
+    const order = started.map((e) => `${nameOf(String(e.data.transferId))} on ${String(e.data.channel)}`);
+    const urgentStart = started.find((e) => e.data.transferId === urgent.id);
+    // The whole start order is in the diff when the first is not the urgent one.
+    expect({ first: order[0], order }).toEqual({
+      first: `${newest.originalName} on ${String(urgentStart?.data.channel)}`,
+      order,
+    });
     const completed = await eventsOf(hub, 'TransferCompleted');
     expect(completed.map((e) => String(e.data.transferId)).sort()).toEqual(done.map((t) => t.id).sort());
     expect(await h.hub.stop()).toBe(0);
