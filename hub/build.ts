@@ -19,6 +19,8 @@ import { createScreeningRoutes } from '../services/screening/routes';
 import { createAssetQueries } from '../services/screening/read-model';
 import { createScreeningService, type ScreeningService } from '../services/screening/service';
 import { createScreeningToolkit } from '../services/screening/toolkit';
+import type { TransferService } from '../services/transfer/service';
+import { buildTransferPart } from './transfer';
 import { createAuditRoutes } from '../services/audit/routes';
 import { buildGateway, type Gateway } from '../services/gateway/app';
 import { hashToken } from '../services/gateway/auth';
@@ -35,6 +37,7 @@ export interface Hub extends Storage {
   relay: Relay;
   projections: ProjectionRunner;
   screening: ScreeningService;
+  transfer: TransferService;
   key: SigningKey;
   gateway: Awaited<Gateway>;
   adminToken: AdminToken;
@@ -140,6 +143,15 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     },
     config.screening,
   );
+  const transfer = buildTransferPart({
+    config,
+    store,
+    sql,
+    backbone,
+    openQueue: (name) => openQueue(config, name, logger),
+    catchUp: () => projectionsAtHead(store, runner),
+    logger,
+  });
   const adminToken = bootstrapAdminToken(config.dataDir, config.adminToken);
   const tokens = [...config.tokens, { name: 'admin', role: 'admin' as const, sha256: hashToken(adminToken.token) }];
   const metrics = createHubMetrics({ store, relay, projections: runner, sql, screeningQueue });
@@ -156,6 +168,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       routes: [
         createAuditRoutes({ sql, store, key, runner, projections, relay }),
         createScreeningRoutes({ queries: createAssetQueries(sql), commands: screening.commands }),
+        transfer.routes,
       ],
     },
   );
@@ -167,6 +180,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     relay,
     projections: runner,
     screening,
+    transfer: transfer.service,
     key,
     gateway,
     adminToken,
@@ -175,12 +189,14 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       relay.start();
       checkpointer.start();
       await screening.start();
+      await transfer.service.start();
       for (const c of connectors) await c.start();
       return gateway.listen({ host: config.http.host, port: config.http.port });
     },
     async stop() {
       await gateway.close();
       for (const c of connectors) await c.stop();
+      await transfer.service.stop();
       await screening.stop();
       await runner.stop();
       await relay.stop();

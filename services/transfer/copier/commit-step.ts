@@ -1,4 +1,4 @@
-import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { writeSidecar } from '../../screening/sidecar/write';
 import { CopyError, errnoOf } from './errors';
@@ -28,8 +28,15 @@ const statOrUndefined = (path: string) =>
     throw err;
   });
 
+/**
+ * Delivered files are for the receiving network's systems, which read them
+ * under their own user: readable by all, writable by the hub alone. While
+ * partial they sit in the hub's 0700 folder, so nobody else sees them early.
+ */
+const DELIVERED_MODE = 0o644;
+
 async function writeDurably(path: string, text: string): Promise<void> {
-  await writeFile(path, text, { mode: 0o600 });
+  await writeFile(path, text, { mode: DELIVERED_MODE });
   const handle = await open(path, 'r');
   try {
     await handle.sync();
@@ -86,6 +93,7 @@ export async function publish(job: CopyJob): Promise<string> {
       { retryable: false },
     );
   }
+  if (part) await chmod(p.part, DELIVERED_MODE);
   // The sidecar goes first, fsynced under a temporary name, so that once the media is in the inbox its sidecar can follow by a rename alone.
   if (text !== undefined) await writeDurably(p.sidecar, text);
 

@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import type { Backbone, BackboneConsumer } from '../../events/backbone/backbone';
+import type { StoredEvent } from '../../events/envelope';
+import type { EventStore } from '../../events/store/event-store';
+import type { Sql } from '../../lib/db/sql';
+import type { WorkQueue } from '../../lib/work-queue/work-queue';
+import { createTransferControls, type RateLimited } from './controls';
+import { foldTransfer, type Lane } from './domain/transfer';
+import { createLanes } from './lanes/lanes';
+import type { ProgressBoard } from './progress';
+import type { Copier } from './copier/copier';
+import type { Throttle } from './copier/throttle';
+import { createTransferSaga, type TransferJob } from './saga';
+
+export interface TransferServiceDeps<B extends RateLimited & Throttle> {
+  store: EventStore;
+  sql: Sql;
+  backbone: Backbone;
+  queues: { urgent: WorkQueue<TransferJob>; normal: WorkQueue<TransferJob> };
+  copier: Copier;
+  bucket: (bytesPerSecond: number | null) => B;
+  progress: ProgressBoard;
+  networks: Array<{ id: string; root: string }>;
+  worker: string;
+  /** Brings the read models to the head (the sweep trusts them only then). */
+  catchUp: () => Promise<void>;
+  logger: Logger;
+}
+
+export interface TransferServiceOptions {
+  channels: Record<Lane, number>;
+  laneMbps: Record<Lane, number | null>;
+  maxAttempts: number;
+  /** @default 60000 */
+  sweepIntervalMs?: number;
+}
+
+export const transferJobId = (transferId: string) => `transfer.${transferId}`;
+
+const QUEUEING = new Set(['TransferRequested', 'TransferResumed', 'TransferRetried', 'TransferCancelled']);
+
+/**
+ * The transfer service in one process: lanes of channels running sagas, the
+ * backbone consumer that queues transfers as they are requested, moved,
+ * paused or cancelled, the admin controls, and the sweep that re-derives the
+ * queue from the read model (after a crash of the embedded hub or a Redis
+ * restart nothing is lost).
+ */
+export function createTransferService<B extends RateLimited & Throttle>(
+  deps: TransferServiceDeps<B>,
+  options: TransferServiceOptions,
+) {
+  const { store, sql, logger } = deps;
+  const controls = createTransferControls({
+    sql,
+    bucket: deps.bucket,
+    defaults: { channels: options.channels, laneMbps: options.laneMbps },
+    // Called only once started, after `lanes` below exists.
+    onChannels: (lane, n) => lanes.setChannels(lane, n),
+    onNetworkResumed: (network) => void sweep({ network }).catch((err) => logger.error({ err }, 'queueing failed')),
+    logger,
+  });
+  const saga = createTransferSaga(
+    {
+      store,
+      copier: deps.copier,
+      networks: deps.networks,
+      isPaused: controls.isPaused,
+      throttles: controls.throttles,
+      progress: deps.progress,
+      worker: deps.worker,
+      logger,
+    },
+    { maxAttempts: options.maxAttempts },
+  );
+  const lanes = createLanes<TransferJob>({
+    queues: deps.queues,
+    channels: options.channels,
+    handler: (job, channel) => saga.run(job, channel),
+    logger,
+  });
+  const consumers: BackboneConsumer[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const enqueue = (transferId: string, lane: Lane, priority: number) =>
+    lanes.add({ transferId }, { jobId: transferJobId(transferId), lane, priority });
+
+  /** Queues what the read model says is waiting (optionally for one network); idempotent by job id. */
+  async function sweep(filter: { network?: string } = {}): Promise<number> {
+    await deps.catchUp();
+    const rows = await sql.query<{ transfer_id: string; lane: Lane; priority: number; target_network: string }>(
+      `select transfer_id, lane, priority, target_network from rm_transfers
+        where (state in ('queued', 'running')
+               or (state in ('failed', 'cancelled') and started_at is not null and step <> 'compensated'))
+          and ($1::text is null or target_network = $1)
+        order by created_at`,
+      [filter.network ?? null],
+    );
+    let queued = 0;
+    for (const r of rows) {
+      if (controls.isPaused(r.target_network)) continue;
+      await enqueue(r.transfer_id, r.lane, r.priority);
+      queued += 1;
+    }
+    return queued;
+  }
+
+  async function onEvent(event: StoredEvent): Promise<void> {
+    const transferId = (event.data as { transferId?: string }).transferId;
+    if (event.type === 'NetworkPaused') return controls.refresh();
+    if (event.type === 'NetworkResumed') {
+      await controls.refresh();
+      await sweep({ network: (event.data as { network: string }).network });
+      return;
+    }
+    if (!transferId) return;
+    if (event.type === 'TransferReprioritized') {
+      const d = event.data as { lane: Lane; priority: number };
+      await lanes.move(transferJobId(transferId), { lane: d.lane, priority: d.priority });
+      return;
+    }
+    if (event.type === 'TransferPaused') {
+      await lanes.remove(transferJobId(transferId));
+      return;
+    }
+    if (!QUEUEING.has(event.type)) return;
+    const state = foldTransfer(await store.readStream(`transfer-${transferId}`));
+    if (event.type === 'TransferCancelled') await lanes.remove(transferJobId(transferId));
+    if (controls.isPaused(state.targetNetwork) && event.type !== 'TransferCancelled') return;
+    // A cancelled transfer is queued once more so its saga compensates what it had done.
+    await enqueue(transferId, state.lane, state.priority);
+  }
+
+  return {
+    controls,
+    lanes: () => lanes,
+    sweep,
+    async start(): Promise<void> {
+      await controls.start();
+      lanes.start();
+      consumers.push(
+        await deps.backbone.consume({ groupId: 'mxhub.transfers', categories: ['transfer', 'network'] }, onEvent),
+      );
+      const queued = await sweep();
+      if (queued > 0) logger.info({ queued }, 'transfers re-derived from the read model');
+      timer = setInterval(() => {
+        sweep().catch((err) => logger.error({ err }, 'transfer sweep failed'));
+      }, options.sweepIntervalMs ?? 60_000);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      controls.stop();
+      for (const c of consumers.splice(0)) await c.stop();
+      saga.stop();
+      await lanes.stop();
+      await deps.queues.urgent.close();
+      await deps.queues.normal.close();
+      await deps.progress.close();
+    },
+  };
+}
+
+export type TransferService = ReturnType<typeof createTransferService>;
