@@ -85,7 +85,10 @@ export function createTransferService<B extends RateLimited & Throttle>(
   const enqueue = (transferId: string, lane: Lane, priority: number) =>
     lanes.add({ transferId }, { jobId: transferJobId(transferId), lane, priority });
 
-  /** Queues what the read model says is waiting (optionally for one network); idempotent by job id. */
+  /**
+   * Queues what the read model says is waiting (optionally for one network); idempotent by job id. In the
+   * order the lanes would serve them, so idle channels do not grab a normal task before the urgent ones are in.
+   */
   async function sweep(filter: { network?: string } = {}): Promise<number> {
     await deps.catchUp();
     const rows = await sql.query<{ transfer_id: string; lane: Lane; priority: number; target_network: string }>(
@@ -93,7 +96,7 @@ export function createTransferService<B extends RateLimited & Throttle>(
         where (state in ('queued', 'running')
                or (state in ('failed', 'cancelled') and started_at is not null and step <> 'compensated'))
           and ($1::text is null or target_network = $1)
-        order by created_at`,
+        order by (lane = 'urgent') desc, priority, created_at`,
       [filter.network ?? null],
     );
     let queued = 0;
