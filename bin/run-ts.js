@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs a TypeScript file (benchmarks, ops helpers) with tsx: `node bin/run-ts.js FILE [args]`.
+require('./threadpool');
 require('tsx/cjs');
 const path = require('node:path');
 const file = process.argv[2];
