@@ -46,6 +46,12 @@ const PARALLEL = 16;
 const route = { source: 'news', targets: ['broadcast'] };
 const meta = { actor: 'user:bench', correlationId: 'bench-transfer-hub' };
 
+/** Where the time of each hub run went, printed after its case. */
+const legs: string[] = [];
+const printLegs = () => {
+  for (const line of legs.splice(0)) console.log(`  hub run: ${line}`);
+};
+
 /** Empties broadcast's inbox (the hub keeps watching the node, so the node itself stays). */
 async function clearInbox(inbox: string): Promise<void> {
   for (const name of await readdir(inbox)) await rm(join(inbox, name), { recursive: true, force: true });
@@ -56,16 +62,9 @@ async function throughHub(hub: Hub, watch: TransferWatch, inbox: string, files: 
   await clearInbox(inbox);
   const started = Date.now();
   const assets = await mapWithLimit(files, 16, (f) => appendClearedAsset(hub.store, f, route));
-  const done = await watch.all(
-    assets.flatMap((a) => a.transferIds),
-    'TransferCompleted',
-  );
-  console.log(
-    `  hub: ${watch.legs(
-      assets.flatMap((a) => a.transferIds),
-      started,
-    )}`,
-  );
+  const ids = assets.flatMap((a) => a.transferIds);
+  const done = await watch.all(ids, 'TransferCompleted');
+  legs.push(watch.legs(ids, started));
   const delivered = (await readdir(inbox)).length;
   if (delivered !== files.length * 2) throw new Error(`${delivered / 2} of ${files.length} deliveries in ${inbox}`);
   return done - started;
@@ -145,6 +144,7 @@ async function main(): Promise<void> {
       { rounds: ROUNDS, label: 'one large file', hubLabel: 'hub, asset to completed' },
       () => throughHub(hub, watch, inbox, [big]),
     );
+    printLegs();
     await rm(big.path);
     const parallel: Staged[] = [];
     for (let i = 0; i < PARALLEL; i += 1) parallel.push(await stage(nodes, `p${i}.mxf`, PARALLEL_BYTES));
@@ -154,6 +154,7 @@ async function main(): Promise<void> {
       { rounds: ROUNDS, label: `${PARALLEL} files in parallel`, hubLabel: 'hub, assets to completed' },
       () => throughHub(hub, watch, inbox, parallel),
     );
+    printLegs();
     for (const f of parallel) await rm(f.path);
     const folder = 'bulk';
     const small = await mapWithLimit(
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     await compareMany(nodes, small, { folder, concurrency: channels, hubLabel: 'hub, assets to completed' }, () =>
       throughHub(hub, watch, inbox, small),
     );
+    printLegs();
     await urgentUnderLoad(hub, watch, nodes);
   } finally {
     await watch.stop();

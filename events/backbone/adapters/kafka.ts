@@ -154,6 +154,9 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
       consumers.add(consumer);
       await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
+        // Partitions are handled side by side, each in order, as the in-process twin does: kafkajs's default of
+        // one at a time would let one slow handler hold up every stream this member owns.
+        partitionsConsumedConcurrently: o.partitions * topics.length,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const event = fromMessage(message.value);
           if (!event) {
