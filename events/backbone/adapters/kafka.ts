@@ -154,8 +154,9 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
       consumers.add(consumer);
       await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
-        // Partitions are handled side by side, each in order, as the in-process twin does: kafkajs's default of
-        // one at a time would let one slow handler hold up every stream this member owns.
+        // The partitions of one fetch are handled side by side, each in order (the in-process twin runs a loop
+        // per partition): with kafkajs's default of one at a time, a member under load works through its
+        // streams one partition after another. kafkajs still awaits a whole fetch before the next one.
         partitionsConsumedConcurrently: o.partitions * topics.length,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const event = fromMessage(message.value);
