@@ -85,34 +85,46 @@ export async function appendClearedAsset(
  */
 export async function watchTransfers(backbone: Backbone) {
   const seen = new Map<string, number>();
-  const failures: string[] = [];
-  const waiters = new Set<() => void>();
+  // Each waiter counts down its own pending ids: an event costs one lookup per waiter, whatever their size.
+  const waiters = new Set<{ type: string; pending: Set<string>; done: (failure?: string) => void }>();
   const consumer = await backbone.consume(
     { groupId: `bench-${uuidv7()}`, categories: ['transfer'], fromBeginning: false },
     async (e) => {
       const id = (e.data as { transferId: string }).transferId;
-      if (e.type === 'TransferFailed') failures.push(`${id}: ${JSON.stringify(e.data)}`);
       const key = `${e.type}:${id}`;
       if (!seen.has(key)) seen.set(key, Date.parse(e.metadata.occurredAt));
-      for (const wake of waiters) wake();
+      for (const w of waiters) {
+        if (e.type === 'TransferFailed' && w.pending.has(id)) w.done(`${id}: ${JSON.stringify(e.data)}`);
+        else if (e.type === w.type && w.pending.delete(id) && w.pending.size === 0) w.done();
+      }
     },
   );
   return {
     /** Resolves with the latest occurredAt (ms) once every transfer has an event of `type`; a failure rejects. */
     async all(transferIds: string[], type: string, timeoutMs = 900_000): Promise<number> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (failures.length > 0) throw new Error(`a transfer failed: ${failures[0]}`);
-        const at = transferIds.map((id) => seen.get(`${type}:${id}`));
-        if (at.every((t) => t !== undefined)) return Math.max(...(at as number[]));
-        if (Date.now() > deadline)
-          throw new Error(`${at.filter((t) => t !== undefined).length} of ${transferIds.length} reached ${type}`);
-        await new Promise<void>((resolve) => {
-          const wake = () => (waiters.delete(wake), resolve());
-          waiters.add(wake);
-          setTimeout(wake, 1000);
+      const failed = transferIds.find((id) => seen.has(`TransferFailed:${id}`));
+      if (failed && type !== 'TransferFailed') throw new Error(`transfer ${failed} failed`);
+      const pending = new Set(transferIds.filter((id) => !seen.has(`${type}:${id}`)));
+      if (pending.size > 0) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(
+            () => w.done(`${transferIds.length - pending.size} of ${transferIds.length} reached ${type} in time`),
+            timeoutMs,
+          );
+          const w = {
+            type,
+            pending,
+            done: (failure?: string) => {
+              clearTimeout(timer);
+              waiters.delete(w);
+              if (failure) reject(new Error(`transfers: ${failure}`));
+              else resolve();
+            },
+          };
+          waiters.add(w);
         });
       }
+      return Math.max(...transferIds.map((id) => seen.get(`${type}:${id}`)!));
     },
     /** Median milliseconds of each leg of the transfers' lives, from `since`: request, queue and channel, saga. */
     legs(transferIds: string[], since: number): string {
