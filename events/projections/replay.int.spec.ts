@@ -89,4 +89,40 @@ describe('projections and replay', () => {
     expect(dirty.equal).toBe(false);
     expect(dirty.tables.find((x) => x.table === 'rm_assets')).toMatchObject({ onlyLive: 1, onlyReplay: 1 });
   });
+
+  test('a failing projection keeps its checkpoint and holds up no other; it catches up once it works', async () => {
+    let failing = true;
+    const flaky = {
+      name: `flaky-${uuidv7()}`,
+      tables: [],
+      handles: 'all' as const,
+      apply: async () => {
+        if (failing) throw new Error('the flaky read model is down');
+      },
+    };
+    const runner = createProjectionRunner(
+      { sql: t.sql, store, projections: [...allProjections(), flaky], logger: pino({ level: 'silent' }) },
+      { pollMs: 20, batchSize: 10 },
+    );
+    const lagOf = async () => new Map((await runner.status()).map((s) => [s.name, s.lagEvents]));
+    const until = async (check: (lag: Map<string, number>) => boolean, what: string) => {
+      const deadline = Date.now() + 30_000;
+      while (!check(await lagOf())) {
+        if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify([...(await lagOf())])}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await runner.start();
+    try {
+      for (let i = 100; i < 104; i++) await assetLife(store, i);
+      await until(
+        (lag) => allProjections().every((p) => lag.get(p.name) === 0) && (lag.get(flaky.name) ?? 0) > 0,
+        'the healthy projections at the head while the flaky one is stuck',
+      );
+      failing = false;
+      await until((lag) => lag.get(flaky.name) === 0, 'the flaky projection caught up');
+    } finally {
+      await runner.stop();
+    }
+  });
 });
