@@ -194,6 +194,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   async function run(job: Job<TransferJob>, channel: { id: string; lane: string }): Promise<void> {
     const id = job.data.transferId;
     let mine = false;
+    let cj: CopyJob | undefined;
     const log = deps.logger.child({ transferId: id, channel: channel.id });
     try {
       for (let pass = 0; pass < 24; pass += 1) {
@@ -205,7 +206,8 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         if (action === 'start' && deps.isPaused(state.targetNetwork)) {
           throw new RetryLaterError(`network ${state.targetNetwork} is paused`, 5000);
         }
-        const cj = await copyJob(state);
+        // The copy job (source, target, sidecar) is fixed for the transfer: read the asset once per run.
+        cj ??= await copyJob(state);
         try {
           switch (action) {
             case 'start':
