@@ -140,10 +140,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
 
   /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
   async function register(state: TransferState): Promise<boolean> {
-    const path = state.committed!.path;
-    const committedAt = (await deps.store.readStream(`transfer-${state.transferId}`)).find(
-      (e) => e.type === 'TransferCommitted',
-    )!.metadata.occurredAt;
+    const { path, at: committedAt } = state.committed!;
     await deps.store.append(
       `asset-${state.assetId}`,
       [

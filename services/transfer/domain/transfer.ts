@@ -24,7 +24,8 @@ export interface TransferState {
   /** Saga facts of the current attempt chain; a compensation clears what it undid. */
   reserved?: { bytes: number; tempPath: string };
   verified?: { sha256: string; bytes: number };
-  committed?: { path: string };
+  /** Where the file was published, and when (the replica's time). */
+  committed?: { path: string; at: string };
   /** Bytes known done when the transfer was last paused. */
   bytesDone: number;
   lastError?: { reason: string; step: string; retryable: boolean };
@@ -88,7 +89,7 @@ export function evolve(state: TransferState, event: StoredEvent): TransferState 
     case 'TransferVerified':
       return { ...s, verified: { sha256: String(d.sha256), bytes: Number(d.bytes) } };
     case 'TransferCommitted':
-      return { ...s, committed: { path: String(d.path) } };
+      return { ...s, committed: { path: String(d.path), at: event.metadata.occurredAt } };
     case 'TransferCompleted':
       return { ...s, status: 'succeeded' };
     case 'TransferPaused':
