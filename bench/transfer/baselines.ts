@@ -134,10 +134,17 @@ export async function compareMany(
   await fresh();
   const cp = await timed(() => run('cp', ['-r', source, join(inbox, 'bulk')]));
   await fresh();
-  const buffers = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(files[0]!.sizeBytes));
-  let slot = 0;
+  // One buffer per copy in flight, handed back when it ends (copies do not end in the order they began).
+  const free = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(files[0]!.sizeBytes));
   const raw = await timed(() =>
-    mapWithLimit(files, concurrency, (f) => rawCopy(f.path, join(inbox, f.name), buffers[slot++ % concurrency]!)),
+    mapWithLimit(files, concurrency, async (f) => {
+      const buffer = free.pop()!;
+      try {
+        await rawCopy(f.path, join(inbox, f.name), buffer);
+      } finally {
+        free.push(buffer);
+      }
+    }),
   );
   await fresh();
   const hub = await hubRun();

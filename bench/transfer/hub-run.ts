@@ -101,16 +101,18 @@ async function urgentUnderLoad(hub: Hub, watch: TransferWatch, nodes: Nodes): Pr
     16,
     (f) => appendClearedAsset(hub.store, f, route),
   );
-  const busy = normal.slice(0, channels).flatMap((a) => a.transferIds);
-  await watch.all(busy, 'TransferStarted');
+  // Which of them the channels take first is the lanes' business: wait until every normal channel holds one.
+  for (let waited = 0; hub.transfer.lanes().status().normal.busy < channels; waited += 100) {
+    if (waited > 120_000)
+      throw new Error(`the normal lane did not fill: ${JSON.stringify(hub.transfer.lanes().status())}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (normal.length !== channels + QUEUED) throw new Error('a filler asset is missing');
   const loaded = await urgentWaits(hub, watch, urgentFile);
   const status = hub.transfer.lanes().status();
 
-  const ms = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return `median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`;
-  };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ms = (xs: number[]) => `median ${median(xs)} ms, max ${Math.max(...xs)} ms`;
   console.log(`\nurgent task, request to start (${URGENT} tasks, one after another):`);
   console.log(`  idle hub                                   ${ms(idle)}`);
   console.log(
