@@ -1,6 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSidecar } from '../../screening/sidecar/parse';
@@ -314,6 +327,41 @@ describe('copier', () => {
     expect(parseSidecar(await readFile(join(inbox, 'clip.0f1e2d3c.xml')))).toEqual(sidecar);
     expect(await readFile(join(inbox, 'clip.mxf'), 'utf8')).toBe('an older, different clip');
     expect(await copier.commit(job)).toEqual({ path });
+  });
+
+  it('delivers a colliding 255-byte name under a collision name that fits, and finds it again', async () => {
+    const name = `${'n'.repeat(251)}.mxf`;
+    const { content, job, inbox } = await given(64 * KiB, name);
+    await writeFile(join(inbox, name), 'an older, different clip');
+    const copier = createCopier(SMALL);
+    await copier.verify(job, await copier.copy(job, {}));
+    const { path } = await copier.commit(job);
+    expect(path).toBe(join(inbox, `${'n'.repeat(242)}.0f1e2d3c.mxf`));
+    expect((await readFile(path)).equals(content)).toBe(true);
+    expect(await readdir(inbox)).toContain(`${'n'.repeat(242)}.0f1e2d3c.xml`);
+    expect(await copier.commit(job)).toEqual({ path });
+  });
+
+  it('refuses to deliver through an inbox that was replaced by a symbolic link, and delivers once it is a folder again', async () => {
+    const { content, job, inbox, partial } = await given(64 * KiB);
+    const outside = join(dir, 'outside');
+    await mkdir(outside);
+    const copier = createCopier(SMALL);
+    await copier.verify(job, await copier.copy(job, {}));
+    await rm(inbox, { recursive: true });
+    await symlink(outside, inbox);
+    const err = await failure(copier.commit(job));
+    expect(err.code).toBe('io');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain(`resolves to ${await realpath(outside)}`);
+    expect(await readdir(outside)).toEqual([]);
+    expect(await exists(partial.part)).toBe(true);
+
+    await unlink(inbox);
+    await mkdir(inbox);
+    const { path } = await copier.commit(job);
+    expect(path).toBe(join(inbox, 'clip.mxf'));
+    expect((await readFile(path)).equals(content)).toBe(true);
   });
 
   it('treats an identical file already under the final name as delivered', async () => {
