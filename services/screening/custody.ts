@@ -1,5 +1,5 @@
 import { readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../../lib/errors';
 import { hubFolders, privateDir, removeIfEmpty } from '../../connectors/watch-folder/claim';
 
@@ -12,6 +12,12 @@ import { hubFolders, privateDir, removeIfEmpty } from '../../connectors/watch-fo
 export interface Custody {
   /** The media file in staging, moving it back from quarantine if a crash or a release left it there. */
   locate(asset: AssetRef): Promise<string | undefined>;
+  /**
+   * The sidecar named `name` beside the staged media (its `.xml` in any
+   * case, as the connector pairs them), or undefined when it is not there.
+   * Call after `locate`, which brings the files back to staging.
+   */
+  locateSidecar(asset: AssetRef, name: string): Promise<string | undefined>;
   /** Moves the asset's files (media and sidecar) to quarantine; resolves with the media's new path. */
   quarantine(asset: AssetRef): Promise<string>;
   /** Moves a quarantined asset's files back to staging. */
@@ -58,6 +64,16 @@ export function createCustody(networks: Array<{ id: string; root: string }>): Cu
       if (!(await exists(join(f.quarantine(assetId), basename(stagedPath))))) return undefined;
       await moveFiles(f.quarantine(assetId), f.staging(assetId));
       return (await exists(stagedPath)) ? stagedPath : undefined;
+    },
+    async locateSidecar({ stagedPath }, name) {
+      const dir = dirname(stagedPath);
+      const base = name.slice(0, -'.xml'.length);
+      const matches = (n: string) =>
+        n !== basename(stagedPath) &&
+        n.slice(0, -'.xml'.length) === base &&
+        n.slice(-'.xml'.length).toLowerCase() === '.xml';
+      const found = (await readdir(dir).catch(() => [] as string[])).find(matches);
+      return found === undefined ? undefined : join(dir, found);
     },
     async quarantine(asset) {
       const { assetId, stagedPath } = asset;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -8,22 +8,24 @@ import { uuidv7 } from '../../lib/ids';
 import { createInProcessWorkQueue } from '../../lib/work-queue/adapters/in-process';
 import { isRetryLater, type Job } from '../../lib/work-queue/work-queue';
 import { createTestSql, type TestSql } from '../../test/support/pg';
+import type { Analyzer } from './analysis/analyze';
 import { createCustody } from './custody';
 import type { Stage } from './domain/asset';
 import { createScreeningProcessManager, type ScreeningJob } from './process-manager';
-import type { ScreeningStages, StageOutcome } from './stages';
+import { createScreeningCommands } from './commands';
+import { createScreeningStages, type ScreeningStages, type StageOutcome, type StageSubject } from './stages';
 import { createTransferRequester } from './transfer-requests';
 
 const logger = pino({ level: 'silent' });
 const pass: StageOutcome = { kind: 'verdict', verdict: { passed: true } };
 
 /** Stages answering from a script; counts the runs of each stage. */
-function scripted(answer: (stage: Stage) => StageOutcome | Promise<StageOutcome> = () => pass) {
+function scripted(answer: (stage: Stage, subject: StageSubject) => StageOutcome | Promise<StageOutcome> = () => pass) {
   const runs: Stage[] = [];
   const stages: ScreeningStages = {
-    run: async (stage) => {
+    run: async (stage, subject) => {
       runs.push(stage);
-      return answer(stage);
+      return answer(stage, subject);
     },
   };
   return { stages, runs };
@@ -228,6 +230,95 @@ describe('screening process manager', () => {
     expect((await store.readStream(`asset-${assetId}`)).at(-1)).toMatchObject({
       type: 'AssetQuarantined',
       data: { stage: 'whitelist', rule: 'custody.file-missing' },
+    });
+  });
+
+  describe('a rescreen of a unit whose sidecar the connector refused (issue 9)', () => {
+    const NS = 'xmlns="urn:mxhub:sidecar:1" version="1"';
+    const HOSTILE = `<?xml version="1.0"?><!DOCTYPE sidecar [<!ENTITY x "x">]><sidecar ${NS}><title>&x;</title></sidecar>`;
+    // The real sidecar stage (it reads the file); the other stages pass.
+    const sidecarStage = createScreeningStages({
+      whitelist: {},
+      intrusion: { check: async () => ({ ok: true }) },
+      engines: [],
+      analyzer: {} as Analyzer,
+    });
+    const stages = () => scripted((stage, subject) => (stage === 'sidecar' ? sidecarStage.run(stage, subject) : pass));
+
+    /** Records the refusal as the connector does (no SidecarParsed), then an operator asks for a rescreen. */
+    async function refusedThenRescreened(name: string, sidecar: string, rule: string): Promise<string> {
+      const assetId = await ingested(`${name}.mxf`);
+      const quarantine = join(root, '.mxhub', 'quarantine', assetId);
+      await mkdir(quarantine, { recursive: true });
+      await rename(join(root, '.mxhub', 'staging', assetId, `${name}.mxf`), join(quarantine, `${name}.mxf`));
+      await writeFile(join(quarantine, `${name}.xml`), sidecar);
+      const occurredAt = new Date().toISOString();
+      const meta = { correlationId: assetId, causationId: assetId, actor: 'connector:news', occurredAt };
+      const refusal = { assetId, stage: 'sidecar', rule, reason: `refused (rule ${rule})` };
+      await store.append(
+        `asset-${assetId}`,
+        [
+          { id: uuidv7(), type: 'AssetScreened', data: { ...refusal, passed: false }, metadata: meta },
+          {
+            id: uuidv7(),
+            type: 'AssetQuarantined',
+            data: { ...refusal, quarantinePath: join(quarantine, `${name}.mxf`) },
+            metadata: meta,
+          },
+        ],
+        2,
+      );
+      const commands = createScreeningCommands({ store, custody: createCustody([network()]) });
+      await commands.release(
+        assetId,
+        { mode: 'rescreen', reason: 'rules updated' },
+        { actor: 'user:operator', correlationId: assetId },
+      );
+      return assetId;
+    }
+
+    it('runs every stage again and the hostile sidecar keeps it quarantined under the parser rule', async () => {
+      const assetId = await refusedThenRescreened('hostile', HOSTILE, 'sidecar.doctype');
+      const { stages: s, runs } = stages();
+      await manager(s).screen(job(assetId));
+      expect(runs).toEqual(['whitelist', 'intrusion', 'antivirus', 'analysis', 'sidecar']);
+      const events = await store.readStream(`asset-${assetId}`);
+      expect(events.map((e) => e.type)).not.toContain('AssetCleared');
+      expect(events.at(-1)).toMatchObject({
+        type: 'AssetQuarantined',
+        data: {
+          stage: 'sidecar',
+          rule: 'sidecar.doctype',
+          quarantinePath: join(root, '.mxhub', 'quarantine', assetId, 'hostile.mxf'),
+        },
+      });
+      expect((await readdir(join(root, '.mxhub', 'quarantine', assetId))).sort()).toEqual([
+        'hostile.mxf',
+        'hostile.xml',
+      ]);
+    });
+
+    it('a sidecar that could not be read at claim and parses now is recorded, and the asset clears', async () => {
+      const good = `<sidecar ${NS}><title>T</title><materialId>M-1</materialId><priority>10</priority></sidecar>`;
+      const assetId = await refusedThenRescreened('flaky', good, 'sidecar.unreadable');
+      await manager(stages().stages).screen(job(assetId));
+      const events = await store.readStream(`asset-${assetId}`);
+      expect(events.slice(-3)).toMatchObject([
+        { type: 'SidecarParsed', data: { sidecar: { title: 'T', materialId: 'M-1', priority: 10 } } },
+        { type: 'AssetScreened', data: { stage: 'sidecar', passed: true } },
+        { type: 'AssetCleared' },
+      ]);
+    });
+
+    it('a sidecar gone from staging keeps it quarantined as a custody failure', async () => {
+      const assetId = await refusedThenRescreened('lost', HOSTILE, 'sidecar.doctype');
+      await rm(join(root, '.mxhub', 'staging', assetId, 'lost.xml'));
+      await manager(stages().stages).screen(job(assetId));
+      expect((await store.readStream(`asset-${assetId}`)).at(-1)).toMatchObject({
+        type: 'AssetQuarantined',
+        data: { stage: 'sidecar', rule: 'custody.file-missing' },
+      });
+      expect(await readdir(join(root, '.mxhub', 'quarantine', assetId))).toEqual(['lost.mxf']);
     });
   });
 

@@ -41,6 +41,20 @@ const missingFile: StageVerdict = {
   reason: 'the claimed file is no longer in hub staging; it cannot be screened or delivered',
 };
 
+const missingSidecar: StageVerdict = {
+  passed: false,
+  rule: 'custody.file-missing',
+  reason: 'the claimed sidecar is no longer in hub staging; it cannot be screened again',
+};
+
+/**
+ * The sidecar file the sidecar stage must parse again, if any: on a rescreen
+ * (every stage judges the unit afresh), and whenever a sidecar file exists
+ * with no accepted parse on record (the connector refused it).
+ */
+const sidecarToReparse = (state: AssetState, stage: Stage): string | undefined =>
+  stage === 'sidecar' && (state.rescreen || state.sidecar === undefined) ? state.sidecarFile : undefined;
+
 /**
  * The screening process manager. A job loads the asset's stream, runs the
  * next stage, appends its verdict with the stream's version as expected
@@ -84,8 +98,16 @@ export function createScreeningProcessManager(deps: ScreeningProcessDeps, option
       await apply(state, { type: 'RecordVerdict', stage, verdict: missingFile, quarantinePath: state.stagedPath });
       return;
     }
+    const sidecarFile = sidecarToReparse(state, stage);
+    const sidecarPath = sidecarFile ? await custody.locateSidecar(state, sidecarFile) : undefined;
+    if (sidecarFile && !sidecarPath) {
+      log.error({ sidecarFile }, 'claimed sidecar missing from staging');
+      const quarantinePath = await custody.quarantine(state);
+      await apply(state, { type: 'RecordVerdict', stage, verdict: missingSidecar, quarantinePath });
+      return;
+    }
     const started = Date.now();
-    const outcome = await stages.run(stage, { ...state, path });
+    const outcome = await stages.run(stage, { ...state, path, ...(sidecarPath ? { sidecarPath } : {}) });
     if (outcome.kind === 'unavailable') {
       await apply(state, { type: 'DeferStage', stage, reason: outcome.reason, retryInMs: retryMs });
       log.warn({ reason: outcome.reason, retryInMs: retryMs }, 'screening stage deferred: engine unavailable');

@@ -1,9 +1,11 @@
+import { ValidationError } from '../../lib/errors';
 import type { Analyzer } from './analysis/analyze';
 import type { StageVerdict } from './domain/decide';
 import type { Stage } from './domain/asset';
 import type { ScanEngine, Verdict } from './engines/scan-engine';
 import type { IntrusionFilter } from './intrusion/intrusion-filter';
 import { checkSidecarAgreement, type AgreementOptions } from './sidecar/agreement';
+import { parseSidecarFile } from './sidecar/parse';
 import type { Sidecar } from './sidecar/sidecar';
 import { checkWhitelist, type WhitelistRules } from './whitelist';
 
@@ -17,6 +19,12 @@ export interface StageSubject {
   /** The claimed file, under hub control. */
   path: string;
   sidecar?: Record<string, unknown>;
+  /**
+   * The unit's sidecar file, given on a rescreen: the sidecar stage parses
+   * it again (refusing it as the connector would) rather than trusting what
+   * was recorded, which is nothing when the connector refused it.
+   */
+  sidecarPath?: string;
   /** Technical metadata found by analysis (the sidecar stage compares against it). */
   technical?: Record<string, unknown>;
 }
@@ -92,16 +100,35 @@ async function analysis(analyzer: Analyzer, s: StageSubject): Promise<StageOutco
   return verdict({ passed: true, ...(technical ? { technical } : {}) });
 }
 
-function sidecarAgreement(s: StageSubject, options?: AgreementOptions): StageOutcome {
-  if (!s.sidecar) return verdict({ passed: true });
+/** Parses the sidecar file again, with the parser's limits as the connector uses them; a refusal carries its rule. */
+async function reparse(path: string): Promise<Sidecar | StageOutcome> {
+  try {
+    return await parseSidecarFile(path);
+  } catch (err) {
+    // Parser messages name the element and rule, never the content; other errors get a fixed reason.
+    if (err instanceof ValidationError)
+      return verdict({ passed: false, rule: String(err.details?.rule ?? 'sidecar.invalid'), reason: err.message });
+    return verdict({ passed: false, rule: 'sidecar.unreadable', reason: 'the sidecar could not be read from staging' });
+  }
+}
+
+async function sidecarStage(s: StageSubject, deps: StageDeps): Promise<StageOutcome> {
+  let sidecar = s.sidecar as unknown as Sidecar | undefined;
+  if (s.sidecarPath) {
+    const parsed = await reparse(s.sidecarPath);
+    if ('kind' in parsed) return parsed;
+    sidecar = parsed;
+  }
+  if (!sidecar) return verdict({ passed: true });
   const t = s.technical ?? {};
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const result = checkSidecarAgreement(
-    s.sidecar as unknown as Sidecar,
+    sidecar,
     { sha256: s.sha256, durationSeconds: num(t.durationSeconds), frameRate: num(t.frameRate) },
-    options,
+    deps.agreement,
   );
-  return verdict(result.ok ? { passed: true } : { passed: false, rule: result.rule, reason: result.reason });
+  if (!result.ok) return verdict({ passed: false, rule: result.rule, reason: result.reason });
+  return verdict(s.sidecarPath ? { passed: true, sidecar: { ...sidecar } } : { passed: true });
 }
 
 /** The four levels of checks of the platform (plus sidecar agreement), one call per stage. */
@@ -120,7 +147,7 @@ export function createScreeningStages(deps: StageDeps): ScreeningStages {
         case 'analysis':
           return analysis(deps.analyzer, s);
         case 'sidecar':
-          return sidecarAgreement(s, deps.agreement);
+          return sidecarStage(s, deps);
         default: {
           const unknown: never = stage;
           throw new Error(`unknown stage ${String(unknown)}`);

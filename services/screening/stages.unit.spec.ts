@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Analyzer } from './analysis/analyze';
 import type { EngineName, ScanEngine, Verdict } from './engines/scan-engine';
 import type { IntrusionFilter } from './intrusion/intrusion-filter';
@@ -92,6 +95,54 @@ describe('screening stages', () => {
     const wrongSum = { ...good, checksum: 'b'.repeat(64) };
     expect(await stages.run('sidecar', { ...subject, technical, sidecar: wrongSum })).toMatchObject({
       verdict: { passed: false, rule: 'sidecar.checksum-mismatch' },
+    });
+  });
+
+  describe('given the sidecar file (a rescreen)', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mxhub-stages-'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+    const file = async (name: string, xml: string) => {
+      await writeFile(join(dir, name), xml);
+      return join(dir, name);
+    };
+    const ns = 'xmlns="urn:mxhub:sidecar:1" version="1"';
+
+    test('parses it again and refuses it under the parser rule, whatever was recorded', async () => {
+      const hostile = await file(
+        'hostile.xml',
+        `<?xml version="1.0"?><!DOCTYPE sidecar [<!ENTITY x "x">]><sidecar ${ns}><title>&x;</title></sidecar>`,
+      );
+      const outcome = await stagesWith([]).run('sidecar', { ...subject, sidecarPath: hostile });
+      expect(outcome).toMatchObject({ kind: 'verdict', verdict: { passed: false, rule: 'sidecar.doctype' } });
+      const recorded = { title: 't', materialId: 'M-1', destinations: [], extra: [] };
+      expect(
+        await stagesWith([]).run('sidecar', { ...subject, sidecar: recorded, sidecarPath: hostile }),
+      ).toMatchObject({ verdict: { passed: false, rule: 'sidecar.doctype' } });
+    });
+
+    test('a sidecar that parses is checked for agreement and handed back', async () => {
+      const good = await file('good.xml', `<sidecar ${ns}><title>T</title><materialId>M-1</materialId></sidecar>`);
+      expect(await stagesWith([]).run('sidecar', { ...subject, sidecarPath: good })).toEqual({
+        kind: 'verdict',
+        verdict: { passed: true, sidecar: { title: 'T', materialId: 'M-1', destinations: [], extra: [] } },
+      });
+      const wrong = await file(
+        'wrong.xml',
+        `<sidecar ${ns}><title>T</title><materialId>M-1</materialId><checksum>${'b'.repeat(64)}</checksum></sidecar>`,
+      );
+      expect(await stagesWith([]).run('sidecar', { ...subject, sidecarPath: wrong })).toMatchObject({
+        verdict: { passed: false, rule: 'sidecar.checksum-mismatch' },
+      });
+    });
+
+    test('an unreadable sidecar is refused with a fixed reason', async () => {
+      expect(await stagesWith([]).run('sidecar', { ...subject, sidecarPath: join(dir, 'gone.xml') })).toEqual({
+        kind: 'verdict',
+        verdict: { passed: false, rule: 'sidecar.unreadable', reason: 'the sidecar could not be read from staging' },
+      });
     });
   });
 

@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../../../events/envelope';
+import { sidecarNameFor } from '../sidecar/sidecar';
 
-/** The screening stages, in the order they run. `sidecar` (agreement) runs only for assets with a sidecar. */
+/** The screening stages, in the order they run. `sidecar` runs only for assets that came with a sidecar file. */
 export const STAGES = ['whitelist', 'intrusion', 'antivirus', 'analysis', 'sidecar'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -32,6 +33,15 @@ export interface AssetState {
   correlationId: string;
   lastEventId: string;
   sidecar?: Record<string, unknown>;
+  /**
+   * Staged name of the sidecar file the unit came with, known once the
+   * connector parsed it or refused it. Kept when it was refused, so a
+   * rescreen runs the sidecar stage (which parses the file again) instead
+   * of taking "no sidecar parsed" for "no sidecar".
+   */
+  sidecarFile?: string;
+  /** True once an operator asked for a rescreen: stages then judge the unit's files afresh. */
+  rescreen: boolean;
   /** Stages passed in the current round (a rescreen starts a new round). */
   passed: Stage[];
   technical?: Record<string, unknown>;
@@ -54,6 +64,7 @@ export const initialAssetState = (): AssetState => ({
   detectedBy: '',
   correlationId: '',
   lastEventId: '',
+  rescreen: false,
   passed: [],
 });
 
@@ -87,11 +98,18 @@ export function evolve(state: AssetState, event: StoredEvent): AssetState {
     case 'SidecarParsed': {
       const sidecar = d.sidecar as Data;
       const sidecarPriority = typeof sidecar.priority === 'number' ? sidecar.priority : undefined;
-      return { ...next, sidecar, ...(sidecarPriority ? { sidecarPriority } : {}) };
+      return {
+        ...next,
+        sidecar,
+        sidecarFile: state.sidecarFile ?? sidecarNameFor(state.originalName),
+        ...(sidecarPriority ? { sidecarPriority } : {}),
+      };
     }
     case 'AssetScreened':
       return {
         ...next,
+        // A sidecar verdict (the connector's refusal among them) means the unit has a sidecar file.
+        ...(d.stage === 'sidecar' ? { sidecarFile: state.sidecarFile ?? sidecarNameFor(state.originalName) } : {}),
         status: 'screening',
         passed: d.passed ? [...state.passed, d.stage as Stage] : state.passed,
         technical: (d.technical as Data | undefined) ?? state.technical,
@@ -116,7 +134,7 @@ export function evolve(state: AssetState, event: StoredEvent): AssetState {
     case 'AssetReleased':
       // A rescreen starts over; an override is followed by AssetCleared in the same append.
       return d.mode === 'rescreen'
-        ? { ...next, status: 'released', passed: [], technical: undefined }
+        ? { ...next, status: 'released', rescreen: true, passed: [], technical: undefined }
         : { ...next, status: 'released' };
     case 'AssetDeleted':
       return { ...next, status: 'deleted' };
@@ -134,5 +152,6 @@ export const isScreenable = (s: AssetState): boolean =>
 /** The stage to run next, or undefined when none is left (or the asset is not being screened). */
 export function nextStage(s: AssetState): Stage | undefined {
   if (!isScreenable(s)) return undefined;
-  return STAGES.find((stage) => !s.passed.includes(stage) && (stage !== 'sidecar' || s.sidecar !== undefined));
+  const hasSidecar = s.sidecar !== undefined || s.sidecarFile !== undefined;
+  return STAGES.find((stage) => !s.passed.includes(stage) && (stage !== 'sidecar' || hasSidecar));
 }

@@ -15,7 +15,13 @@ export interface EngineVerdictData {
 
 /** A stage's verdict. A refusal names the rule and a reason that quotes no file content. */
 export type StageVerdict =
-  | { passed: true; engines?: EngineVerdictData[]; technical?: Record<string, unknown> }
+  | {
+      passed: true;
+      engines?: EngineVerdictData[];
+      technical?: Record<string, unknown>;
+      /** The sidecar as the sidecar stage parsed it again on a rescreen. */
+      sidecar?: Record<string, unknown>;
+    }
   | {
       passed: false;
       rule: string;
@@ -69,6 +75,9 @@ function recordVerdict(
   const events: NewEvent[] = [];
   const add = assetEvent(ctx, state, events);
   const { verdict } = command;
+  // A sidecar the connector refused and a rescreen accepts is recorded, so delivery carries it.
+  if (verdict.passed && verdict.sidecar && state.sidecar === undefined)
+    add('SidecarParsed', { sidecar: verdict.sidecar });
   add('AssetScreened', {
     stage: command.stage,
     passed: verdict.passed,

@@ -50,6 +50,10 @@ function given(events: StoredEvent[]) {
   };
 }
 
+/** Decided events as the store keeps them after the `length` already stored. */
+const restamp = (decided: NewEvent[], length: number): StoredEvent[] =>
+  stream(decided).map((e, i) => ({ ...e, version: length + i + 1, position: BigInt(length + i + 1) }));
+
 const pass = (stage: Stage) => ({ type: 'RecordVerdict', stage, verdict: { passed: true } }) as const;
 
 function screenedThrough(stages: string[]): StoredEvent[] {
@@ -133,6 +137,85 @@ describe('screening decide', () => {
     expect(nextStage(first.after)).toBe('antivirus');
     const stored = [...events, ...stream(first.decided).map((e) => ({ ...e, version: events.length + 1 }))];
     expect(given(stored).when(defer).types).toEqual([]);
+  });
+
+  describe('a unit whose sidecar the connector refused (issue 9)', () => {
+    const refusedSidecar = stream([
+      ...opening,
+      {
+        type: 'AssetScreened',
+        data: { assetId: 'a1', stage: 'sidecar', passed: false, rule: 'sidecar.doctype', reason: 'has a DOCTYPE' },
+      },
+      {
+        type: 'AssetQuarantined',
+        data: {
+          assetId: 'a1',
+          stage: 'sidecar',
+          rule: 'sidecar.doctype',
+          reason: 'has a DOCTYPE',
+          quarantinePath: '/q',
+        },
+      },
+    ]);
+    const rescreened = () => {
+      const released = given(refusedSidecar).when({ type: 'ReleaseAsset', mode: 'rescreen', reason: 'rules updated' });
+      let events = [...refusedSidecar, ...restamp(released.decided, refusedSidecar.length)];
+      for (const stage of ['whitelist', 'intrusion', 'antivirus', 'analysis'] as const) {
+        events = [...events, ...restamp(given(events).when(pass(stage)).decided, events.length)];
+      }
+      return events;
+    };
+
+    test('the fold remembers the sidecar file, so a rescreen ends with the sidecar stage, not a clearance', () => {
+      const state = foldAsset(refusedSidecar);
+      expect(state.sidecar).toBeUndefined();
+      expect(state.sidecarFile).toBe('clip.xml');
+      const events = rescreened();
+      expect(events.map((e) => e.type)).not.toContain('AssetCleared');
+      const after = foldAsset(events);
+      expect(after).toMatchObject({ status: 'screening', rescreen: true, sidecarFile: 'clip.xml' });
+      expect(nextStage(after)).toBe('sidecar');
+    });
+
+    test('the sidecar stage refusing again quarantines under the parser rule', () => {
+      const { types, after } = given(rescreened()).when({
+        type: 'RecordVerdict',
+        stage: 'sidecar',
+        verdict: { passed: false, rule: 'sidecar.doctype', reason: 'has a DOCTYPE' },
+        quarantinePath: '/q',
+      });
+      expect(types).toEqual(['AssetScreened', 'AssetQuarantined']);
+      expect(after.quarantine).toMatchObject({ stage: 'sidecar', rule: 'sidecar.doctype' });
+    });
+
+    test('a sidecar the rescreen parses is recorded before the asset clears, so delivery carries it', () => {
+      const { types, decided, after } = given(rescreened()).when({
+        type: 'RecordVerdict',
+        stage: 'sidecar',
+        verdict: { passed: true, sidecar: { title: 't', materialId: 'M-1', priority: 9 } },
+      });
+      expect(types).toEqual(['SidecarParsed', 'AssetScreened', 'AssetCleared']);
+      expect(decided[0]!.data).toEqual({ assetId: 'a1', sidecar: { title: 't', materialId: 'M-1', priority: 9 } });
+      expect(after).toMatchObject({ status: 'cleared', sidecarPriority: 9 });
+    });
+
+    test('a sidecar already on record is not recorded again by a rescreen', () => {
+      const parsed = stream([
+        ...opening,
+        { type: 'SidecarParsed', data: { assetId: 'a1', sidecar: { title: 't' } } },
+        ...['whitelist', 'intrusion', 'antivirus', 'analysis'].map((stage) => ({
+          type: 'AssetScreened',
+          data: { assetId: 'a1', stage, passed: true },
+        })),
+      ]);
+      expect(foldAsset(parsed).sidecarFile).toBe('clip.xml');
+      const { types } = given(parsed).when({
+        type: 'RecordVerdict',
+        stage: 'sidecar',
+        verdict: { passed: true, sidecar: { title: 't' } },
+      });
+      expect(types).toEqual(['AssetScreened', 'AssetCleared']);
+    });
   });
 
   describe('admin commands', () => {

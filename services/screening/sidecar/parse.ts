@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import {
   fieldRules,
@@ -9,6 +10,8 @@ import {
   SIDECAR_VERSION,
   type Sidecar,
 } from './sidecar';
+
+const DEFAULT_MAX_BYTES = 256 * 1024;
 
 export interface SidecarParseOptions {
   /** Largest document accepted, in bytes. @default 256 KiB */
@@ -58,7 +61,7 @@ function decodeUtf8(bytes: Buffer): string {
  * `maxDepth`, unknown elements and attributes.
  */
 export function parseSidecar(input: Buffer | string, options: SidecarParseOptions = {}): Sidecar {
-  const maxBytes = options.maxBytes ?? 256 * 1024;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = options.maxDepth ?? 16;
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   if (bytes.length > maxBytes)
@@ -194,4 +197,25 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
   optional('duration', (v) => (sidecar.duration = parseDuration(v)));
   optional('rights', (v) => (sidecar.rights = fieldRules.rights(v)));
   return sidecar;
+}
+
+/**
+ * Parses a sidecar file as `parseSidecar` does. Reads at most one byte more
+ * than `maxBytes`, so an oversized file is refused without being loaded.
+ * Rejects with the file system's error when the file cannot be read.
+ */
+export async function parseSidecarFile(file: string, options: SidecarParseOptions = {}): Promise<Sidecar> {
+  const buffer = Buffer.alloc((options.maxBytes ?? DEFAULT_MAX_BYTES) + 1);
+  const handle = await open(file, 'r');
+  let filled = 0;
+  try {
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return parseSidecar(buffer.subarray(0, filled), options);
 }

@@ -4,6 +4,12 @@ import { ValidationError } from '../../../lib/errors';
 export const SIDECAR_NAMESPACE = 'urn:mxhub:sidecar:1';
 export const SIDECAR_VERSION = '1';
 
+/** The name of a media file's sidecar: the same base name and `.xml` (`clip.mxf` + `clip.xml`). */
+export function sidecarNameFor(mediaName: string): string {
+  const dot = mediaName.lastIndexOf('.');
+  return `${dot > 0 ? mediaName.slice(0, dot) : mediaName}.xml`;
+}
+
 /** Seconds (`90`, `90.5`) or SMPTE timecode `HH:MM:SS:FF` (`;` before FF: drop-frame). */
 export type SidecarDuration =
   | { kind: 'seconds'; seconds: number }
