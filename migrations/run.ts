@@ -6,6 +6,7 @@ import * as eventStore from './20261122000100_event_store';
 import * as readModels from './20261122000200_read_models';
 import * as screening from './20261122000300_screening';
 import * as transfers from './20261122000400_transfers';
+import * as appendOnlyLog from './20261122000500_append_only_log';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261122000200_read_models', readModels],
   ['20261122000300_screening', screening],
   ['20261122000400_transfers', transfers],
+  ['20261122000500_append_only_log', appendOnlyLog],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

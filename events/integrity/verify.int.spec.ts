@@ -5,6 +5,7 @@ import { uuidv7 } from '../../lib/ids';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import { deleted, detected } from '../../test/support/events';
 import { settled } from '../../test/support/settle';
+import { tamper } from '../../test/support/tamper';
 import { createPostgresEventStore } from '../store/adapters/postgres';
 import type { EventStore } from '../store/event-store';
 import { writeCheckpoint } from './checkpointer';
@@ -51,13 +52,13 @@ describe('verify: hash chains and signed checkpoints', () => {
 
   test('an edited row is named', async () => {
     const [victim] = await store.readStream(streams[1]!);
-    await t.sql.query(`update mx_events set data = jsonb_set(data, '{sizeBytes}', '1') where event_id = $1`, [
+    await tamper(t.sql, `update mx_events set data = jsonb_set(data, '{sizeBytes}', '1') where event_id = $1`, [
       victim!.id,
     ]);
     const report = await verifyLog(t.sql, key);
     expect(report.ok).toBe(false);
     expect(report.firstProblem).toMatchObject({ eventId: victim!.id, what: expect.stringMatching(/edited/) });
-    await t.sql.query(`update mx_events set data = $2::jsonb where event_id = $1`, [
+    await tamper(t.sql, `update mx_events set data = $2::jsonb where event_id = $1`, [
       victim!.id,
       JSON.stringify(victim!.data),
     ]);
@@ -66,7 +67,7 @@ describe('verify: hash chains and signed checkpoints', () => {
 
   test('a deleted row is found: the stream gap names the event after it, and the checkpoint breaks', async () => {
     const events = await store.readStream(streams[2]!);
-    await t.sql.query('delete from mx_events where event_id = $1', [events[1]!.id]);
+    await tamper(t.sql, 'delete from mx_events where event_id = $1', [events[1]!.id]);
     const report = await verifyLog(t.sql, key);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual(

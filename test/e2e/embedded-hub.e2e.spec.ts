@@ -8,6 +8,7 @@ import { migrateLatest } from '../../migrations/run';
 import { uuidv7 } from '../../lib/ids';
 import { deleted, detected } from '../support/events';
 import { mxhub, startHub } from '../support/hub-process';
+import { tamper } from '../support/tamper';
 
 /** Writes a few asset streams into the embedded database while no hub runs. */
 async function seed(dataDir: string): Promise<string[]> {
@@ -97,7 +98,7 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
       'select event_id from mx_events where stream_id = $1 and version = 2',
       [streams[1]],
     );
-    await sql.query(`update mx_events set data = jsonb_set(data, '{reason}', '"rewritten"') where event_id = $1`, [
+    await tamper(sql, `update mx_events set data = jsonb_set(data, '{reason}', '"rewritten"') where event_id = $1`, [
       victim!.event_id,
     ]);
     await sql.close();
