@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
 import { defaultPolicies, loadPolicies, type AcceptancePolicies } from '../services/screening/analysis/policy';
+import { DEFAULT_TEMPORARY_SUFFIXES } from '../connectors/watch-folder/drop-entries';
 
 type ScreeningFile = NonNullable<ConfigFile['screening']>;
 
@@ -20,7 +21,7 @@ export interface HubConfig {
   queuePrefix: string;
   kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
   networks: Array<{ id: string; root: string }>;
-  connectors: { stabilityMs: number; sidecarWaitMs: number };
+  connectors: { stabilityMs: number; sidecarWaitMs: number; temporarySuffixes: string[]; rescanMs: number };
   tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
   adminToken?: string;
   checkpoints: { keyFile: string; intervalMs: number };
@@ -161,6 +162,8 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     connectors: {
       stabilityMs: file.connectors?.stabilityMs ?? 2000,
       sidecarWaitMs: file.connectors?.sidecarWaitMs ?? 5000,
+      temporarySuffixes: file.connectors?.temporarySuffixes ?? DEFAULT_TEMPORARY_SUFFIXES,
+      rescanMs: file.connectors?.rescanMs ?? 10_000,
     },
     tokens: (file.auth?.tokens ?? []) as HubConfig['tokens'],
     adminToken: env.MXHUB_ADMIN_TOKEN,

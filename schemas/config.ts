@@ -172,6 +172,10 @@ export const ConfigSchema = Type.Object(
           stabilityMs: Type.Optional(Type.Integer({ minimum: 0 })),
           /** How long a media file waits for its XML sidecar (and a sidecar for its media). @default 5000 */
           sidecarWaitMs: Type.Optional(Type.Integer({ minimum: 0 })),
+          /** Name endings of files still being written; never claimed. @default [".part", ".tmp", ".crdownload", "~"] */
+          temporarySuffixes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 64 })),
+          /** How often every drop folder is listed again (missed events, failed claims, refusals). @default 10000 */
+          rescanMs: Type.Optional(Type.Integer({ minimum: 100 })),
         },
         { additionalProperties: false },
       ),

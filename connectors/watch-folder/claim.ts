@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rmdir } from 'node:fs/promises';
+import { constants, createReadStream, type Stats } from 'node:fs';
+import { lstat, mkdir, open, rename, rmdir, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { hardLinked, notRegular, type Refusal } from './drop-entries';
 import { isNotFound } from './stability';
 
 /**
@@ -13,6 +14,8 @@ export function hubFolders(root: string) {
   return {
     staging: (assetId: string) => join(root, '.mxhub', 'staging', assetId),
     quarantine: (assetId: string) => join(root, '.mxhub', 'quarantine', assetId),
+    /** Copies being made by a claim, moved into staging once complete and checked. */
+    claiming: (assetId: string) => join(root, '.mxhub', 'staging', assetId, '.claiming'),
   };
 }
 
@@ -74,5 +77,82 @@ export async function readBounded(file: string, maxBytes: number): Promise<Buffe
     return buffer.subarray(0, filled);
   } finally {
     await handle.close();
+  }
+}
+
+/** A dropped file opened for claiming, with what `fstat` said of it when opened. */
+export interface HeldFile {
+  path: string;
+  handle: FileHandle;
+  stats: Stats;
+}
+
+// O_NOFOLLOW: a link swapped in after the lstat fails to open (ELOOP) instead of being followed.
+// O_NONBLOCK: a FIFO swapped in cannot hang the claim waiting for a writer.
+const OPEN_DROPPED = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Opens a dropped file for claiming, never through a link: resolves with the
+ * held file, a refusal (not a regular file, more than one link), or
+ * undefined when it is gone. The checks run on the opened descriptor, so
+ * they describe the very file whose bytes will be read.
+ */
+export async function openDropped(path: string): Promise<HeldFile | { refuse: Refusal } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, OPEN_DROPPED);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENXIO') {
+      const stats = await lstat(path).catch(() => undefined);
+      return stats ? { refuse: notRegular(stats) } : undefined;
+    }
+    throw err;
+  }
+  const stats = await handle.stat();
+  const refusal = !stats.isFile() ? notRegular(stats) : stats.nlink > 1 ? hardLinked(stats.nlink) : undefined;
+  if (refusal) {
+    await handle.close();
+    return { refuse: refusal };
+  }
+  return { path, handle, stats };
+}
+
+/** Same file, same size, same mtime: nothing wrote to it in between. */
+export function unchanged(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && b.nlink <= 1;
+}
+
+const COPY_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Copies a held file into a new hub-owned file (0600, created exclusively)
+ * and hashes the bytes in the same pass, then fsyncs the copy. What the hash
+ * describes is exactly what the copy holds: the dropper never had a handle on
+ * the copy, so whatever it does later to its own file (a second link, an
+ * open descriptor) cannot reach what is screened and delivered.
+ */
+export async function copyHeld(held: HeldFile, to: string): Promise<{ sha256: string; sizeBytes: number }> {
+  const out = await open(to, 'wx', 0o600);
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(COPY_CHUNK, held.stats.size || 1)));
+    let sizeBytes = 0;
+    for (;;) {
+      const { bytesRead } = await held.handle.read(buffer, 0, buffer.length, sizeBytes);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      for (let done = 0; done < bytesRead;) {
+        const { bytesWritten } = await out.write(chunk, done, bytesRead - done, sizeBytes + done);
+        done += bytesWritten;
+      }
+      sizeBytes += bytesRead;
+    }
+    await out.datasync();
+    return { sha256: hash.digest('hex'), sizeBytes };
+  } finally {
+    await out.close();
   }
 }

@@ -1,13 +1,24 @@
-import { mkdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
 import { ConfigError } from '../../lib/errors';
+import { checkNodeLayout, describeProblems, type NodeLayout } from '../../lib/node-layout';
 import type { SidecarParseOptions } from '../../services/screening/sidecar/parse';
+import {
+  DEFAULT_TEMPORARY_SUFFIXES,
+  decodeName,
+  isTemporaryName,
+  judgeDropEntry,
+  judgeDropFolderEntry,
+  printableName,
+} from './drop-entries';
 import { createIngester } from './ingest';
 import { createPairer, type DropUnit } from './pairing';
-import { waitUntilStable } from './stability';
+import { createDropRefusals } from './refusals';
+import { isNotFound, waitUntilStable } from './stability';
 
 /** Options of one network's watch-folder connector. */
 export interface WatchFolderOptions {
@@ -21,10 +32,16 @@ export interface WatchFolderOptions {
   stabilityMs?: number;
   /** How long a media file waits for its `<name>.xml` sidecar, and a sidecar for its media. @default 5000 */
   sidecarWaitMs?: number;
+  /** Name endings of files still being written, never claimed. @default DEFAULT_TEMPORARY_SUFFIXES */
+  temporarySuffixes?: string[];
+  /** How often the drop folders are listed again: missed events, claims to retry, items to refuse. @default 10000 */
+  rescanMs?: number;
   /** Time for event ids and `occurredAt`; waits use real timers. @default () => new Date() */
   clock?: () => Date;
   /** Size and depth limits of the sidecar parser. @default the parser's own (256 KiB, depth 16) */
   sidecar?: SidecarParseOptions;
+  /** How the node's layout is checked before anything is claimed. @default checkNodeLayout of the root */
+  checkLayout?: () => Promise<NodeLayout>;
 }
 
 export interface WatchFolderConnector {
@@ -42,12 +59,7 @@ export interface WatchFolderConnector {
 }
 
 const TARGET = /^[a-z][a-z0-9-]{0,62}$/;
-
-/** Names writers use while a file is not finished yet, and hidden files. */
-export function isTemporaryName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower.startsWith('.') || lower.endsWith('~') || lower.endsWith('.part') || lower.endsWith('.tmp');
-}
+const MAX_BACKOFF_MS = 60_000;
 
 function validate(options: WatchFolderOptions) {
   const { network, targets } = options;
@@ -59,67 +71,212 @@ function validate(options: WatchFolderOptions) {
       throw new ConfigError(`targets of network ${network.id}: "${target}" is not a network id (a-z, 0-9, -)`);
   const stabilityMs = options.stabilityMs ?? 2000;
   const sidecarWaitMs = options.sidecarWaitMs ?? 5000;
+  const rescanMs = options.rescanMs ?? 10_000;
   if (!(stabilityMs > 0)) throw new ConfigError(`stabilityMs must be a positive number of ms, got ${stabilityMs}`);
   if (!(sidecarWaitMs >= 0)) throw new ConfigError(`sidecarWaitMs must be 0 or more ms, got ${sidecarWaitMs}`);
-  return { stabilityMs, sidecarWaitMs };
+  if (!(rescanMs >= 100)) throw new ConfigError(`rescanMs must be at least 100 ms, got ${rescanMs}`);
+  return { stabilityMs, sidecarWaitMs, rescanMs, suffixes: options.temporarySuffixes ?? DEFAULT_TEMPORARY_SUFFIXES };
+}
+
+/** An entry of a folder, by its raw name: what a listing gives when names may not be UTF-8. */
+interface Entry {
+  path: string;
+  name?: string;
+  printable: string;
+}
+
+async function list(dir: string): Promise<Entry[]> {
+  const names = await readdir(dir, { encoding: 'buffer' }).catch((err: unknown) => {
+    if (isNotFound(err)) return [] as Buffer[];
+    throw err;
+  });
+  return names.map((raw) => {
+    const name = decodeName(raw);
+    return { path: join(dir, name ?? printableName(raw)), name, printable: name ?? printableName(raw) };
+  });
 }
 
 /**
  * One network's watch folders: turns complete files dropped into
  * `<root>/drop/<target>/` into assets (see `createIngester` for the claim).
  *
- * Never twice: a path is handled by one task at a time (the `busy` set, since
- * chokidar may report a file more than once), and the claim moves the file
- * out of the drop folder, so a later event or a restart finds nothing.
+ * Two ways in: chokidar events, for speed, and a listing of every drop folder
+ * every `rescanMs`, which finds what events missed, retries failed claims
+ * once their back-off is over, and refuses (once each) what is not a regular
+ * file, a sub-folder, a name that is not UTF-8, a folder of an unknown
+ * network. Links are never followed, by the watcher or the claim. Nothing is
+ * claimed while the node's layout is not sound (a drop folder or inbox
+ * replaced by a link).
+ *
+ * Never twice: a path is handled by one task at a time (the `busy` set), and
+ * the claim takes the file out of the drop folder, so a later event or a
+ * restart finds nothing.
  */
 export function createWatchFolderConnector(options: WatchFolderOptions): WatchFolderConnector {
   const { network, targets, store, logger } = options;
-  const { stabilityMs, sidecarWaitMs } = validate(options);
-  const dropDirs = new Map(targets.map((t) => [join(network.root, 'drop', t), t]));
+  const { stabilityMs, sidecarWaitMs, rescanMs, suffixes } = validate(options);
+  const dropRoot = join(network.root, 'drop');
+  const dropDirs = new Map(targets.map((t) => [join(dropRoot, t), t]));
+  const targetSet = new Set(targets);
+  const checkLayout = options.checkLayout ?? (() => checkNodeLayout(network.root, { targets }));
   const busy = new Set<string>();
+  const stable = new Map<string, Stats>();
+  const failures = new Map<string, { attempts: number; notBefore: number }>();
   const inFlight = new Set<Promise<void>>();
+  const clock = options.clock ?? (() => new Date());
   let watcher: FSWatcher | undefined;
+  let rescanTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let layoutSound = false;
 
-  const release = (files: string[]) => files.forEach((f) => busy.delete(f));
+  const refusals = createDropRefusals({ network, store, logger, clock });
+  const refuse = async (file: string, refusal: { rule: string; reason: string }, stats?: Stats) => {
+    const s = stats ?? (await lstat(file).catch(() => undefined));
+    await refusals.refuse(relative(network.root, file), s, refusal);
+  };
+
+  const release = (files: string[]) =>
+    files.forEach((f) => {
+      busy.delete(f);
+      stable.delete(f);
+    });
   const ingester = createIngester({
     network,
+    targets,
     store,
     logger,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     sidecar: options.sidecar ?? {},
     onReleased: release,
+    onRefused: (file, refusal) => refuse(file, refusal),
+    stableStats: (file) => stable.get(file),
   });
   const track = (work: Promise<void>) => {
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   };
 
-  const onUnit = (unit: DropUnit) =>
+  const onUnit = (unit: DropUnit) => {
+    const files = [unit.media, ...(unit.sidecar ? [unit.sidecar] : [])];
     track(
-      ingester.ingest(unit).catch((err) => {
-        release([unit.media, ...(unit.sidecar ? [unit.sidecar] : [])]);
-        // A claimed unit keeps its claim record: the next start records it.
-        logger.error({ err, file: unit.media, target: unit.target }, 'ingesting a dropped file failed');
-      }),
+      ingester.ingest(unit).then(
+        (kind) => {
+          if (kind === 'claimed') files.forEach((f) => failures.delete(f));
+        },
+        (err: unknown) => {
+          release(files);
+          const attempts = (failures.get(unit.media)?.attempts ?? 0) + 1;
+          const retryInMs = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
+          for (const f of files) failures.set(f, { attempts, notBefore: Date.now() + retryInMs });
+          // A claimed unit keeps its claim record: the next start records it. One not claimed is retried.
+          logger.error(
+            { err, file: unit.media, target: unit.target, attempts, retryInMs },
+            'claiming a dropped file failed; retrying',
+          );
+        },
+      ),
     );
+  };
   let pairer = createPairer({ waitMs: sidecarWaitMs, onUnit });
 
-  const onFile = (file: string) => {
-    const target = dropDirs.get(dirname(file));
-    if (!target || isTemporaryName(basename(file)) || busy.has(file) || stopped) return;
+  /** A file of a target's drop folder that looks takeable: wait for it to settle, then pair it. */
+  const onFile = (file: string, target: string, stats: Stats) => {
+    if (busy.has(file) || stopped || !layoutSound) return;
+    const failed = failures.get(file);
+    if (failed && failed.notBefore > Date.now()) return;
     busy.add(file);
     track(
       waitUntilStable(file, { stabilityMs, isStopped: () => stopped })
-        .then((stats) => {
-          if (stats && !stopped) pairer.offer(target, file);
-          else busy.delete(file);
+        .then((settled) => {
+          if (settled && !stopped) {
+            stable.set(file, settled);
+            pairer.offer(target, file);
+          } else release([file]);
         })
-        .catch((err) => {
-          busy.delete(file);
-          logger.error({ err, file }, 'watching a dropped file failed');
+        .catch((err: unknown) => {
+          release([file]);
+          logger.error({ err, file, size: stats.size }, 'watching a dropped file failed');
         }),
     );
+  };
+
+  /** Judges one path the watcher or a listing found, by `lstat` (never following it). */
+  async function onPath(path: string, name: string | undefined): Promise<void> {
+    if (!layoutSound) return;
+    const stats = await lstat(path).catch(() => undefined);
+    if (!stats) return;
+    const parent = dirname(path);
+    const target = dropDirs.get(parent);
+    if (target !== undefined) {
+      const verdict = judgeDropEntry(name, stats, suffixes);
+      if ('take' in verdict) onFile(path, target, stats);
+      else if ('refuse' in verdict) await refuse(path, verdict.refuse, stats);
+    } else if (parent === dropRoot) {
+      const verdict = judgeDropFolderEntry(name, stats, targetSet, suffixes);
+      if ('refuse' in verdict) await refuse(path, verdict.refuse, stats);
+    } else if (
+      dirname(parent) === dropRoot &&
+      !targetSet.has(basename(parent)) &&
+      name &&
+      !isTemporaryName(name, suffixes)
+    ) {
+      await refuse(path, {
+        rule: 'drop.unknown-network',
+        reason: `lies in drop/${basename(parent)}/, and '${basename(parent)}' is not a network this node may send to`,
+      });
+    }
+  }
+
+  const onEvent = (path: string) => {
+    if (stopped) return;
+    track(
+      onPath(path, basename(path)).catch((err: unknown) =>
+        logger.error({ err, file: path }, 'judging a dropped item failed'),
+      ),
+    );
+  };
+
+  /** Checks the node's layout, then lists every drop folder: the ground truth behind the watcher's events. */
+  async function rescan(): Promise<void> {
+    const layout = await checkLayout();
+    if (layout.sound !== layoutSound)
+      logger[layout.sound ? 'info' : 'error'](
+        { problems: layout.problems },
+        layout.sound
+          ? 'node layout is sound again: claiming from its drop folders'
+          : `node layout is not sound, nothing is claimed from it: ${describeProblems(layout.problems)}`,
+      );
+    layoutSound = layout.sound;
+    if (!layoutSound) return;
+    const seen = new Set<string>();
+    for (const entry of await list(dropRoot)) {
+      seen.add(relative(network.root, entry.path));
+      await onPath(entry.path, entry.name);
+      if (entry.name && !targetSet.has(entry.name) && (await lstat(entry.path).catch(() => undefined))?.isDirectory())
+        for (const inner of await list(entry.path)) {
+          seen.add(relative(network.root, inner.path));
+          await onPath(inner.path, inner.name);
+        }
+    }
+    for (const dir of dropDirs.keys())
+      for (const entry of await list(dir)) {
+        seen.add(relative(network.root, entry.path));
+        await onPath(entry.path, entry.name);
+      }
+    refusals.retain(seen);
+  }
+
+  const scheduleRescan = () => {
+    rescanTimer = setTimeout(() => {
+      if (stopped) return;
+      const run = rescan()
+        .catch((err: unknown) => logger.error({ err, network: network.id }, 'listing the drop folders failed'))
+        .finally(() => {
+          if (!stopped) scheduleRescan();
+        });
+      track(run);
+    }, rescanMs);
+    rescanTimer.unref();
   };
 
   return {
@@ -127,29 +284,35 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
       if (watcher) return;
       stopped = false;
       pairer = createPairer({ waitMs: sidecarWaitMs, onUnit });
+      await mkdir(dropRoot, { recursive: true });
       await Promise.all([...dropDirs.keys()].map((dir) => mkdir(dir, { recursive: true })));
       await ingester.recover();
-      // ignoreInitial false: files dropped while the hub was down are reported at start.
-      // depth 0: sub-folders of a drop folder are not part of the contract.
-      const w = watch([...dropDirs.keys()], { ignoreInitial: false, depth: 0, persistent: true });
+      // followSymlinks false: a link in a drop folder is reported as itself, never followed.
+      // depth 1: drop/<target>/<file> and drop/<unknown>/<item>; deeper is refused as a sub-folder.
+      const w = watch(dropRoot, { ignoreInitial: true, depth: 1, persistent: true, followSymlinks: false });
       watcher = w;
-      w.on('add', onFile);
+      w.on('add', onEvent);
       // A change can be the first sign of a file whose add was missed; `busy` keeps it single.
-      w.on('change', onFile);
-      w.on('error', (err) => logger.error({ err, network: network.id }, 'watch-folder watcher error'));
+      w.on('change', onEvent);
+      w.on('addDir', (path) => path !== dropRoot && onEvent(path));
+      w.on('error', (err) => logger.error({ err }, 'watch-folder watcher error'));
       await new Promise<void>((resolve) => w.once('ready', () => resolve()));
-      logger.info({ network: network.id, targets }, 'watch folders started');
+      // The first listing finds what was dropped while the hub was down.
+      await rescan();
+      scheduleRescan();
+      logger.info({ targets }, 'watch folders started');
     },
     async stop() {
       if (!watcher) return;
       stopped = true;
+      if (rescanTimer) clearTimeout(rescanTimer);
       const w = watcher;
       watcher = undefined;
       await w.close();
       release(pairer.stop());
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       busy.clear();
-      logger.info({ network: network.id }, 'watch folders stopped');
+      logger.info('watch folders stopped');
     },
   };
 }

@@ -17,7 +17,8 @@ export type SidecarOutcome =
 export interface IngestFacts {
   assetId: string;
   network: string;
-  target: string;
+  /** Where the asset goes: its drop folder's target, or its sidecar's destinations. */
+  targets: string[];
   originalName: string;
   stagedPath: string;
   sizeBytes: number;
@@ -48,7 +49,7 @@ export function ingestEvents(facts: IngestFacts, newId: () => string, occurredAt
   add<'AssetDetected', DataOf<typeof AssetDetected>>('AssetDetected', {
     assetId,
     sourceNetwork: facts.network,
-    targets: [facts.target],
+    targets: facts.targets,
     originalName: facts.originalName,
     sizeBytes: facts.sizeBytes,
   });

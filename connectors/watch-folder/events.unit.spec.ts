@@ -3,7 +3,7 @@ import { ingestEvents, type IngestFacts } from './events';
 const facts: IngestFacts = {
   assetId: 'a-1',
   network: 'news',
-  target: 'broadcast',
+  targets: ['broadcast'],
   originalName: 'clip.mxf',
   stagedPath: '/n/.mxhub/staging/a-1/clip.mxf',
   sizeBytes: 42,

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 
 /** What `waitUntilStable` needs; `isStopped` lets a stopping connector abandon the wait. */
@@ -32,7 +32,8 @@ export async function waitUntilStable(path: string, options: StabilityOptions): 
     if (options.isStopped?.()) return undefined;
     let current: Stats;
     try {
-      current = await stat(path);
+      // lstat: a link is judged as itself (and is not a file), never by what it points at.
+      current = await lstat(path);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -23,6 +23,30 @@ export const NetworkBandwidthSet = defineEvent(
   'The speed allocated to transfers into the network changed.',
 );
 
+/**
+ * Something in a node's drop folders that the connector will not take, said
+ * once per item (stream `network-<id>`): a link, a FIFO or device, a
+ * sub-folder, a name that is not UTF-8, a folder of an unknown network, a
+ * hard-linked file, a file that changed while it was being claimed.
+ */
+export const DropRefused = defineEvent(
+  'DropRefused',
+  Type.Object(
+    {
+      network: NetworkId,
+      path: Type.String({
+        minLength: 1,
+        maxLength: 4096,
+        description: 'relative to the node root; bytes that are not UTF-8 as \\xNN',
+      }),
+      rule: Type.String({ minLength: 1, maxLength: 100 }),
+      reason: Reason,
+    },
+    { additionalProperties: false },
+  ),
+  'A connector refused an item of a drop folder; it is left where it was dropped, never followed or read.',
+);
+
 /** Admin changes to a lane (stream `lane-<name>`): channels per hub process and bandwidth. */
 export const LaneConfigured = defineEvent(
   'LaneConfigured',
@@ -37,6 +61,6 @@ export const LaneConfigured = defineEvent(
   'An admin changed a lane’s channels per process or its bandwidth.',
 );
 
-export const controlEvents = [NetworkPaused, NetworkResumed, NetworkBandwidthSet, LaneConfigured] as const;
+export const controlEvents = [NetworkPaused, NetworkResumed, NetworkBandwidthSet, DropRefused, LaneConfigured] as const;
 
 export type ControlEvent = EventsOf<typeof controlEvents>;
