@@ -1,5 +1,6 @@
 import type { Sql } from '../../lib/db/sql';
 import { NotFoundError, ValidationError } from '../../lib/errors';
+import { decodeCursor, encodeCursor } from '../../lib/keyset-cursor';
 
 type Json = Record<string, unknown>;
 
@@ -138,30 +139,6 @@ function quarantined(r: DetailRow): QuarantinedAsset {
   };
 }
 
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const encodeCursor = (r: SummaryRow) => Buffer.from(JSON.stringify([r.cursor_at, r.asset_id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      CURSOR_TIME.test(value[0]) &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string'
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new ValidationError('cursor: not a cursor this API returned; pass the nextCursor of the previous page', {
-    field: 'cursor',
-  });
-}
-
 function pageLimit(limit: number | undefined): number {
   const n = limit ?? DEFAULT_PAGE;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
@@ -186,7 +163,7 @@ export function createAssetQueries(sql: Sql) {
     const param = (v: unknown) => `$${params.push(v)}`;
     const where = filters(param);
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor);
+      const [at, id] = decodeCursor(query.cursor, 'nextCursor');
       where.push(`(created_at, asset_id) < (${param(at)}::timestamptz, ${param(id)})`);
     }
     const rows = await sql.query<R>(
@@ -196,7 +173,8 @@ export function createAssetQueries(sql: Sql) {
     );
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
-    return { rows: items, nextCursor: more ? encodeCursor(items[items.length - 1]!) : null };
+    const last = items.at(-1);
+    return { rows: items, nextCursor: more && last ? encodeCursor(last.cursor_at, last.asset_id) : null };
   }
 
   return {

@@ -17,6 +17,9 @@ import { createScreeningRoutes } from './routes';
 
 const SHA = 'c'.repeat(64);
 
+/** A cursor as a client could forge one: (time, id) in the API's encoding. */
+const crafted = (at: string, id = uuidv7()) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+
 describe('screening routes: /v1/assets and /v1/quarantine', () => {
   let gw: TestGateway;
   let runner: ProjectionRunner;
@@ -221,6 +224,12 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
       ['?limit=1001', 'query parameter "limit" must be <= 1000'],
       ['?state=lost', 'query parameter "state"'],
       ['?cursor=bm90LWEtY3Vyc29y', 'cursor: not a cursor this API returned'],
+      // Crafted cursors PostgreSQL would refuse (a 500 before issue 9): impossible dates, year 0, a NUL in the id.
+      [`?cursor=${crafted('2026-02-30T10:00:00.000000Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('2026-04-31T23:59:59.999999Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('0000-01-01T00:00:00.000000Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('2026-01-01T24:00:00.000000Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('2026-01-01T00:00:00.000000Z', 'id\u0000')}`, 'cursor: not a cursor this API returned'],
       ['?owner=me', 'query parameter "owner" is not accepted'],
     ])('GET /v1/assets%s -> 400 naming the parameter', async (query, message) => {
       const res = await get(`/v1/assets${query}`);

@@ -1,5 +1,6 @@
 import type { Sql } from '../../lib/db/sql';
 import { NotFoundError, ValidationError } from '../../lib/errors';
+import { decodeCursor, encodeCursor } from '../../lib/keyset-cursor';
 
 /** One transfer as the `rm_transfers` read model holds it, in the API's camelCase. */
 export interface TransferItem {
@@ -159,30 +160,6 @@ function item(r: Row): TransferItem {
   };
 }
 
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const encodeCursor = (r: Row) => Buffer.from(JSON.stringify([r.cursor_at, r.transfer_id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      CURSOR_TIME.test(value[0]) &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string'
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new ValidationError('cursor: not a cursor this API returned; pass the `next` of the previous page', {
-    field: 'cursor',
-  });
-}
-
 function pageLimit(limit: number | undefined): number {
   const n = limit ?? DEFAULT_PAGE;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
@@ -214,7 +191,7 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
       if (query.network) where.push(`target_network = ${param(query.network)}`);
       if (query.assetId) where.push(`asset_id = ${param(query.assetId)}`);
       if (query.cursor) {
-        const [at, id] = decodeCursor(query.cursor);
+        const [at, id] = decodeCursor(query.cursor, '`next`');
         where.push(`(created_at, transfer_id) < (${param(at)}::timestamptz, ${param(id)})`);
       }
       const rows = await sql.query<Row>(
@@ -223,9 +200,10 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
         params,
       );
       const page = rows.slice(0, limit);
+      const last = page.at(-1);
       return {
         items: page.map(item),
-        next: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+        next: rows.length > limit && last ? encodeCursor(last.cursor_at, last.transfer_id) : null,
       };
     },
 

@@ -19,6 +19,9 @@ const SHA = 'd'.repeat(64);
 const NETWORKS = ['news', 'broadcast', 'archive'];
 const MB = 1_000_000;
 
+/** A cursor as a client could forge one: (time, id) in the API's encoding. */
+const crafted = (at: string, id = uuidv7()) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+
 describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{id}/transfers', () => {
   let gw: TestGateway;
   let runner: ProjectionRunner;
@@ -341,6 +344,12 @@ describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{i
       ['?state=lost', 'query parameter "state"'],
       ['?lane=fast', 'query parameter "lane"'],
       ['?cursor=bm90LWEtY3Vyc29y', 'cursor: not a cursor this API returned'],
+      // Crafted cursors PostgreSQL would refuse (a 500 before issue 9): impossible dates, year 0, a NUL in the id.
+      [`?cursor=${crafted('2026-02-30T10:00:00.000000Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('2026-04-31T23:59:59.999999Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('0000-01-01T00:00:00.000000Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('2026-01-01T24:00:00.000000Z')}`, 'cursor: not a cursor this API returned'],
+      [`?cursor=${crafted('2026-01-01T00:00:00.000000Z', 'id\u0000')}`, 'cursor: not a cursor this API returned'],
       ['?owner=me', 'query parameter "owner" is not accepted'],
     ])('GET /v1/transfers%s -> 400 naming the parameter', async (query, message) => {
       const res = await get(`/v1/transfers${query}`);
