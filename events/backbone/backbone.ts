@@ -25,6 +25,13 @@ export interface BackboneConsumer {
 export interface Backbone {
   readonly kind: 'kafka' | 'in-process';
   publish(events: StoredEvent[]): Promise<void>;
+  /**
+   * Publishes one record that is not an event (a signed checkpoint) to the
+   * topic of `category` (`mxhub.checkpoints`), resolving once the broker has
+   * acknowledged it. Records of one key stay in the order published. The
+   * category must not be a stream category: event consumers skip records.
+   */
+  publishRecord(category: string, key: string, value: string): Promise<void>;
   consume(options: ConsumeOptions, handler: (event: StoredEvent) => Promise<void>): Promise<BackboneConsumer>;
   /** Cheap liveness probe for /health/ready. */
   healthy(): Promise<boolean>;

@@ -10,6 +10,18 @@ export interface InProcessBackboneOptions {
   onError?: (err: unknown, event: StoredEvent, groupId: string) => void;
 }
 
+/** A record published with `publishRecord`. */
+export interface BackboneRecord {
+  key: string;
+  value: string;
+}
+
+/** The in-process backbone, which also hands back the records published to it (nothing else could read them). */
+export interface InProcessBackbone extends Backbone {
+  /** Records of `category` still retained, oldest first. */
+  records(category: string): BackboneRecord[];
+}
+
 interface Partition {
   events: StoredEvent[];
   /** Offset of `events[0]`; grows as retention drops old events. */
@@ -48,14 +60,16 @@ interface Group {
  * `publish` resolves once the events are appended, not once consumers have
  * handled them. Retention is bounded: a group that falls more than
  * `maxRetained` events behind skips the dropped ones, as Kafka's would.
+ * Records (`publishRecord`) are kept per category, `maxRetained` of each.
  */
-export function createInProcessBackbone(options: InProcessBackboneOptions = {}): Backbone {
+export function createInProcessBackbone(options: InProcessBackboneOptions = {}): InProcessBackbone {
   const maxRetained = options.maxRetained ?? 100_000;
   const partitionCount = options.partitions ?? 6;
   const partitions: Partition[] = Array.from({ length: partitionCount }, () => ({ events: [], base: 0 }));
   /** Partition of each retained event in publish order, to drop the oldest first. */
   const retained: number[] = [];
   const groups = new Map<string, Group>();
+  const records = new Map<string, BackboneRecord[]>();
   let closed = false;
   let wake = signal();
 
@@ -74,6 +88,13 @@ export function createInProcessBackbone(options: InProcessBackboneOptions = {}):
     }
     wake.fire();
     wake = signal();
+  }
+
+  async function publishRecord(category: string, key: string, value: string): Promise<void> {
+    const kept = records.get(category) ?? [];
+    records.set(category, kept);
+    kept.push({ key, value });
+    if (kept.length > maxRetained) kept.shift();
   }
 
   async function deliverLoop(
@@ -166,7 +187,15 @@ export function createInProcessBackbone(options: InProcessBackboneOptions = {}):
     await Promise.all([...groups.values()].map((g) => g.rebalancing.then(() => Promise.all(g.loops))));
   }
 
-  return { kind: 'in-process', publish, consume, healthy: async () => !closed, close };
+  return {
+    kind: 'in-process',
+    publish,
+    publishRecord,
+    records: (category) => [...(records.get(category) ?? [])],
+    consume,
+    healthy: async () => !closed,
+    close,
+  };
 }
 
 /** FNV-1a: cheap, stable across runs, spreads similar stream ids. */

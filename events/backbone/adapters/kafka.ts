@@ -53,6 +53,9 @@ const PRODUCER_STATE_ERRORS = new Set([
  * were acknowledged before the failure are written again. Delivery is thus at
  * least once, and consumers dedupe by event id.
  *
+ * Records that are not events (`publishRecord`) go to `<prefix><category>`
+ * with their key and value as given, through the same producer.
+ *
  * Consuming: a failing handler is retried in place (backing off, partition
  * blocked) and its offset is not committed until it succeeds, so a crash or
  * rebalance redelivers it. A message that is not an event is logged and skipped.
@@ -115,16 +118,32 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
       const p = await getProducer();
       for (const topicMessages of batches) await p.sendBatch({ acks: -1, topicMessages });
     } catch (err) {
-      const types = causes(err).map((c) => String((c as { type?: unknown }).type));
-      // A topic deleted behind our back is created again by the next attempt.
-      if (types.includes('UNKNOWN_TOPIC_OR_PARTITION')) knownTopics.clear();
-      if (types.some((t) => PRODUCER_STATE_ERRORS.has(t))) {
-        o.logger?.warn({ err }, 'kafka backbone: producer state lost by the broker, starting a new producer id');
-        const stale = producer;
-        producer = undefined;
-        await stale?.then((p) => p.disconnect()).catch(() => undefined);
-      }
-      throw toHubError(brokersText, err);
+      throw await afterFailedSend(err);
+    }
+  }
+
+  /** What a failed send leaves to repair; returns the error to throw. */
+  async function afterFailedSend(err: unknown): Promise<unknown> {
+    const types = causes(err).map((c) => String((c as { type?: unknown }).type));
+    // A topic deleted behind our back is created again by the next attempt.
+    if (types.includes('UNKNOWN_TOPIC_OR_PARTITION')) knownTopics.clear();
+    if (types.some((t) => PRODUCER_STATE_ERRORS.has(t))) {
+      o.logger?.warn({ err }, 'kafka backbone: producer state lost by the broker, starting a new producer id');
+      const stale = producer;
+      producer = undefined;
+      await stale?.then((p) => p.disconnect()).catch(() => undefined);
+    }
+    return toHubError(brokersText, err);
+  }
+
+  async function publishRecord(category: string, key: string, value: string): Promise<void> {
+    const topic = `${o.topicPrefix}${category}`;
+    try {
+      await ensureTopics([topic]);
+      const p = await getProducer();
+      await p.send({ acks: -1, topic, messages: [{ key, value }] });
+    } catch (err) {
+      throw await afterFailedSend(err);
     }
   }
 
@@ -220,7 +239,7 @@ export function createKafkaBackbone(options: KafkaBackboneOptions): Backbone {
     adminReady = undefined;
   }
 
-  return { kind: 'kafka', publish, consume, healthy, close };
+  return { kind: 'kafka', publish, publishRecord, consume, healthy, close };
 }
 
 function withDefaults(options: KafkaBackboneOptions) {
