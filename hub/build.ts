@@ -11,6 +11,7 @@ import { loadSigningKey, type SigningKey } from '../events/integrity/keys';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../events/projections';
 import { createWatchFolderConnector } from '../connectors/watch-folder/connector';
 import { UnavailableError } from '../lib/errors';
+import { createNodeLayoutMonitor } from '../lib/node-layout';
 import { createBullMqWorkQueue } from '../lib/work-queue/adapters/bullmq';
 import { createInProcessWorkQueue } from '../lib/work-queue/adapters/in-process';
 import type { WorkQueue } from '../lib/work-queue/work-queue';
@@ -99,6 +100,15 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     throw err;
   }
   prepareNetworks(config);
+  // Every node's drop folders, inbox and hub folders must stay real folders inside it (no symbolic links).
+  const nodes = createNodeLayoutMonitor(
+    config.networks.map((n) => ({
+      id: n.id,
+      root: n.root,
+      targets: config.networks.filter((t) => t.id !== n.id).map((t) => t.id),
+    })),
+    { logger: logger.child({ component: 'node-layout' }) },
+  );
   const projections = allProjections();
   const runner = createProjectionRunner({
     sql,
@@ -150,6 +160,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     backbone,
     openQueue: (name) => openQueue(config, name, logger),
     catchUp: () => projectionsAtHead(store, runner),
+    nodes,
     logger,
   });
   const adminToken = bootstrapAdminToken(config.dataDir, config.adminToken);
@@ -162,7 +173,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       logger,
       metrics,
       auth: { tokens },
-      health: createHubHealth({ sql, relay, backbone, screening: toolkit }),
+      health: createHubHealth({ sql, relay, backbone, screening: toolkit, nodes }),
     },
     {
       routes: [
@@ -188,6 +199,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       await runner.start();
       relay.start();
       checkpointer.start();
+      await nodes.start();
       await screening.start();
       await transfer.service.start();
       for (const c of connectors) await c.start();
@@ -197,6 +209,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       await gateway.close();
       for (const c of connectors) await c.stop();
       await transfer.service.stop();
+      await nodes.stop();
       await screening.stop();
       await runner.stop();
       await relay.stop();

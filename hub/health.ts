@@ -1,6 +1,7 @@
 import type { Backbone } from '../events/backbone/backbone';
 import type { Relay } from '../events/backbone/relay';
 import type { Sql } from '../lib/db/sql';
+import { describeProblems, type NodeLayout } from '../lib/node-layout';
 import { pendingMigrations } from '../migrations/run';
 import type { CheckResult, HealthSource, Readiness } from '../services/gateway/deps';
 import type { ScanEngine } from '../services/screening/engines/scan-engine';
@@ -35,12 +36,25 @@ async function checkEngines(screening: EnginesHealth): Promise<CheckResult> {
   return { ok: results.every((r) => r.ok), detail: [...results.map((r) => r.detail), ...missing].join('; ') };
 }
 
-/** Ready = store reachable, schema current, relay healthy, backbone reachable, antivirus engines answering. */
+/** Every node's layout is sound (as last probed by the monitor); an unsound one is named with each path and why. */
+function checkNodes(nodes: { all(): Record<string, NodeLayout> }): CheckResult {
+  const results = Object.entries(nodes.all());
+  const unsound = results.filter(([, r]) => !r.sound);
+  if (unsound.length === 0) return { ok: true, detail: `${results.length} sound` };
+  return {
+    ok: false,
+    detail: unsound.map(([id, r]) => `${id} unsound, receives nothing: ${describeProblems(r.problems)}`).join('; '),
+  };
+}
+
+/** Ready = store reachable, schema current, relay healthy, backbone reachable, antivirus engines answering, nodes sound. */
 export function createHubHealth(deps: {
   sql: Sql;
   relay: Relay;
   backbone: Backbone;
   screening?: EnginesHealth;
+  /** The node layout monitor (lib/node-layout.ts). */
+  nodes?: { all(): Record<string, NodeLayout> };
 }): HealthSource {
   let migrationsCurrent = false;
   return {
@@ -72,6 +86,7 @@ export function createHubHealth(deps: {
       const backboneOk = await withTimeout(deps.backbone.healthy(), 3000, 'the backbone').catch(() => false);
       checks.backbone = { ok: backboneOk, detail: deps.backbone.kind };
       if (deps.screening) checks.antivirus = await checkEngines(deps.screening);
+      if (deps.nodes) checks.nodes = checkNodes(deps.nodes);
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
   };

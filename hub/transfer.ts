@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Backbone } from '../events/backbone/backbone';
 import type { EventStore } from '../events/store/event-store';
 import type { Sql } from '../lib/db/sql';
+import type { NodeLayoutMonitor } from '../lib/node-layout';
 import type { WorkQueue } from '../lib/work-queue/work-queue';
 import { createTransferCommands } from '../services/transfer/commands';
 import { createCopier } from '../services/transfer/copier/copier';
@@ -21,6 +22,8 @@ export interface TransferPartDeps {
   backbone: Backbone;
   openQueue: <T>(name: string) => WorkQueue<T>;
   catchUp: () => Promise<void>;
+  /** Probes the networks' node layouts; a transfer waits while its target's is unsound. */
+  nodes: NodeLayoutMonitor;
   logger: Logger;
 }
 
@@ -44,6 +47,7 @@ export function buildTransferPart(deps: TransferPartDeps) {
       bucket: (bytesPerSecond) => createTokenBucket({ bytesPerSecond }),
       progress,
       networks: config.networks,
+      nodeLayout: (network) => deps.nodes.check(network),
       worker: `${hostname()}:${process.pid}`,
       catchUp: deps.catchUp,
       logger,

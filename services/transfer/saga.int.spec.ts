@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPGliteEventStore } from '../../events/store/adapters/pglite';
 import type { EventStore } from '../../events/store/event-store';
 import { uuidv7 } from '../../lib/ids';
+import { checkNodeLayout } from '../../lib/node-layout';
 import { isRetryLater, type Job } from '../../lib/work-queue/work-queue';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import { decide as decideAsset } from '../screening/domain/decide';
@@ -26,6 +27,8 @@ describe('transfer saga on the real copier', () => {
   let store: EventStore;
   let dir: string;
   const roots = () => ({ news: join(dir, 'news'), broadcast: join(dir, 'broadcast') });
+  const nodeLayout = (network: string) =>
+    checkNodeLayout(join(dir, network), { targets: network === 'news' ? ['broadcast'] : ['news'] });
 
   beforeAll(async () => {
     db = await createTestSql('pglite');
@@ -99,6 +102,7 @@ describe('transfer saga on the real copier', () => {
         copier: createCopier({ chunkBytes: 64 * 1024, durableEveryBytes: 256 * 1024 }),
         networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
         isPaused: () => false,
+        nodeLayout,
         throttles: () => [throttle],
         progress: createInProcessProgressBoard(),
         worker: 'test',
@@ -181,6 +185,7 @@ describe('transfer saga on the real copier', () => {
         copier: createCopier({ chunkBytes: 64 * 1024, durableEveryBytes: 128 * 1024 }),
         networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
         isPaused: () => false,
+        nodeLayout,
         throttles: () => [slow],
         progress: createInProcessProgressBoard(),
         worker: 'test',
@@ -218,6 +223,7 @@ describe('transfer saga on the real copier', () => {
       copier: createCopier(),
       networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
       isPaused: (n) => n === 'broadcast',
+      nodeLayout,
       throttles: () => [],
       progress: createInProcessProgressBoard(),
       worker: 'test',
@@ -226,5 +232,60 @@ describe('transfer saga on the real copier', () => {
     const err = await s.run(job(transferId), channel).catch((e: unknown) => e);
     expect(isRetryLater(err)).toBe(true);
     expect(await types(transferId)).toEqual(['TransferRequested']);
+  });
+
+  it('an unsound target node is not written to: the job waits, and the transfer completes once it is repaired', async () => {
+    const content = randomBytes(100 * 1024);
+    const { transferId } = await clearedAsset('unsound.mxf', content);
+    const inbox = join(roots().broadcast, 'inbox');
+    const outside = join(dir, 'outside');
+    await mkdir(outside, { recursive: true });
+    const replaceInbox = async () => {
+      await rm(inbox, { recursive: true });
+      await symlink(outside, inbox);
+    };
+    const restoreInbox = async () => {
+      await unlink(inbox);
+      await mkdir(inbox);
+    };
+    const copier = createCopier();
+    const s = (verified?: () => Promise<void>) =>
+      createTransferSaga({
+        store,
+        copier: { ...copier, verify: async (j, r) => (await copier.verify(j, r), await verified?.()) },
+        networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
+        isPaused: () => false,
+        nodeLayout,
+        throttles: () => [],
+        progress: createInProcessProgressBoard(),
+        worker: 'test',
+        logger,
+      });
+
+    // Unsound before the transfer starts: it does not start.
+    await replaceInbox();
+    const before = await s()
+      .run(job(transferId), channel)
+      .catch((e: unknown) => e);
+    expect(isRetryLater(before)).toBe(true);
+    expect((before as Error).message).toBe(
+      `the node of network broadcast is unsound: ${inbox} is a symbolic link to ${outside}`,
+    );
+    expect(await types(transferId)).toEqual(['TransferRequested']);
+    await restoreInbox();
+
+    // Turns unsound while the copy runs: verified, but not committed.
+    const during = await s(replaceInbox)
+      .run(job(transferId), channel)
+      .catch((e: unknown) => e);
+    expect(isRetryLater(during)).toBe(true);
+    expect((await types(transferId)).at(-1)).toBe('TransferVerified');
+    expect(await readdir(outside)).toEqual([]);
+
+    await restoreInbox();
+    await s().run(job(transferId), channel);
+    expect((await types(transferId)).at(-1)).toBe('TransferCompleted');
+    expect(await readFile(join(inbox, 'unsound.mxf'))).toEqual(content);
+    expect(await readdir(outside)).toEqual([]);
   });
 });

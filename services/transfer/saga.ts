@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
 import { ConcurrencyError, HubError } from '../../lib/errors';
 import { uuidFromName, uuidv7 } from '../../lib/ids';
+import { describeProblems, type NodeLayout } from '../../lib/node-layout';
 import { RetryLaterError, type Job } from '../../lib/work-queue/work-queue';
 import { foldAsset } from '../screening/domain/asset';
 import { decide, type TransferCommand } from './domain/decide';
-import { foldTransfer, nextAction, type TransferState } from './domain/transfer';
+import { foldTransfer, nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
 import type { Copier, CopyJob } from './copier/copier';
 import type { Throttle } from './copier/throttle';
@@ -31,6 +32,12 @@ export interface SagaDeps {
   networks: Array<{ id: string; root: string }>;
   /** Is the network paused (receives nothing)? */
   isPaused: (network: string) => boolean;
+  /**
+   * The layout of a network's node as it is now (lib/node-layout.ts). A
+   * transfer does not start, reserve, copy or commit into an unsound node: it
+   * waits and is retried later, as for a paused network.
+   */
+  nodeLayout: (network: string) => Promise<NodeLayout>;
   /** Token buckets a copy passes through: its lane's and its target network's. */
   throttles: (lane: string, network: string) => Throttle[];
   progress: ProgressBoard;
@@ -48,6 +55,13 @@ export interface SagaOptions {
 }
 
 const STEP_OF = { reserve: 'reserve', copy: 'copy', commit: 'commit', register: 'register' } as const;
+
+/** How long a transfer waits for a paused network or an unsound node before it looks again. */
+const WAIT_MS = 5000;
+
+// The steps that write into the target node (and the start that leads to them). Compensating is let
+// through: it only removes the transfer's own partial files, and holding it would hold a cancel too.
+const WRITES_TARGET = new Set<SagaAction>(['start', 'reserve', 'copy', 'commit']);
 
 /**
  * The migration saga of one transfer: start -> reserve -> copy (hashing) ->
@@ -201,7 +215,16 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         const action = nextAction(state, mine);
         if (action === 'none') return;
         if (action === 'start' && deps.isPaused(state.targetNetwork)) {
-          throw new RetryLaterError(`network ${state.targetNetwork} is paused`, 5000);
+          throw new RetryLaterError(`network ${state.targetNetwork} is paused`, WAIT_MS);
+        }
+        if (WRITES_TARGET.has(action)) {
+          // Waiting spends no attempt: the node comes back when someone repairs it, not by trying harder.
+          const layout = await deps.nodeLayout(state.targetNetwork);
+          if (!layout.sound)
+            throw new RetryLaterError(
+              `the node of network ${state.targetNetwork} is unsound: ${describeProblems(layout.problems)}`,
+              WAIT_MS,
+            );
         }
         // The copy job (source, target, sidecar) is fixed for the transfer: read the asset once per run.
         cj ??= await copyJob(state);
