@@ -117,6 +117,16 @@ async function sidecarStage(s: StageSubject, deps: StageDeps): Promise<StageOutc
   if (s.sidecarPath) {
     const parsed = await reparse(s.sidecarPath);
     if ('kind' in parsed) return parsed;
+    // The connector routes an asset to its sidecar's destinations and refuses one naming a network it may not
+    // send to (the asset then keeps its drop folder's target): a destination outside the targets stays refused.
+    const unrouted = parsed.destinations.filter((d) => !s.targets.includes(d));
+    if (unrouted.length > 0) {
+      return verdict({
+        passed: false,
+        rule: 'sidecar.destination',
+        reason: `destinations ${unrouted.join(', ')} are not among the asset's targets (${s.targets.join(', ')})`,
+      });
+    }
     sidecar = parsed;
   }
   if (!sidecar) return verdict({ passed: true });

@@ -138,6 +138,21 @@ describe('screening stages', () => {
       });
     });
 
+    test('a sidecar naming a destination the asset is not routed to stays refused (rule sidecar.destination)', async () => {
+      const elsewhere = await file(
+        'elsewhere.xml',
+        `<sidecar ${ns}><title>T</title><materialId>M-1</materialId><destinations><destination>broadcast</destination><destination>mars</destination></destinations></sidecar>`,
+      );
+      expect(await stagesWith([]).run('sidecar', { ...subject, sidecarPath: elsewhere })).toEqual({
+        kind: 'verdict',
+        verdict: {
+          passed: false,
+          rule: 'sidecar.destination',
+          reason: "destinations mars are not among the asset's targets (broadcast)",
+        },
+      });
+    });
+
     test('an unreadable sidecar is refused with a fixed reason', async () => {
       expect(await stagesWith([]).run('sidecar', { ...subject, sidecarPath: join(dir, 'gone.xml') })).toEqual({
         kind: 'verdict',
