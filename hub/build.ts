@@ -41,7 +41,8 @@ export interface Hub extends Storage {
   transfer: TransferService;
   key: SigningKey;
   gateway: Awaited<Gateway>;
-  adminToken: AdminToken;
+  /** The bootstrap admin token; none when `auth.tokens[]` configures an admin and MXHUB_ADMIN_TOKEN is not set. */
+  adminToken?: AdminToken;
   /** Starts the background work and listens; resolves with the URL served. */
   start(): Promise<string>;
   /** Graceful: stops taking requests, finishes in-flight work, flushes the relay, signs a last checkpoint. */
@@ -163,8 +164,13 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     nodes,
     logger,
   });
-  const adminToken = bootstrapAdminToken(config.dataDir, config.adminToken);
-  const tokens = [...config.tokens, { name: 'admin', role: 'admin' as const, sha256: hashToken(adminToken.token) }];
+  const adminToken = bootstrapAdminToken(config.dataDir, {
+    fromEnv: config.adminToken,
+    adminConfigured: config.tokens.some((t) => t.role === 'admin'),
+  });
+  const tokens = adminToken
+    ? [...config.tokens, { name: 'admin', role: 'admin' as const, sha256: hashToken(adminToken.token) }]
+    : config.tokens;
   const metrics = createHubMetrics({ store, relay, projections: runner, sql, screeningQueue });
   const gateway = await buildGateway(
     {
@@ -194,7 +200,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     transfer: transfer.service,
     key,
     gateway,
-    adminToken,
+    ...(adminToken ? { adminToken } : {}),
     async start() {
       await runner.start();
       relay.start();

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors';
+import { MIN_ADMIN_TOKEN_LENGTH } from './admin-token';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
 import { defaultPolicies, loadPolicies, type AcceptancePolicies } from '../services/screening/analysis/policy';
 import { DEFAULT_TEMPORARY_SUFFIXES } from '../connectors/watch-folder/drop-entries';
@@ -140,6 +141,12 @@ export function loadConfig(sources: ConfigSources): HubConfig {
         `network '${n.id}' has no analysis policy: add screening.policies.${n.id} (known: ${Object.keys(screening.policies).join(', ')})`,
       );
     }
+  }
+  // Empty means unset (the hub then bootstraps DIR/admin-token); the message never repeats the token.
+  if (env.MXHUB_ADMIN_TOKEN && env.MXHUB_ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `MXHUB_ADMIN_TOKEN is ${env.MXHUB_ADMIN_TOKEN.length} characters long; an admin token needs at least ${MIN_ADMIN_TOKEN_LENGTH} (for example: openssl rand -base64 32)`,
+    );
   }
   const port = sources.flags?.port ?? (env.PORT ? Number(env.PORT) : undefined) ?? file.http?.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535)

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../lib/errors';
 import { loadConfig } from './config';
 
 const dir = mkdtempSync(join(tmpdir(), 'mx-config-'));
@@ -49,6 +50,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, file: file('{ not json') })).toThrow(/is not valid JSON/);
     expect(() => loadConfig({ env: {}, file: join(dir, 'missing.json') })).toThrow(/does not exist/);
     expect(() => loadConfig({ env: { KAFKA_BROKERS: 'nohost' } })).toThrow(/KAFKA_BROKERS must be host:port/);
+  });
+
+  test('MXHUB_ADMIN_TOKEN shorter than 32 characters stops the hub, naming the variable but not the token', () => {
+    const short = 'hunter2-is-not-a-token';
+    let error: unknown;
+    try {
+      loadConfig({ env: { MXHUB_ADMIN_TOKEN: short }, flags: { data: dir } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(
+      /^MXHUB_ADMIN_TOKEN is 22 characters long; an admin token needs at least 32/,
+    );
+    expect((error as Error).message).not.toContain(short);
+    expect(() => loadConfig({ env: { MXHUB_ADMIN_TOKEN: 'x'.repeat(31) } })).toThrow(/MXHUB_ADMIN_TOKEN/);
+    expect(loadConfig({ env: { MXHUB_ADMIN_TOKEN: 'x'.repeat(32) } }).adminToken).toBe('x'.repeat(32));
+    // Empty is unset: the hub bootstraps DIR/admin-token instead.
+    expect(loadConfig({ env: { MXHUB_ADMIN_TOKEN: '' } }).adminToken).toBe('');
   });
 
   test('flags win over the environment, which wins over the file', () => {

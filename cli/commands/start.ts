@@ -23,7 +23,7 @@ export function startCommand(program: Command): void {
           { url, profile: config.profile, dataDir: config.dataDir, backbone: hub.backbone.kind, store: hub.sql.kind },
           'mxhub started',
         );
-        if (hub.adminToken.file)
+        if (hub.adminToken?.file)
           logger.info({ file: hub.adminToken.file }, `admin token written to ${hub.adminToken.file}`);
 
         const clean = await new Promise<boolean>((resolve) => {

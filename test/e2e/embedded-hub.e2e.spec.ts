@@ -109,6 +109,13 @@ describe('mxhub start on the embedded profile (a real process, a temporary data 
     expect(verify.stdout).toMatch(/edited/);
   });
 
+  test('an MXHUB_ADMIN_TOKEN shorter than 32 characters is refused with exit 2, naming the variable', async () => {
+    const r = await mxhub(['start', '--data', dataDir], { MXHUB_ADMIN_TOKEN: 'too-short-a-token' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/MXHUB_ADMIN_TOKEN is 17 characters long; an admin token needs at least 32/);
+    expect(r.stderr).not.toContain('too-short-a-token');
+  });
+
   test('a bad config key is named, and nothing starts', async () => {
     const file = join(dataDir, 'bad.json');
     writeFileSync(file, JSON.stringify({ netwroks: [] }));
