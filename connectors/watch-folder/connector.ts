@@ -81,8 +81,9 @@ function validate(options: WatchFolderOptions) {
 /** An entry of a folder, by its raw name: what a listing gives when names may not be UTF-8. */
 interface Entry {
   path: string;
+  /** The path as bytes, for looking at an entry whose name is not UTF-8. */
+  raw: Buffer;
   name?: string;
-  printable: string;
 }
 
 async function list(dir: string): Promise<Entry[]> {
@@ -92,7 +93,11 @@ async function list(dir: string): Promise<Entry[]> {
   });
   return names.map((raw) => {
     const name = decodeName(raw);
-    return { path: join(dir, name ?? printableName(raw)), name, printable: name ?? printableName(raw) };
+    return {
+      path: join(dir, name ?? printableName(raw)),
+      raw: Buffer.concat([Buffer.from(`${dir}/`), raw]),
+      name,
+    };
   });
 }
 
@@ -162,6 +167,8 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
       ingester.ingest(unit).then(
         (kind) => {
           if (kind === 'claimed') files.forEach((f) => failures.delete(f));
+          // A file that moved is watched again at once: it is taken when it settles, not at the next listing.
+          if (kind === 'changed') files.forEach((f) => onEvent(f));
         },
         (err: unknown) => {
           release(files);
@@ -201,9 +208,9 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
   };
 
   /** Judges one path the watcher or a listing found, by `lstat` (never following it). */
-  async function onPath(path: string, name: string | undefined): Promise<void> {
+  async function onPath(path: string, name: string | undefined, raw?: Buffer): Promise<void> {
     if (!layoutSound) return;
-    const stats = await lstat(path).catch(() => undefined);
+    const stats = await lstat(raw ?? path).catch(() => undefined);
     if (!stats) return;
     const parent = dirname(path);
     const target = dropDirs.get(parent);
@@ -251,17 +258,17 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
     const seen = new Set<string>();
     for (const entry of await list(dropRoot)) {
       seen.add(relative(network.root, entry.path));
-      await onPath(entry.path, entry.name);
+      await onPath(entry.path, entry.name, entry.raw);
       if (entry.name && !targetSet.has(entry.name) && (await lstat(entry.path).catch(() => undefined))?.isDirectory())
         for (const inner of await list(entry.path)) {
           seen.add(relative(network.root, inner.path));
-          await onPath(inner.path, inner.name);
+          await onPath(inner.path, inner.name, inner.raw);
         }
     }
     for (const dir of dropDirs.keys())
       for (const entry of await list(dir)) {
         seen.add(relative(network.root, entry.path));
-        await onPath(entry.path, entry.name);
+        await onPath(entry.path, entry.name, entry.raw);
       }
     refusals.retain(seen);
   }

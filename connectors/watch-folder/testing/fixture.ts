@@ -43,6 +43,10 @@ export async function createWatchFolderFixture() {
         .map((e) => e.streamId);
       return ids.map((id) => events.filter((e) => e.streamId === id));
     },
+    /** Stops every connector started so far (before unmounting a root they watch). */
+    async stopAll() {
+      await Promise.all(connectors.map((c) => c.stop()));
+    },
     async dispose() {
       await Promise.all(connectors.map((c) => c.stop()));
       await store.close();
