@@ -47,7 +47,7 @@ export function buildTransferPart(deps: TransferPartDeps) {
       bucket: (bytesPerSecond) => createTokenBucket({ bytesPerSecond }),
       progress,
       networks: config.networks,
-      nodeLayout: (network) => deps.nodes.check(network),
+      nodes: deps.nodes,
       worker: `${hostname()}:${process.pid}`,
       catchUp: deps.catchUp,
       logger,

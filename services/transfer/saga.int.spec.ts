@@ -7,7 +7,7 @@ import pino from 'pino';
 import { createPGliteEventStore } from '../../events/store/adapters/pglite';
 import type { EventStore } from '../../events/store/event-store';
 import { uuidv7 } from '../../lib/ids';
-import { checkNodeLayout } from '../../lib/node-layout';
+import { createNodeLayoutMonitor, type NodeLayoutMonitor } from '../../lib/node-layout';
 import { isRetryLater, type Job } from '../../lib/work-queue/work-queue';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import { decide as decideAsset } from '../screening/domain/decide';
@@ -27,13 +27,17 @@ describe('transfer saga on the real copier', () => {
   let store: EventStore;
   let dir: string;
   const roots = () => ({ news: join(dir, 'news'), broadcast: join(dir, 'broadcast') });
-  const nodeLayout = (network: string) =>
-    checkNodeLayout(join(dir, network), { targets: network === 'news' ? ['broadcast'] : ['news'] });
+  // Not started: each step's check probes, and the test probes where the monitor's interval would.
+  let nodes: NodeLayoutMonitor;
 
   beforeAll(async () => {
     db = await createTestSql('pglite');
     store = createPGliteEventStore(db.sql);
     dir = await mkdtemp(join(tmpdir(), 'mxhub-saga-'));
+    nodes = createNodeLayoutMonitor([
+      { id: 'news', root: roots().news, targets: ['broadcast'] },
+      { id: 'broadcast', root: roots().broadcast, targets: ['news'] },
+    ]);
     await mkdir(join(roots().broadcast, 'inbox'), { recursive: true });
   });
   afterAll(async () => {
@@ -102,7 +106,7 @@ describe('transfer saga on the real copier', () => {
         copier: createCopier({ chunkBytes: 64 * 1024, durableEveryBytes: 256 * 1024 }),
         networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
         isPaused: () => false,
-        nodeLayout,
+        nodes,
         throttles: () => [throttle],
         progress: createInProcessProgressBoard(),
         worker: 'test',
@@ -185,7 +189,7 @@ describe('transfer saga on the real copier', () => {
         copier: createCopier({ chunkBytes: 64 * 1024, durableEveryBytes: 128 * 1024 }),
         networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
         isPaused: () => false,
-        nodeLayout,
+        nodes,
         throttles: () => [slow],
         progress: createInProcessProgressBoard(),
         worker: 'test',
@@ -223,7 +227,7 @@ describe('transfer saga on the real copier', () => {
       copier: createCopier(),
       networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
       isPaused: (n) => n === 'broadcast',
-      nodeLayout,
+      nodes,
       throttles: () => [],
       progress: createInProcessProgressBoard(),
       worker: 'test',
@@ -247,6 +251,7 @@ describe('transfer saga on the real copier', () => {
     const restoreInbox = async () => {
       await unlink(inbox);
       await mkdir(inbox);
+      await nodes.check('broadcast');
     };
     const copier = createCopier();
     const s = (verified?: () => Promise<void>) =>
@@ -255,15 +260,16 @@ describe('transfer saga on the real copier', () => {
         copier: { ...copier, verify: async (j, r) => (await copier.verify(j, r), await verified?.()) },
         networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
         isPaused: () => false,
-        nodeLayout,
+        nodes,
         throttles: () => [],
         progress: createInProcessProgressBoard(),
         worker: 'test',
         logger,
       });
 
-    // Unsound before the transfer starts: it does not start.
+    // Unsound before the transfer starts (and probed): it does not start.
     await replaceInbox();
+    await nodes.check('broadcast');
     const before = await s()
       .run(job(transferId), channel)
       .catch((e: unknown) => e);

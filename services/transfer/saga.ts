@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
 import { ConcurrencyError, HubError } from '../../lib/errors';
 import { uuidFromName, uuidv7 } from '../../lib/ids';
-import { describeProblems, type NodeLayout } from '../../lib/node-layout';
+import { describeProblems, type NodeLayoutMonitor } from '../../lib/node-layout';
 import { RetryLaterError, type Job } from '../../lib/work-queue/work-queue';
 import { foldAsset } from '../screening/domain/asset';
 import { decide, type TransferCommand } from './domain/decide';
@@ -33,11 +33,12 @@ export interface SagaDeps {
   /** Is the network paused (receives nothing)? */
   isPaused: (network: string) => boolean;
   /**
-   * The layout of a network's node as it is now (lib/node-layout.ts). A
-   * transfer does not start, reserve, copy or commit into an unsound node: it
-   * waits and is retried later, as for a paused network.
+   * The layouts of the networks' nodes (lib/node-layout.ts): `status` is the
+   * last probe's, `check` probes now. A transfer does not start (last probe),
+   * reserve, copy or commit (probed now) into an unsound node: it waits and
+   * is retried later, as for a paused network.
    */
-  nodeLayout: (network: string) => Promise<NodeLayout>;
+  nodes: Pick<NodeLayoutMonitor, 'status' | 'check'>;
   /** Token buckets a copy passes through: its lane's and its target network's. */
   throttles: (lane: string, network: string) => Throttle[];
   progress: ProgressBoard;
@@ -59,9 +60,9 @@ const STEP_OF = { reserve: 'reserve', copy: 'copy', commit: 'commit', register: 
 /** How long a transfer waits for a paused network or an unsound node before it looks again. */
 const WAIT_MS = 5000;
 
-// The steps that write into the target node (and the start that leads to them). Compensating is let
-// through: it only removes the transfer's own partial files, and holding it would hold a cancel too.
-const WRITES_TARGET = new Set<SagaAction>(['start', 'reserve', 'copy', 'commit']);
+// The steps that write into the target node. Compensating is let through: it only removes the
+// transfer's own partial files, and holding it would hold a cancel too.
+const WRITES_TARGET = new Set<SagaAction>(['reserve', 'copy', 'commit']);
 
 /**
  * The migration saga of one transfer: start -> reserve -> copy (hashing) ->
@@ -217,14 +218,16 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         if (action === 'start' && deps.isPaused(state.targetNetwork)) {
           throw new RetryLaterError(`network ${state.targetNetwork} is paused`, WAIT_MS);
         }
-        if (WRITES_TARGET.has(action)) {
-          // Waiting spends no attempt: the node comes back when someone repairs it, not by trying harder.
-          const layout = await deps.nodeLayout(state.targetNetwork);
-          if (!layout.sound)
-            throw new RetryLaterError(
-              `the node of network ${state.targetNetwork} is unsound: ${describeProblems(layout.problems)}`,
-              WAIT_MS,
-            );
+        // Waiting spends no attempt: the node comes back when someone repairs it, not by trying harder.
+        // Start goes by the last probe, synchronously as for a pause, so the lanes' start order stays
+        // the queue's; each step that writes into the node probes it now.
+        let layout = action === 'start' ? deps.nodes.status(state.targetNetwork) : undefined;
+        if (WRITES_TARGET.has(action)) layout = await deps.nodes.check(state.targetNetwork);
+        if (layout && !layout.sound) {
+          throw new RetryLaterError(
+            `the node of network ${state.targetNetwork} is unsound: ${describeProblems(layout.problems)}`,
+            WAIT_MS,
+          );
         }
         // The copy job (source, target, sidecar) is fixed for the transfer: read the asset once per run.
         cj ??= await copyJob(state);

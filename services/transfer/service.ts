@@ -3,7 +3,7 @@ import type { Backbone, BackboneConsumer } from '../../events/backbone/backbone'
 import type { StoredEvent } from '../../events/envelope';
 import type { EventStore } from '../../events/store/event-store';
 import type { Sql } from '../../lib/db/sql';
-import type { NodeLayout } from '../../lib/node-layout';
+import type { NodeLayoutMonitor } from '../../lib/node-layout';
 import type { WorkQueue } from '../../lib/work-queue/work-queue';
 import { createTransferControls, type RateLimited } from './controls';
 import { foldTransfer, type Lane } from './domain/transfer';
@@ -22,8 +22,8 @@ export interface TransferServiceDeps<B extends RateLimited & Throttle> {
   bucket: (bytesPerSecond: number | null) => B;
   progress: ProgressBoard;
   networks: Array<{ id: string; root: string }>;
-  /** The layout of a network's node as it is now; transfers wait while their target's is unsound. */
-  nodeLayout: (network: string) => Promise<NodeLayout>;
+  /** The networks' node layouts (last probed, or probed now); transfers wait while their target's is unsound. */
+  nodes: Pick<NodeLayoutMonitor, 'status' | 'check'>;
   worker: string;
   /** Brings the read models to the head (the sweep trusts them only then). */
   catchUp: () => Promise<void>;
@@ -69,7 +69,7 @@ export function createTransferService<B extends RateLimited & Throttle>(
       copier: deps.copier,
       networks: deps.networks,
       isPaused: controls.isPaused,
-      nodeLayout: deps.nodeLayout,
+      nodes: deps.nodes,
       throttles: controls.throttles,
       progress: deps.progress,
       worker: deps.worker,
