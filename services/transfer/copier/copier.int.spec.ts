@@ -223,6 +223,17 @@ describe('copier', () => {
     expect(err.message).toContain(job.source);
   });
 
+  it('refuses a staged source replaced by a symbolic link, and reads nothing through it', async () => {
+    const { job } = await given(256 * KiB);
+    const elsewhere = `${job.source}.elsewhere`;
+    await writeFile(elsewhere, 'not the claimed file');
+    await unlink(job.source);
+    await symlink(elsewhere, job.source);
+    const err = await failure(createCopier(SMALL).copy(job, {}));
+    expect(err).toMatchObject({ code: 'source-changed', retryable: false });
+    expect(err.message).toMatch(/symbolic link/);
+  });
+
   it('fails clearly when the source is deleted mid-copy', async () => {
     const { job } = await given(1024 * KiB);
     const reads = countingReads({ bytes: 128 * KiB, then: () => unlink(job.source) });

@@ -26,10 +26,16 @@ export interface CopySettings {
 
 async function openSource(job: CopyJob): Promise<FileHandle> {
   try {
-    return await open(job.source, 'r');
+    // Staged files are hub-owned regular files; O_NOFOLLOW makes a link put in their place fail (ELOOP), never read through.
+    return await open(job.source, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT')
       throw new CopyError('source-missing', `source ${job.source} of transfer ${job.transferId} no longer exists`);
+    if (errnoOf(err) === 'ELOOP')
+      throw new CopyError(
+        'source-changed',
+        `source ${job.source} of transfer ${job.transferId} is now a symbolic link, not the claimed file`,
+      );
     throw asCopyError(err, `opening source ${job.source}`);
   }
 }
@@ -38,6 +44,8 @@ async function openSource(job: CopyJob): Promise<FileHandle> {
  * The staged file is the hub's custody: if its path no longer names the file
  * being read (removed, replaced), custody was withdrawn, and delivering from
  * the still-open descriptor would deliver something the hub no longer holds.
+ * The content itself is compared by `verify`: every byte sent is hashed in
+ * the same pass and must match the SHA-256 taken when the claim copied it.
  */
 async function checkCustody(job: CopyJob, source: FileHandle): Promise<void> {
   const held = await source.stat();
