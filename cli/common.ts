@@ -65,10 +65,14 @@ export function remoteFor(flags: CommonFlags, config: HubConfig): Remote | undef
   return { url: run.url, token };
 }
 
-export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: string): Promise<T> {
+export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: string, payload?: object): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(new URL(path, remote.url), { method, headers: { authorization: `Bearer ${remote.token}` } });
+    res = await fetch(new URL(path, remote.url), {
+      method,
+      headers: { authorization: `Bearer ${remote.token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      ...(payload ? { body: JSON.stringify(payload) } : {}),
+    });
   } catch (err) {
     throw new UnavailableError(`the hub at ${remote.url}`, err);
   }
@@ -88,12 +92,12 @@ export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: s
  */
 export async function viaHubOrStore<T>(
   flags: CommonFlags,
-  api: { method: 'GET' | 'POST'; path: string },
+  api: { method: 'GET' | 'POST'; path: string; body?: object },
   direct: (storage: Storage, config: HubConfig) => Promise<T>,
 ): Promise<T> {
   const config = configFrom(flags);
   const remote = remoteFor(flags, config);
-  if (remote) return callHub<T>(remote, api.method, api.path);
+  if (remote) return callHub<T>(remote, api.method, api.path, api.body);
   const storage = await openStorage(config);
   try {
     return await direct(storage, config);

@@ -119,8 +119,9 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
   });
   const relay = createRelay({ sql, store, backbone, logger: logger.child({ component: 'relay' }) });
   const key = loadSigningKey(config.checkpoints.keyFile);
-  const checkpointer = createCheckpointer(sql, key, config.checkpoints.intervalMs, (err) =>
-    logger.error({ err }, 'writing a signed checkpoint failed'),
+  const checkpointer = createCheckpointer(
+    { sql, key, backbone, logger: logger.child({ component: 'checkpointer' }) },
+    { exportFile: config.checkpoints.exportFile, intervalMs: config.checkpoints.intervalMs },
   );
   // One drop-folder connector per network: files in <root>/drop/<target>/ become assets.
   const connectors = config.networks.map((n) =>
@@ -179,11 +180,11 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       logger,
       metrics,
       auth: { tokens },
-      health: createHubHealth({ sql, relay, backbone, screening: toolkit, nodes }),
+      health: createHubHealth({ sql, relay, backbone, screening: toolkit, nodes, integrity: checkpointer }),
     },
     {
       routes: [
-        createAuditRoutes({ sql, store, key, runner, projections, relay }),
+        createAuditRoutes({ sql, store, key, runner, projections, relay, checkpoints: config.checkpoints }),
         createScreeningRoutes({ queries: createAssetQueries(sql), commands: screening.commands }),
         transfer.routes,
       ],

@@ -25,7 +25,8 @@ export interface HubConfig {
   connectors: { stabilityMs: number; sidecarWaitMs: number; temporarySuffixes: string[]; rescanMs: number };
   tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
   adminToken?: string;
-  checkpoints: { keyFile: string; intervalMs: number };
+  /** `exportFile`: the auditor's copy of every signed checkpoint (one JSON line each, fsynced). */
+  checkpoints: { keyFile: string; intervalMs: number; exportFile: string };
   screening: ScreeningSettings;
   transfer: TransferSettings;
   logLevel: string;
@@ -177,6 +178,7 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     checkpoints: {
       keyFile: resolve(file.checkpoints?.keyFile ?? join(dataDir, 'checkpoint-key.pem')),
       intervalMs: file.checkpoints?.intervalMs ?? 10_000,
+      exportFile: resolve(file.checkpoints?.exportFile ?? join(dataDir, 'checkpoints.jsonl')),
     },
     screening,
     transfer: {

@@ -71,6 +71,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { MXHUB_ADMIN_TOKEN: '' } }).adminToken).toBe('');
   });
 
+  test('checkpoints are exported to DIR/checkpoints.jsonl unless checkpoints.exportFile names another file', () => {
+    expect(loadConfig({ env: {}, flags: { data: dir } }).checkpoints.exportFile).toBe(join(dir, 'checkpoints.jsonl'));
+    const f = file({ checkpoints: { exportFile: '/var/lib/auditor/mxhub.jsonl' } });
+    expect(loadConfig({ env: {}, file: f }).checkpoints.exportFile).toBe('/var/lib/auditor/mxhub.jsonl');
+    expect(() => loadConfig({ env: {}, file: file({ checkpoints: { exportFile: '' } }) })).toThrow(
+      /checkpoints\.exportFile/,
+    );
+  });
+
   test('flags win over the environment, which wins over the file', () => {
     const f = file({ http: { port: 1000 }, dataDir: '/from/file' });
     expect(loadConfig({ env: { PORT: '2000' }, file: f }).http.port).toBe(2000);

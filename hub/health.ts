@@ -47,7 +47,10 @@ function checkNodes(nodes: { all(): Record<string, NodeLayout> }): CheckResult {
   };
 }
 
-/** Ready = store reachable, schema current, relay healthy, backbone reachable, antivirus engines answering, nodes sound. */
+/**
+ * Ready = store reachable, schema current, relay healthy, backbone reachable, antivirus engines answering, nodes
+ * sound, checkpoints signed and exported.
+ */
 export function createHubHealth(deps: {
   sql: Sql;
   relay: Relay;
@@ -55,6 +58,8 @@ export function createHubHealth(deps: {
   screening?: EnginesHealth;
   /** The node layout monitor (lib/node-layout.ts). */
   nodes?: { all(): Record<string, NodeLayout> };
+  /** The checkpointer: not ok while it refuses to sign (the log changed under its exported checkpoints). */
+  integrity?: { status(): CheckResult };
 }): HealthSource {
   let migrationsCurrent = false;
   return {
@@ -87,6 +92,7 @@ export function createHubHealth(deps: {
       checks.backbone = { ok: backboneOk, detail: deps.backbone.kind };
       if (deps.screening) checks.antivirus = await checkEngines(deps.screening);
       if (deps.nodes) checks.nodes = checkNodes(deps.nodes);
+      if (deps.integrity) checks.integrity = deps.integrity.status();
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
   };

@@ -190,6 +190,11 @@ export const ConfigSchema = Type.Object(
           keyFile: Type.Optional(Type.String({ minLength: 1 })),
           /** @default 10000 */
           intervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
+          /**
+           * Every signed checkpoint is appended here too (one JSON line each, fsynced), the anchors `mxhub verify`
+           * holds the database to; keep a copy off the hub. @default DIR/checkpoints.jsonl
+           */
+          exportFile: Type.Optional(Type.String({ minLength: 1 })),
         },
         { additionalProperties: false },
       ),

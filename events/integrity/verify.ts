@@ -1,6 +1,8 @@
 import { createHash, verify as verifySignature } from 'node:crypto';
 import type { Sql } from '../../lib/db/sql';
 import type { EventRow } from '../store/sql-event-store';
+import { checkAnchors, type CheckpointRow } from './anchor-check';
+import type { Anchor } from './anchors';
 import { eventHash, signedText } from './digest';
 import type { SigningKey } from './keys';
 
@@ -18,6 +20,8 @@ export interface VerifyReport {
   events: number;
   streams: number;
   checkpoints: number;
+  /** Exported checkpoints (anchors) the database was compared with; null when none were given. */
+  anchors: number | null;
   /** The earliest problem in log order; `problems` lists up to 20. */
   firstProblem?: Problem;
   problems: Problem[];
@@ -26,28 +30,29 @@ export interface VerifyReport {
 /** An event row with data and metadata as PostgreSQL's jsonb text: the exact bytes the hash covers. */
 type Row = Omit<EventRow, 'data' | 'metadata' | 'recorded_at'> & { data_text: string; metadata_text: string };
 
-interface Checkpoint {
-  position: string;
-  event_count: string;
-  digest: string;
-  prev_digest: string;
-  signature: string;
-  key_id: string;
+export interface VerifyOptions {
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * The exported checkpoints to hold the database to (the anchors file, the
+   * `mxhub.checkpoints` topic): each must be in the database and the log must
+   * reach the newest. @default none
+   */
+  anchors?: AsyncIterable<Anchor> | Iterable<Anchor>;
+  /** The hub's `checkpoints.intervalMs`: a log older than two intervals must hold a checkpoint. @default 10000 */
+  intervalMs?: number;
 }
 
 /**
  * Checks every stream's hash chain and every signed checkpoint over the
- * global log, reading the log once in position order.
+ * global log, reading the log once in position order; then the database
+ * against the exported checkpoints, when given.
  */
-export async function verifyLog(
-  sql: Sql,
-  key: SigningKey,
-  onProgress: (done: number, total: number) => void = () => {},
-): Promise<VerifyReport> {
+export async function verifyLog(sql: Sql, key: SigningKey, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const onProgress = options.onProgress ?? (() => {});
   const problems: Problem[] = [];
   const add = (p: Problem) => problems.length < 20 && problems.push(p);
   const streams = new Map<string, { version: number; hash: string }>();
-  const checkpoints = await sql.query<Checkpoint>(
+  const checkpoints = await sql.query<CheckpointRow>(
     `select position::text as position, event_count::text as event_count, digest, prev_digest, signature, key_id
        from mx_log_checkpoints order by seq`,
   );
@@ -57,11 +62,11 @@ export async function verifyLog(
   let prevDigest = '';
   let segment = createHash('sha256');
   let count = 0n;
-  const startSegment = (c: Checkpoint | undefined) => {
+  const startSegment = (c: CheckpointRow | undefined) => {
     segment = createHash('sha256');
     if (c) segment.update(`${prevDigest}|${c.position}|${c.event_count}|`);
   };
-  const closeCheckpoint = (c: Checkpoint) => {
+  const closeCheckpoint = (c: CheckpointRow) => {
     const digest = segment.digest('hex');
     if (c.prev_digest !== prevDigest || c.digest !== digest || BigInt(c.event_count) !== count) {
       add({
@@ -162,13 +167,45 @@ export async function verifyLog(
     }
   }
 
+  if (checkpoints.length === 0 && done > 0) {
+    const unsigned = await unsignedTooLong(sql, options.intervalMs ?? 10_000, done);
+    if (unsigned) add(unsigned);
+  }
+  let anchors: number | null = null;
+  if (options.anchors) {
+    const known = new Map(checkpoints.map((c) => [c.position, c]));
+    const compared = await checkAnchors(sql, key, options.anchors, known);
+    compared.problems.forEach(add);
+    anchors = compared.count;
+  }
+
   const sorted = [...problems].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
   return {
     ok: problems.length === 0,
     events: done,
     streams: streams.size,
     checkpoints: checkpoints.length,
+    anchors,
     firstProblem: sorted[0],
     problems: sorted,
+  };
+}
+
+/**
+ * A running hub signs at start and every interval, and a stopped one signed
+ * on its way down: a log whose oldest event is older than two intervals and
+ * holds no checkpoint at all had them deleted.
+ */
+async function unsignedTooLong(sql: Sql, intervalMs: number, events: number): Promise<Problem | undefined> {
+  const [oldest] = await sql.query<{ position: string; recorded_at: string; stale: boolean }>(
+    `select position::text as position, recorded_at::text as recorded_at,
+            recorded_at < now() - make_interval(secs => $1::float8 / 1000) as stale
+       from mx_events order by mx_events.position limit 1`,
+    [2 * intervalMs],
+  );
+  if (!oldest?.stale) return undefined;
+  return {
+    position: oldest.position,
+    what: `the log holds ${events} events, the oldest recorded at ${oldest.recorded_at}, more than two checkpoint intervals (2 × ${intervalMs} ms) ago, but no signed checkpoint: they were deleted`,
   };
 }
