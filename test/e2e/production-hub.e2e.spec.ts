@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgSql } from '../../lib/db/adapters/pg';
@@ -66,6 +66,12 @@ describe('mxhub start on the production profile (PostgreSQL, Redis, Kafka)', () 
       const verify = await mxhub(['verify', '--config', config, '--data', dataDir]);
       expect(verify.stdout).toMatch(/log verified: 4 events in 2 streams/);
       expect(verify.code).toBe(0);
+
+      // Every checkpoint signed went to the anchors file and, the same line, to Kafka's checkpoints topic.
+      await until(() => existsSync(join(dataDir, 'checkpoints.jsonl')), 30_000, 'a checkpoint exported');
+      const exported = readFileSync(join(dataDir, 'checkpoints.jsonl'), 'utf8').trimEnd().split('\n');
+      const records = await readAllMessages(sharedBroker.broker, [`${topicPrefix}checkpoints`]);
+      expect(records.map((m) => JSON.stringify(m.event))).toEqual(exported);
     } finally {
       await sql.close();
       expect(await hub.stop()).toBe(0);
