@@ -19,7 +19,8 @@ export interface Storage {
 /**
  * Opens the event store of the profile (PostgreSQL, or PGlite in DIR/pg) and
  * brings its schema up to date. An unreachable server fails here, by name,
- * before anything else starts.
+ * before anything else starts; so does an embedded database another process
+ * holds (DIR/pg stays locked by the process that opened it until `close`).
  */
 export async function openStorage(config: HubConfig): Promise<Storage> {
   let sql: Sql;

@@ -1,4 +1,8 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lockDirectory, type DirectoryLock } from '../../dir-lock';
+import { HubError } from '../../errors';
 import type { Sql } from '../sql';
 
 export interface PGliteSqlOptions {
@@ -13,12 +17,41 @@ async function run<R>(db: Queryable, text: string, params?: unknown[]): Promise<
 }
 
 /**
+ * Opens PGlite on `dir` under an exclusive lock on it: two PGlite instances
+ * writing one directory damage it beyond opening, and PGlite itself does not
+ * guard against that. A directory that does not open (PGlite aborts on a
+ * damaged one) is named in the error, not left as a bare WASM abort.
+ */
+async function openOnDisk(dataDir: string): Promise<{ db: PGlite; lock: DirectoryLock }> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = await lockDirectory(dir, 'the embedded database');
+  try {
+    const db = new PGlite(dir);
+    await db.waitReady;
+    return { db, lock };
+  } catch (err) {
+    await lock.release();
+    const cause = err instanceof Error ? err.message : String(err);
+    throw new HubError(
+      'MXHUB_ERR_STORE_DAMAGED',
+      `the embedded database in ${dir} cannot be opened (PGlite: ${cause}); it is damaged or not a database ` +
+        'directory: restore it from a backup',
+      500,
+      false,
+      { dataDir: dir },
+    );
+  }
+}
+
+/**
  * PGlite adapter of the SQL port (the embedded profile): PostgreSQL compiled
  * to WASM, in-process. It has one session, so transactions run one at a time
- * and a nested `transaction` inside one joins it.
+ * and a nested `transaction` inside one joins it. On disk it holds an
+ * exclusive lock on its directory until `close` (or this process's end).
  */
 export async function createPGliteSql(options: PGliteSqlOptions = {}): Promise<Sql & { db: PGlite }> {
-  const db = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const { db, lock } = options.dataDir ? await openOnDisk(options.dataDir) : { db: new PGlite(), lock: undefined };
   await db.waitReady;
 
   const txSql = (tx: Transaction): Sql => {
@@ -47,7 +80,13 @@ export async function createPGliteSql(options: PGliteSqlOptions = {}): Promise<S
     transaction: (fn) => db.transaction((tx) => fn(txSql(tx))),
     session: (fn) => fn(sql),
     listen,
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
   return sql;
 }
