@@ -4,6 +4,7 @@ import { readAnchors } from '../../events/integrity/anchors';
 import { loadPublicKey, loadSigningKey } from '../../events/integrity/keys';
 import { verifyLog, type VerifyReport } from '../../events/integrity/verify';
 import { ConfigError } from '../../lib/errors';
+import { VERIFY_BODY_LIMIT } from '../../services/audit/routes';
 import { progressBar } from '../progress';
 import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
 
@@ -29,11 +30,27 @@ function print(report: VerifyReport, json: boolean | undefined): number {
   return report.ok ? 0 : 1;
 }
 
+/** JSON escaping adds some 5% to an anchors file (quotes and line ends): a margin under the hub's body limit. */
+const MAX_SENT = Math.floor(VERIFY_BODY_LIMIT * 0.9);
+
+/** The anchors file's text for the running hub. */
+function anchorsToSend(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  if (Buffer.byteLength(text) > MAX_SENT) {
+    throw new ConfigError(
+      `--anchors ${file} is too large to send to the running hub (${MAX_SENT} bytes at most): stop the hub, and mxhub verify opens the store itself`,
+    );
+  }
+  return text;
+}
+
 export function verifyCommand(program: Command): void {
   withCommonFlags(
     program
       .command('verify')
-      .description('check every hash chain and signed checkpoint; exit 1 naming the first broken event'),
+      .description(
+        'check every hash chain and signed checkpoint, and the database against the exported checkpoints; exit 1 naming the first problem',
+      ),
   )
     .option('--json', 'print the report as JSON')
     .option(
@@ -53,7 +70,7 @@ export function verifyCommand(program: Command): void {
           path: '/v1/log/verify',
           // A getter: the file is read only when the command goes through the hub (which reads its own file otherwise).
           get body() {
-            return anchorsFile ? { anchors: readFileSync(anchorsFile, 'utf8') } : undefined;
+            return anchorsFile ? { anchors: anchorsToSend(anchorsFile) } : undefined;
           },
         };
         const report = await viaHubOrStore<VerifyReport>(flags, api, async (storage, config) => {

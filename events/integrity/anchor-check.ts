@@ -25,8 +25,9 @@ const named = (a: Anchor) => `seq ${a.seq} at position ${a.position} (${a.eventC
  * together they prove nothing was cut from the end or the middle, even by
  * someone who deleted the checkpoints that would have shown it.
  *
- * `known` is the checkpoints `verifyLog` read; an anchor it lacks is looked up
- * again, since the hub may have signed and exported it meanwhile.
+ * `known` is the checkpoints `verifyLog` read; an anchor beyond the newest of
+ * them is looked up again, since the hub may have signed and exported it
+ * meanwhile (never below: checkpoints are written in position order).
  */
 export async function checkAnchors(
   sql: Sql,
@@ -38,6 +39,7 @@ export async function checkAnchors(
   let missing: Anchor[] = [];
   let newest: Anchor | undefined;
   let count = 0;
+  const knownHead = [...known.keys()].reduce((max, p) => (BigInt(p) > max ? BigInt(p) : max), -1n);
   const closeMissing = () => {
     if (missing.length > 0) problems.push(missingRun(missing));
     missing = [];
@@ -47,7 +49,7 @@ export async function checkAnchors(
     if (!newest || BigInt(a.position) > BigInt(newest.position)) newest = a;
     const bad = signatureProblem(key, a);
     if (bad) problems.push(bad);
-    const row = known.get(a.position) ?? (await lookUp(sql, a.position));
+    const row = known.get(a.position) ?? (BigInt(a.position) > knownHead ? await lookUp(sql, a.position) : undefined);
     if (!row) {
       missing.push(a);
       continue;

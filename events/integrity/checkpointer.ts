@@ -48,9 +48,14 @@ async function assertExportedHeld(tx: Sql, key: SigningKey, last: Row | undefine
   if (!held) throw new LogIntegrityError(`the database lacks ${what}: checkpoints were deleted`);
   if (held.digest !== exported.digest || held.signature !== exported.signature)
     throw new LogIntegrityError(`the database's checkpoint at position ${held.position} differs from ${what}`);
-  if (BigInt(last.position) < BigInt(exported.position) || last.key_id !== key.keyId) {
+  if (BigInt(last.position) < BigInt(exported.position)) {
     throw new LogIntegrityError(
-      `the database's newest checkpoint (seq ${last.seq}, position ${last.position}) does not follow ${what}`,
+      `the database's newest checkpoint (seq ${last.seq}, position ${last.position}) is older than ${what}`,
+    );
+  }
+  if (last.key_id !== key.keyId) {
+    throw new LogIntegrityError(
+      `the database's newest checkpoint (seq ${last.seq}) was signed by key ${last.key_id}, not this hub's key ${key.keyId}`,
     );
   }
   const text = Buffer.from(signedText(BigInt(last.position), last.digest));

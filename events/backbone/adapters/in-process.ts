@@ -4,6 +4,8 @@ import type { Backbone, BackboneConsumer, ConsumeOptions } from '../backbone';
 export interface InProcessBackboneOptions {
   /** Events kept for consumers that join later with `fromBeginning`; the oldest go first. @default 100000 */
   maxRetained?: number;
+  /** Records (`publishRecord`) kept per category for `records()`; the oldest go first. @default 1000 */
+  maxRecords?: number;
   /** Virtual partitions: a group spreads over at most this many members, like Kafka partitions. @default 6 */
   partitions?: number;
   /** Called when a handler throws; the event is retried after a pause. */
@@ -60,10 +62,11 @@ interface Group {
  * `publish` resolves once the events are appended, not once consumers have
  * handled them. Retention is bounded: a group that falls more than
  * `maxRetained` events behind skips the dropped ones, as Kafka's would.
- * Records (`publishRecord`) are kept per category, `maxRetained` of each.
+ * Records (`publishRecord`) are kept per category, the newest `maxRecords`.
  */
 export function createInProcessBackbone(options: InProcessBackboneOptions = {}): InProcessBackbone {
   const maxRetained = options.maxRetained ?? 100_000;
+  const maxRecords = options.maxRecords ?? 1000;
   const partitionCount = options.partitions ?? 6;
   const partitions: Partition[] = Array.from({ length: partitionCount }, () => ({ events: [], base: 0 }));
   /** Partition of each retained event in publish order, to drop the oldest first. */
@@ -94,7 +97,7 @@ export function createInProcessBackbone(options: InProcessBackboneOptions = {}):
     const kept = records.get(category) ?? [];
     records.set(category, kept);
     kept.push({ key, value });
-    if (kept.length > maxRetained) kept.shift();
+    if (kept.length > maxRecords) kept.shift();
   }
 
   async function deliverLoop(

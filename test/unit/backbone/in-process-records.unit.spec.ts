@@ -11,8 +11,8 @@ describeBackboneRecordsContract('in-process', async () => {
   };
 });
 
-test('in-process: records beyond maxRetained drop the oldest first', async () => {
-  const backbone = createInProcessBackbone({ maxRetained: 2 });
+test('in-process: records beyond maxRecords drop the oldest first', async () => {
+  const backbone = createInProcessBackbone({ maxRecords: 2 });
   for (const v of ['a', 'b', 'c']) await backbone.publishRecord('checkpoints', 'log', v);
   expect(backbone.records('checkpoints').map((r) => r.value)).toEqual(['b', 'c']);
   expect(backbone.records('other')).toEqual([]);
