@@ -114,7 +114,7 @@ export interface CheckpointerDeps {
   key: SigningKey;
   /** Carries each checkpoint to `mxhub.checkpoints` too. */
   backbone: Pick<Backbone, 'publishRecord'>;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger: Pick<Logger, 'warn' | 'error'>;
 }
 
 export interface CheckpointerOptions {
@@ -139,7 +139,7 @@ export function createCheckpointer(deps: CheckpointerDeps, options: Checkpointer
   let exporter: CheckpointExport | undefined;
   let refusal: string | undefined;
   let exportFailure: string | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
 
   const refuse = (why: string) => {
     refusal = why;
@@ -176,10 +176,15 @@ export function createCheckpointer(deps: CheckpointerDeps, options: Checkpointer
       return undefined;
     }
     exportFailure = undefined;
-    if (!exporter.newest())
+    const [signed] = await sql
+      .query<{ any: boolean }>('select exists (select 1 from mx_log_checkpoints) as any')
+      .catch(() => []);
+    // A hub that has signed before but finds no anchors: the file was moved or deleted, and a change made
+    // meanwhile would go unnoticed here (an auditor's copy or the checkpoints topic still shows it).
+    if (!exporter.newest() && signed?.any)
       logger.warn(
         { exportFile: options.exportFile },
-        'no exported checkpoint yet: the next one signed starts the file',
+        'the database holds signed checkpoints but the anchors file has none: the next one signed starts it again',
       );
     return exporter;
   }
@@ -194,8 +199,8 @@ export function createCheckpointer(deps: CheckpointerDeps, options: Checkpointer
     }
   }
 
-  // One tick at a time: exports stay in signing order, and a slow one is not overtaken.
-  const tick = () => (inFlight = inFlight.then(signOnce));
+  // One tick at a time, none queued behind a slow one: exports stay in signing order.
+  const tick = () => (running ??= signOnce().finally(() => (running = undefined)));
 
   return {
     start() {
@@ -206,6 +211,7 @@ export function createCheckpointer(deps: CheckpointerDeps, options: Checkpointer
     /** Stops the timer and writes a last checkpoint so a clean shutdown leaves the whole log signed. */
     async stop() {
       if (timer) clearInterval(timer);
+      await running;
       await tick();
     },
     /** For /health/ready: not ok while refusing to sign, or while the last export failed. */
