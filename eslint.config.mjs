@@ -12,6 +12,59 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The layout is the architecture (../shared/style.md, rule 1): services talk through events, never by importing
+  // each other, and nothing below the composition root imports it (hub/) or the CLI.
+  {
+    files: [
+      'services/**/*.ts',
+      'connectors/**/*.ts',
+      'events/**/*.ts',
+      'domain/**/*.ts',
+      'formats/**/*.ts',
+      'lib/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(hub|cli)(/|$)',
+              message: 'the composition root (hub/) and the CLI (cli/) import the services, never the reverse',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/transfer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+(hub|cli)(/|$)', message: 'services never import hub/ or cli/' },
+            { regex: '(^|/)screening(/|$)', message: 'transfer and screening talk through events, never by import' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/screening/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+(hub|cli)(/|$)', message: 'services never import hub/ or cli/' },
+            { regex: '(^|/)transfer(/|$)', message: 'screening and transfer talk through events, never by import' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -4,8 +4,11 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors';
 import { MIN_ADMIN_TOKEN_LENGTH } from './admin-token';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
-import { defaultPolicies, loadPolicies, type AcceptancePolicies } from '../services/screening/analysis/policy';
+import { defaultPolicies, loadPolicies } from '../services/screening/analysis/policy';
 import { DEFAULT_TEMPORARY_SUFFIXES } from '../connectors/watch-folder/drop-entries';
+import type { ScreeningSettings } from '../services/screening/settings';
+
+export type { ScreeningSettings };
 
 type ScreeningFile = NonNullable<ConfigFile['screening']>;
 
@@ -41,15 +44,6 @@ export interface TransferSettings {
 }
 
 /** The screening section with defaults filled in. */
-export interface ScreeningSettings extends Omit<ScreeningFile, 'concurrency' | 'engines' | 'policies'> {
-  concurrency: number;
-  engines: Array<'clamav' | 'yara-x'>;
-  /** Whether `engines` came from the config file (then every one is required, in any profile). */
-  enginesConfigured: boolean;
-  policies: AcceptancePolicies;
-  retryUnavailableMs: number;
-}
-
 export interface ConfigSources {
   /** Path of a JSON config file (`--config`). */
   file?: string;

@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { loadConfig } from '../../hub/config';
-import { UnavailableError } from '../../lib/errors';
-import { createScreeningToolkit } from './toolkit';
+import { loadConfig } from './config';
+import { UnavailableError } from '../lib/errors';
+import { createScreeningToolkit } from '../services/screening/toolkit';
 
 /** Nothing listens here: the clamd of these tests is unreachable on purpose. */
 const NOWHERE = { host: '127.0.0.1', port: 1 };

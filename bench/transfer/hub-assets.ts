@@ -2,9 +2,9 @@ import type { NewEvent, StoredEvent } from '../../events/envelope';
 import type { EventStore } from '../../events/store/event-store';
 import type { Backbone } from '../../events/backbone/backbone';
 import { uuidv7 } from '../../lib/ids';
-import { foldAsset, nextStage } from '../../services/screening/domain/asset';
-import { decide } from '../../services/screening/domain/decide';
-import { transferIdFor } from '../../services/screening/transfer-requests';
+import { foldAsset, nextStage } from '../../domain/asset/asset';
+import { decide } from '../../domain/asset/decide';
+import { transferIdFor } from '../../services/transfer/domain/request';
 import type { Staged } from './fixtures';
 
 /** Stands a new event in for a stored one, so the asset can be folded before it is appended. */
@@ -59,7 +59,7 @@ export async function appendClearedAsset(
       metadata,
     },
   ];
-  // A sidecar's priority 9 or 10 sends the asset through the urgent lane (services/screening/transfer-requests.ts).
+  // A sidecar's priority 9 or 10 sends the asset through the urgent lane (services/transfer/domain/request.ts).
   if (route.sidecarPriority !== undefined)
     events.push({
       id: uuidv7(),

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
 import { ConfigError } from '../../lib/errors';
 import { checkNodeLayout, describeProblems, type NodeLayout } from '../../lib/node-layout';
-import type { SidecarParseOptions } from '../../services/screening/sidecar/parse';
+import type { SidecarParseOptions } from '../../formats/sidecar/parse';
 import {
   DEFAULT_TEMPORARY_SUFFIXES,
   decodeName,

@@ -7,7 +7,7 @@ import type {
   SidecarParsed,
 } from '../../events/catalog/asset-events';
 import type { DataOf } from '../../events/catalog/define';
-import type { Sidecar } from '../../services/screening/sidecar/sidecar';
+import type { Sidecar } from '../../formats/sidecar/sidecar';
 
 /** How the sidecar of a unit turned out, if there was one. */
 export type SidecarOutcome =

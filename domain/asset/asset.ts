@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../../events/envelope';
-import { sidecarNameFor } from '../sidecar/sidecar';
+import type { StoredEvent } from '../../events/envelope';
+import { sidecarNameFor } from '../../formats/sidecar/sidecar';
 
 /** The screening stages, in the order they run. `sidecar` runs only for assets that came with a sidecar file. */
 export const STAGES = ['whitelist', 'intrusion', 'antivirus', 'analysis', 'sidecar'] as const;

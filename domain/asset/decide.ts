@@ -1,5 +1,5 @@
-import type { EventMetadata, NewEvent } from '../../../events/envelope';
-import { StateError } from '../../../lib/errors';
+import type { EventMetadata, NewEvent } from '../../events/envelope';
+import { StateError } from '../../lib/errors';
 import { nextStage, type AssetState, type Stage } from './asset';
 
 /** One engine's verdict as recorded in an AssetScreened event. */

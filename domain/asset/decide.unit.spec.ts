@@ -1,5 +1,5 @@
-import type { NewEvent, StoredEvent } from '../../../events/envelope';
-import { StateError } from '../../../lib/errors';
+import type { NewEvent, StoredEvent } from '../../events/envelope';
+import { StateError } from '../../lib/errors';
 import { foldAsset, nextStage, type AssetState, type Stage } from './asset';
 import { decide, type ScreeningCommand } from './decide';
 

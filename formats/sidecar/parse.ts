@@ -122,7 +122,7 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
       throw sidecarError(
         'sidecar.unknown-element',
         safeName(name),
-        `is not allowed inside <${parent}>; see schemas/sidecar.xsd`,
+        `is not allowed inside <${parent}>; see formats/sidecar/sidecar.xsd`,
       );
     }
     for (const [attribute, value] of Object.entries(tag.attributes)) {

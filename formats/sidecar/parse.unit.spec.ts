@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../lib/errors';
+import { ValidationError } from '../../lib/errors';
 import { parseSidecar, type SidecarParseOptions } from './parse';
 
 const NS = 'xmlns="urn:mxhub:sidecar:1"';

@@ -1,6 +1,6 @@
-import { ValidationError } from '../../../lib/errors';
+import { ValidationError } from '../../lib/errors';
 
-/** The sidecar namespace; schemas/sidecar.xsd describes the format. */
+/** The sidecar namespace; formats/sidecar/sidecar.xsd describes the format. */
 export const SIDECAR_NAMESPACE = 'urn:mxhub:sidecar:1';
 export const SIDECAR_VERSION = '1';
 

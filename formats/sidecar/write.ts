@@ -30,7 +30,7 @@ function trimmed(element: string, value: string): string {
 }
 
 /**
- * Writes a sidecar in the format `parseSidecar` reads (schemas/sidecar.xsd),
+ * Writes a sidecar in the format `parseSidecar` reads (formats/sidecar/sidecar.xsd),
  * for the copies the hub delivers. Values are checked against the same rules
  * as on input, so the hub never emits a sidecar it would itself refuse.
  */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
-import { ValidationError } from '../../../lib/errors';
+import { ValidationError } from '../../lib/errors';
 import { parseSidecar } from './parse';
 import type { Sidecar } from './sidecar';
 import { writeSidecar } from './write';
@@ -74,7 +74,7 @@ describe('writeSidecar', () => {
   });
 });
 
-describe('schemas/sidecar.xsd', () => {
+describe('formats/sidecar/sidecar.xsd', () => {
   it('declares exactly the elements the parser and writer use', () => {
     const declared = new Set<string>();
     const parser = new SaxesParser();
@@ -82,7 +82,7 @@ describe('schemas/sidecar.xsd', () => {
       const name = tag.attributes.name;
       if (tag.name === 'xs:element' && typeof name === 'string') declared.add(name);
     });
-    parser.write(readFileSync(path.join(__dirname, '../../../schemas/sidecar.xsd'), 'utf8')).close();
+    parser.write(readFileSync(path.join(__dirname, 'sidecar.xsd'), 'utf8')).close();
     const used = new Set<string>();
     const collect = new SaxesParser();
     collect.on('opentag', (tag) => used.add(tag.name));

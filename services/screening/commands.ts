@@ -2,8 +2,8 @@ import type { EventStore } from '../../events/store/event-store';
 import { NotFoundError, ValidationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import type { Custody } from './custody';
-import { foldAsset, type AssetState } from './domain/asset';
-import { decide, type ScreeningCommand } from './domain/decide';
+import { foldAsset, type AssetState } from '../../domain/asset/asset';
+import { decide, type ScreeningCommand } from '../../domain/asset/decide';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
 export interface CommandMeta {

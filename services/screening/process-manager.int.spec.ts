@@ -10,11 +10,10 @@ import { isRetryLater, type Job } from '../../lib/work-queue/work-queue';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import type { Analyzer } from './analysis/analyze';
 import { createCustody } from './custody';
-import type { Stage } from './domain/asset';
+import type { Stage } from '../../domain/asset/asset';
 import { createScreeningProcessManager, type ScreeningJob } from './process-manager';
 import { createScreeningCommands } from './commands';
 import { createScreeningStages, type ScreeningStages, type StageOutcome, type StageSubject } from './stages';
-import { createTransferRequester } from './transfer-requests';
 
 const logger = pino({ level: 'silent' });
 const pass: StageOutcome = { kind: 'verdict', verdict: { passed: true } };
@@ -108,7 +107,7 @@ describe('screening process manager', () => {
     );
   const types = async (assetId: string) => (await store.readStream(`asset-${assetId}`)).map((e) => e.type);
 
-  it('runs every stage in order, one verdict event each, then clears; the transfer requester asks once per target', async () => {
+  it('runs every stage in order, one verdict event each, then clears', async () => {
     const assetId = await ingested();
     const { stages, runs } = scripted();
     await manager(stages).screen(job(assetId));
@@ -126,28 +125,13 @@ describe('screening process manager', () => {
     expect(
       events.slice(2).every((e) => e.metadata.actor === 'service:screening' && e.metadata.correlationId === assetId),
     ).toBe(true);
-
-    const requester = createTransferRequester({ store, logger });
-    expect(await requester.request(assetId)).toBe(2);
-    expect(await requester.request(assetId)).toBe(0);
-    const requested = await store.readAll({ types: ['TransferRequested'] });
-    expect(requested.filter((e) => (e.data as { assetId: string }).assetId === assetId).map((e) => e.data)).toEqual([
-      expect.objectContaining({ targetNetwork: 'broadcast', lane: 'normal', priority: 5, sha256: 'c'.repeat(64) }),
-      expect.objectContaining({ targetNetwork: 'archive' }),
-    ]);
   });
 
-  it('runs the sidecar agreement last for an asset with a sidecar, and a sidecar priority makes the transfer urgent', async () => {
+  it('runs the sidecar agreement last for an asset with a sidecar', async () => {
     const assetId = await ingested('urgent.mxf', { title: 'Breaking', priority: 10 });
     const { stages, runs } = scripted();
     await manager(stages).screen(job(assetId));
     expect(runs.at(-1)).toBe('sidecar');
-    await createTransferRequester({ store, logger }).request(assetId);
-    const requested = await store.readAll({ types: ['TransferRequested'] });
-    expect(requested.find((e) => (e.data as { assetId: string }).assetId === assetId)?.data).toMatchObject({
-      lane: 'urgent',
-      priority: 1,
-    });
   });
 
   it('a refusal moves media and sidecar to quarantine before the event records the path', async () => {

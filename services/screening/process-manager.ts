@@ -4,8 +4,8 @@ import { ConcurrencyError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { RetryLaterError, type Job, type WorkQueue } from '../../lib/work-queue/work-queue';
 import type { Custody } from './custody';
-import { foldAsset, nextStage, STAGES, type AssetState, type Stage } from './domain/asset';
-import { decide, type ScreeningCommand, type StageVerdict } from './domain/decide';
+import { foldAsset, nextStage, STAGES, type AssetState, type Stage } from '../../domain/asset/asset';
+import { decide, type ScreeningCommand, type StageVerdict } from '../../domain/asset/decide';
 import type { ScreeningStages } from './stages';
 
 /** A job of the `screening` queue: screen this asset from wherever its stream says it is. */

@@ -10,8 +10,8 @@ import type { GatewayRoutes } from '../gateway/deps';
 import { startTestGateway, type TestGateway } from '../gateway/testing/gateway-fixture';
 import { createScreeningCommands } from './commands';
 import { createCustody } from './custody';
-import { foldAsset, type Stage } from './domain/asset';
-import { decide, type ScreeningCommand } from './domain/decide';
+import { foldAsset, type Stage } from '../../domain/asset/asset';
+import { decide, type ScreeningCommand } from '../../domain/asset/decide';
 import { createAssetQueries } from './read-model';
 import { createScreeningRoutes } from './routes';
 

@@ -9,7 +9,6 @@ import { createCustody } from './custody';
 import { createScreeningProcessManager, type ScreeningJob } from './process-manager';
 import { createScreeningSweep } from './sweep';
 import type { ScreeningToolkit } from './toolkit';
-import { createTransferRequester } from './transfer-requests';
 
 export interface ScreeningServiceDeps {
   store: EventStore;
@@ -33,8 +32,8 @@ export interface ScreeningServiceOptions {
 const isRescreen = (e: StoredEvent) => e.type === 'AssetReleased' && (e.data as { mode?: string }).mode === 'rescreen';
 
 /**
- * The screening service in one process: the backbone consumers that turn
- * asset events into queue jobs and transfer requests, the queue's workers,
+ * The screening service in one process: the backbone consumer that turns
+ * asset events into queue jobs, the queue's workers,
  * and the sweep. Any number of processes may run it side by side: the
  * consumers share their groups, the queue spreads the jobs.
  */
@@ -45,12 +44,10 @@ export function createScreeningService(deps: ScreeningServiceDeps, options: Scre
     { store: deps.store, queue: deps.queue, stages: deps.toolkit.stages, custody, logger },
     options,
   );
-  const requester = createTransferRequester({ store: deps.store, logger });
   const sweep = createScreeningSweep({
     sql: deps.sql,
     catchUp: deps.catchUp,
     enqueue: (assetId) => manager.enqueue(assetId),
-    requester,
     custody,
     logger,
   });
@@ -76,9 +73,6 @@ export function createScreeningService(deps: ScreeningServiceDeps, options: Scre
             await manager.enqueue((event.data as { assetId: string }).assetId);
           }
         }),
-        await deps.backbone.consume({ groupId: 'mxhub.transfer-requests', categories: ['asset'] }, (event) =>
-          requester.handle(event),
-        ),
       );
       await runSweep(true);
       timer = setInterval(() => void runSweep(), options.sweepIntervalMs ?? 60_000);

@@ -1,4 +1,4 @@
-import { durationInSeconds, type Sidecar } from './sidecar';
+import { durationInSeconds, type Sidecar } from '../../formats/sidecar/sidecar';
 
 /** What screening knows about the media file itself. */
 export interface MediaFacts {

@@ -1,5 +1,5 @@
-import { checkSidecarAgreement } from './agreement';
-import type { Sidecar } from './sidecar';
+import { checkSidecarAgreement } from './sidecar-agreement';
+import type { Sidecar } from '../../formats/sidecar/sidecar';
 
 const sha = 'ab'.repeat(32);
 const base: Sidecar = { title: 'Clip', materialId: 'M1', destinations: [], extra: [] };

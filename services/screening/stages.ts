@@ -1,12 +1,12 @@
 import { ValidationError } from '../../lib/errors';
 import type { Analyzer } from './analysis/analyze';
-import type { StageVerdict } from './domain/decide';
-import type { Stage } from './domain/asset';
+import type { StageVerdict } from '../../domain/asset/decide';
+import type { Stage } from '../../domain/asset/asset';
 import type { ScanEngine, Verdict } from './engines/scan-engine';
 import type { IntrusionFilter } from './intrusion/intrusion-filter';
-import { checkSidecarAgreement, type AgreementOptions } from './sidecar/agreement';
-import { parseSidecarFile } from './sidecar/parse';
-import type { Sidecar } from './sidecar/sidecar';
+import { checkSidecarAgreement, type AgreementOptions } from './sidecar-agreement';
+import { parseSidecarFile } from '../../formats/sidecar/parse';
+import type { Sidecar } from '../../formats/sidecar/sidecar';
 import { checkWhitelist, type WhitelistRules } from './whitelist';
 
 /** What a stage looks at: the claimed file and what the asset's events say about it. */

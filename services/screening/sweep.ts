@@ -1,21 +1,18 @@
 import type { Logger } from 'pino';
 import type { Sql } from '../../lib/db/sql';
 import type { Custody } from './custody';
-import type { TransferRequester } from './transfer-requests';
 
 export interface SweepDeps {
   sql: Sql;
   /** Brings the read models up to the head of the log before they are trusted. */
   catchUp: () => Promise<void>;
   enqueue: (assetId: string) => Promise<void>;
-  requester: TransferRequester;
   custody: Custody;
   logger: Logger;
 }
 
 export interface SweepReport {
   queued: number;
-  transfersRequested: number;
   removed: number;
 }
 
@@ -36,13 +33,6 @@ export function createScreeningSweep(deps: SweepDeps) {
           order by created_at`,
       );
       for (const row of pending) await deps.enqueue(row.asset_id);
-      const cleared = await deps.sql.query<{ asset_id: string }>(
-        `select a.asset_id from rm_assets a
-          where a.state = 'cleared'
-            and (select count(*) from rm_transfers t where t.asset_id = a.asset_id) < jsonb_array_length(a.targets)`,
-      );
-      let transfersRequested = 0;
-      for (const row of cleared) transfersRequested += await deps.requester.request(row.asset_id);
       let removed = 0;
       if (options.removeDeleted) {
         const deleted = await deps.sql.query<{ asset_id: string; source_network: string }>(
@@ -53,8 +43,8 @@ export function createScreeningSweep(deps: SweepDeps) {
           removed += 1;
         }
       }
-      const report = { queued: pending.length, transfersRequested, removed };
-      if (report.queued + report.transfersRequested > 0) deps.logger.info(report, 'screening sweep re-derived work');
+      const report = { queued: pending.length, removed };
+      if (report.queued > 0) deps.logger.info(report, 'screening sweep re-derived work');
       return report;
     },
   };

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ScreeningSettings } from '../../hub/config';
+import type { ScreeningSettings } from './settings';
 import { UnavailableError } from '../../lib/errors';
 import { createAnalyzer, type Analyzer } from './analysis/analyze';
 import { createClamdEngine, type ClamdAddress } from './engines/clamd';

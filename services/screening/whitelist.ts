@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { StageVerdict } from './domain/decide';
+import type { StageVerdict } from '../../domain/asset/decide';
 
 /**
  * Whitelist authentication: may this file, from this source, come in at all?

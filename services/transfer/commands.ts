@@ -1,9 +1,9 @@
 import type { NewEvent } from '../../events/envelope';
 import type { EventStore } from '../../events/store/event-store';
-import { ConcurrencyError, NotFoundError, StateError, ValidationError } from '../../lib/errors';
+import { ConcurrencyError, NotFoundError, ValidationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
-import { foldAsset } from '../screening/domain/asset';
-import { transferIdFor, transferPriority } from '../screening/transfer-requests';
+import { foldAsset } from '../../domain/asset/asset';
+import { requestTransfer, transferIdFor } from './domain/request';
 import { decide, type AdminCommand } from './domain/decide';
 import { foldTransfer, type Lane } from './domain/transfer';
 import type { ProgressBoard } from './progress';
@@ -122,31 +122,16 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       checkNetwork(input.network);
       const asset = foldAsset(await deps.store.readStream(`asset-${assetId}`));
       if (asset.version === 0) throw new NotFoundError(`asset ${assetId} does not exist`);
-      if (asset.status !== 'cleared') {
-        throw new StateError(`asset ${assetId} is ${asset.status}: only a cleared asset can be sent`, { assetId });
-      }
-      if (input.network === asset.sourceNetwork) {
-        throw new ValidationError(`network: the asset comes from '${input.network}'; send it to another network`, {
-          field: 'network',
-        });
-      }
-      const priority =
-        input.priority === undefined ? transferPriority(asset.sidecarPriority) : checkPriority(input.priority);
-      const lane = input.lane === undefined ? (priority <= 2 ? 'urgent' : 'normal') : checkLane(input.lane);
       const transferId = input.force ? uuidv7(clock().getTime()) : transferIdFor(assetId, input.network);
       const requested = event(
         'TransferRequested',
-        {
+        requestTransfer(asset, {
+          target: input.network,
           transferId,
-          assetId,
-          sourceNetwork: asset.sourceNetwork,
-          targetNetwork: input.network,
-          lane,
-          priority,
-          sizeBytes: asset.sizeBytes,
-          sha256: asset.sha256,
+          ...(input.lane === undefined ? {} : { lane: checkLane(input.lane) }),
+          ...(input.priority === undefined ? {} : { priority: checkPriority(input.priority) }),
           ...(input.force ? { force: true } : {}),
-        },
+        }),
         meta,
       );
       try {

@@ -1,8 +1,8 @@
-import type { AssetState } from '../screening/domain/asset';
-import { LIMITS, type Sidecar } from '../screening/sidecar/sidecar';
+import type { AssetState } from '../../domain/asset/asset';
+import { LIMITS, type Sidecar } from '../../formats/sidecar/sidecar';
 
 /**
- * The sidecar a delivery carries, in the agreed format (schemas/sidecar.md):
+ * The sidecar a delivery carries, in the agreed format (formats/sidecar/sidecar.md):
  * the sender's sidecar when there was one, with the hub's checksum, else one
  * the hub writes from what it knows. The hub's facts go in as free items so a
  * receiving system can trace the file back to its asset and journey.

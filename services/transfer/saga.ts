@@ -4,7 +4,7 @@ import { ConcurrencyError, HubError } from '../../lib/errors';
 import { uuidFromName, uuidv7 } from '../../lib/ids';
 import { describeProblems, type NodeLayoutMonitor } from '../../lib/node-layout';
 import { RetryLaterError, type Job } from '../../lib/work-queue/work-queue';
-import { foldAsset } from '../screening/domain/asset';
+import { foldAsset } from '../../domain/asset/asset';
 import { decide, type TransferCommand } from './domain/decide';
 import { foldTransfer, nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';

@@ -11,6 +11,7 @@ import { createLanes } from './lanes/lanes';
 import type { ProgressBoard } from './progress';
 import type { Copier } from './copier/copier';
 import type { Throttle } from './copier/throttle';
+import { createTransferRequester } from './requests';
 import { createTransferSaga, type TransferJob } from './saga';
 
 export interface TransferServiceDeps<B extends RateLimited & Throttle> {
@@ -44,7 +45,8 @@ const QUEUEING = new Set(['TransferRequested', 'TransferResumed', 'TransferRetri
 
 /**
  * The transfer service in one process: lanes of channels running sagas, the
- * backbone consumer that queues transfers as they are requested, moved,
+ * backbone consumers that request a transfer per target of a cleared asset
+ * and queue transfers as they are requested, moved,
  * paused or cancelled, the admin controls, and the sweep that re-derives the
  * queue from the read model (after a crash of the embedded hub or a Redis
  * restart nothing is lost).
@@ -83,6 +85,7 @@ export function createTransferService<B extends RateLimited & Throttle>(
     handler: (job, channel) => saga.run(job, channel),
     logger,
   });
+  const requester = createTransferRequester({ store, logger });
   const consumers: BackboneConsumer[] = [];
   let timer: NodeJS.Timeout | undefined;
 
@@ -95,6 +98,13 @@ export function createTransferService<B extends RateLimited & Throttle>(
    */
   async function sweep(filter: { network?: string } = {}): Promise<number> {
     await deps.catchUp();
+    // Cleared assets whose requests were lost (a consumer offset, a crash) are asked for again; idempotent by id.
+    const cleared = await sql.query<{ asset_id: string }>(
+      `select a.asset_id from rm_assets a
+        where a.state = 'cleared'
+          and (select count(*) from rm_transfers t where t.asset_id = a.asset_id) < jsonb_array_length(a.targets)`,
+    );
+    for (const row of cleared) await requester.request(row.asset_id);
     const rows = await sql.query<{ transfer_id: string; lane: Lane; priority: number; target_network: string }>(
       `select transfer_id, lane, priority, target_network from rm_transfers
         where (state in ('queued', 'running')
@@ -146,6 +156,9 @@ export function createTransferService<B extends RateLimited & Throttle>(
       await controls.start();
       lanes.start();
       consumers.push(
+        await deps.backbone.consume({ groupId: 'mxhub.transfer-requests', categories: ['asset'] }, (event) =>
+          requester.handle(event),
+        ),
         await deps.backbone.consume({ groupId: 'mxhub.transfers', categories: ['transfer', 'network'] }, onEvent),
       );
       const queued = await sweep();

@@ -104,7 +104,7 @@ export function cleanMedia(): CleanMedia {
   return cached;
 }
 
-/** A valid sidecar (schemas/sidecar.md) for a media file. */
+/** A valid sidecar (formats/sidecar/sidecar.md) for a media file. */
 export function sidecarXml(fields: { title: string; checksum?: string; duration?: string }): Buffer {
   return Buffer.from(
     [

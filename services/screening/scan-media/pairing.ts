@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import { ValidationError } from '../../../lib/errors';
-import { parseSidecar } from '../sidecar/parse';
-import { SIDECAR_NAMESPACE, type Sidecar } from '../sidecar/sidecar';
+import { parseSidecar } from '../../../formats/sidecar/parse';
+import { SIDECAR_NAMESPACE, type Sidecar } from '../../../formats/sidecar/sidecar';
 import type { WalkedFile } from './walk';
 
 /**

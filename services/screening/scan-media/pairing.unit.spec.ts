@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSidecar } from '../sidecar/write';
+import { writeSidecar } from '../../../formats/sidecar/write';
 import { pairUnits } from './pairing';
 import { walkMedium } from './walk';
 

@@ -1,4 +1,4 @@
-import type { Stage } from '../domain/asset';
+import type { Stage } from '../../../domain/asset/asset';
 import type { ScanUnit } from './pairing';
 
 /**

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeSidecar } from '../sidecar/write';
+import { writeSidecar } from '../../../formats/sidecar/write';
 import { eicar, elfExecutable } from '../testing/corpus';
 import type { ScanReport } from './scan';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Stage } from '../domain/asset';
+import type { Stage } from '../../../domain/asset/asset';
 import type { ScreeningStages, StageOutcome, StageSubject } from '../stages';
 import type { ScanUnit } from './pairing';
 import { screenUnit } from './screen-unit';

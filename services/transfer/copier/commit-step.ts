@@ -1,6 +1,6 @@
 import { chmod, link, mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { writeSidecar } from '../../screening/sidecar/write';
+import { writeSidecar } from '../../../formats/sidecar/write';
 import { CopyError, errnoOf } from './errors';
 import { digestOf, partialPaths, type CopyJob } from './partial';
 

@@ -1,4 +1,4 @@
-import type { Sidecar } from '../../screening/sidecar/sidecar';
+import type { Sidecar } from '../../../formats/sidecar/sidecar';
 import { deliveryNames } from './commit-step';
 
 const transferId = '0f1e2d3c-4b5a-8697-8877-665544332211';

@@ -16,8 +16,8 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSidecar } from '../../screening/sidecar/parse';
-import type { Sidecar } from '../../screening/sidecar/sidecar';
+import { parseSidecar } from '../../../formats/sidecar/parse';
+import type { Sidecar } from '../../../formats/sidecar/sidecar';
 import { createCopier, type Copier, type CopierOptions, type CopyJob } from './copier';
 import { CopyError } from './errors';
 import { nodeIo } from './io';

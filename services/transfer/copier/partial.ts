@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sidecar } from '../../screening/sidecar/sidecar';
+import type { Sidecar } from '../../../formats/sidecar/sidecar';
 import { errnoOf } from './errors';
 
 /** What the copier needs to know of one transfer (the saga's CopyJob). */
@@ -16,7 +16,7 @@ export interface CopyJob {
   targetRoot: string;
   /** The name the file is delivered under. */
   fileName: string;
-  /** The hub's sidecar (services/screening/sidecar), written beside the file when given. */
+  /** The hub's sidecar (formats/sidecar), written beside the file when given. */
   sidecar?: Sidecar;
 }
 

@@ -1,0 +1,62 @@
+import type { DataOf } from '../../../events/catalog/define';
+import type { TransferRequested } from '../../../events/catalog/transfer-events';
+import type { AssetState } from '../../../domain/asset/asset';
+import { uuidFromName } from '../../../lib/ids';
+import { StateError, ValidationError } from '../../../lib/errors';
+import type { Lane } from './transfer';
+
+/** Transfer of one asset to one target: the same id however often it is asked for. */
+export const transferIdFor = (assetId: string, target: string) => uuidFromName(`transfer:${assetId}:${target}`);
+
+/** Priorities 1 and 2 (the highest) travel in the urgent lane unless a lane is named. */
+export const URGENT_UP_TO = 2;
+export const DEFAULT_PRIORITY = 5;
+
+/**
+ * Transfer priorities run 1 (highest) to 10; sidecar priorities the other way
+ * round, 1 (lowest) to 10 (highest).
+ */
+export const transferPriority = (sidecarPriority: number | undefined) =>
+  sidecarPriority === undefined ? DEFAULT_PRIORITY : 11 - sidecarPriority;
+
+export const laneFor = (priority: number): Lane => (priority <= URGENT_UP_TO ? 'urgent' : 'normal');
+
+export interface TransferRequest {
+  target: string;
+  /** The id of the new transfer: `transferIdFor(asset, target)` unless another copy is forced. */
+  transferId: string;
+  lane?: Lane;
+  priority?: number;
+  force?: boolean;
+}
+
+/**
+ * The one decision behind every transfer request, automatic (an asset
+ * cleared for its targets) or by hand (an operator's send): only a cleared
+ * asset travels, never back to where it came from; the priority follows the
+ * sidecar's unless given, the lane the priority unless given. Pure.
+ */
+export function requestTransfer(asset: AssetState, request: TransferRequest): DataOf<typeof TransferRequested> {
+  if (asset.status !== 'cleared') {
+    throw new StateError(`asset ${asset.assetId} is ${asset.status}: only a cleared asset can be sent`, {
+      assetId: asset.assetId,
+    });
+  }
+  if (request.target === asset.sourceNetwork) {
+    throw new ValidationError(`network: the asset comes from '${request.target}'; send it to another network`, {
+      field: 'network',
+    });
+  }
+  const priority = request.priority ?? transferPriority(asset.sidecarPriority);
+  return {
+    transferId: request.transferId,
+    assetId: asset.assetId,
+    sourceNetwork: asset.sourceNetwork,
+    targetNetwork: request.target,
+    lane: request.lane ?? laneFor(priority),
+    priority,
+    sizeBytes: asset.sizeBytes,
+    sha256: asset.sha256,
+    ...(request.force ? { force: true } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+import pino from 'pino';
+import { createPGliteEventStore } from '../../events/store/adapters/pglite';
+import type { EventStore } from '../../events/store/event-store';
+import { uuidv7 } from '../../lib/ids';
+import { createTestSql, type TestSql } from '../../test/support/pg';
+import { decide as decideAsset } from '../../domain/asset/decide';
+import { foldAsset } from '../../domain/asset/asset';
+import { createTransferRequester } from './requests';
+
+const logger = pino({ level: 'silent' });
+
+describe('transfer requests of a cleared asset', () => {
+  let db: TestSql;
+  let store: EventStore;
+  beforeAll(async () => {
+    db = await createTestSql('pglite');
+    store = createPGliteEventStore(db.sql);
+  });
+  afterAll(() => db.dispose());
+
+  /** An asset for broadcast and archive, screened clean, with an optional sidecar priority. */
+  async function cleared(sidecarPriority?: number): Promise<string> {
+    const assetId = uuidv7();
+    const m = {
+      correlationId: assetId,
+      causationId: assetId,
+      actor: 'connector:news',
+      occurredAt: new Date().toISOString(),
+    };
+    const data = {
+      assetId,
+      sourceNetwork: 'news',
+      targets: ['broadcast', 'archive'],
+      originalName: 'a.mxf',
+      sizeBytes: 3,
+    };
+    await store.append(
+      `asset-${assetId}`,
+      [
+        { id: uuidv7(), type: 'AssetDetected', data, metadata: m },
+        {
+          id: uuidv7(),
+          type: 'AssetIngested',
+          data: { assetId, stagedPath: '/staged/a.mxf', sizeBytes: 3, sha256: 'c'.repeat(64) },
+          metadata: m,
+        },
+        ...(sidecarPriority === undefined
+          ? []
+          : [
+              {
+                id: uuidv7(),
+                type: 'SidecarParsed',
+                data: {
+                  assetId,
+                  sidecar: { title: 'Breaking', priority: sidecarPriority, destinations: [], extra: [] },
+                },
+                metadata: m,
+              },
+            ]),
+      ],
+      'no_stream',
+    );
+    const stages = ['whitelist', 'intrusion', 'antivirus', 'analysis', ...(sidecarPriority ? ['sidecar'] : [])];
+    for (const stage of stages) {
+      const state = foldAsset(await store.readStream(`asset-${assetId}`));
+      const events = decideAsset(
+        { type: 'RecordVerdict', stage: stage as 'whitelist', verdict: { passed: true } },
+        state,
+        { actor: 'service:screening', now: new Date().toISOString(), newId: () => uuidv7() },
+      );
+      await store.append(`asset-${assetId}`, events, state.version);
+    }
+    return assetId;
+  }
+
+  const requestedOf = async (assetId: string) =>
+    (await store.readAll({ types: ['TransferRequested'] }))
+      .filter((e) => (e.data as { assetId: string }).assetId === assetId)
+      .map((e) => e.data);
+
+  it('asks once per target, however often it is asked', async () => {
+    const assetId = await cleared();
+    const requester = createTransferRequester({ store, logger });
+    expect(await requester.request(assetId)).toBe(2);
+    expect(await requester.request(assetId)).toBe(0);
+    expect(await requestedOf(assetId)).toEqual([
+      expect.objectContaining({ targetNetwork: 'broadcast', lane: 'normal', priority: 5, sha256: 'c'.repeat(64) }),
+      expect.objectContaining({ targetNetwork: 'archive' }),
+    ]);
+  });
+
+  it('a sidecar priority of 10 makes the transfer urgent, priority 1', async () => {
+    const assetId = await cleared(10);
+    await createTransferRequester({ store, logger }).request(assetId);
+    expect((await requestedOf(assetId))[0]).toMatchObject({ lane: 'urgent', priority: 1 });
+  });
+});
