@@ -9,7 +9,7 @@ import { cutLogAfter, rehashStream, tamper } from '../../test/support/tamper';
 import { createInProcessBackbone, type InProcessBackbone } from '../backbone/adapters/in-process';
 import { createSqlEventStore } from '../store/sql-event-store';
 import type { EventStore } from '../store/event-store';
-import { readAnchors, type Anchor } from './anchors';
+import { parseAnchors, readAnchors, type Anchor } from './anchors';
 import { createCheckpointer, writeCheckpoint, type CheckpointerDeps } from './checkpointer';
 import { CHECKPOINTS_CATEGORY } from './export';
 import { loadSigningKey, type SigningKey } from './keys';
@@ -195,6 +195,44 @@ describe.each(['pglite', 'postgres'] as const)('exported checkpoints on %s', (ki
         expect.stringMatching(new RegExp(`differs from the exported seq ${exported[1]!.seq} .* in signature`)),
         expect.stringMatching(new RegExp(`exported seq ${exported[3]!.seq} .* has an invalid signature`)),
       ]),
+    );
+  });
+
+  test('two processes sharing the database, each with its own anchors file, sign in turn without refusing', async () => {
+    const other = join(mkdtempSync(join(tmpdir(), 'mx-anchors-')), 'checkpoints.jsonl');
+    const second = createCheckpointer(
+      { sql: t.sql, key, backbone, logger: logger as unknown as CheckpointerDeps['logger'] },
+      { exportFile: other, intervalMs: 3_600_000 },
+    );
+    for (let turn = 0; turn < 2; turn++) {
+      const s = `asset-${uuidv7()}`;
+      await settled(store, (await store.append(s, [detected(s)])).lastPosition);
+      second.start();
+      await second.stop();
+      await store.append(s, [deleted(s)]);
+      await settled(store, await store.headPosition());
+      expect((await runHub()).status()).toMatchObject({ ok: true });
+    }
+    expect(second.status()).toMatchObject({ ok: true });
+    expect(await rows()).toHaveLength(8);
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
+    const both = [...(await anchors()), ...parseAnchors(readFileSync(other, 'utf8'), other)];
+    expect((await verifyLog(t.sql, key, { anchors: both })).ok).toBe(true);
+  });
+
+  test('a newest row, later than the exported one, whose signature is not the key’s is not chained from', async () => {
+    const newest = (await anchors())[3]!;
+    const s = `asset-${uuidv7()}`;
+    await settled(store, (await store.append(s, [detected(s)])).lastPosition);
+    const unexported = await writeCheckpoint(t.sql, key, newest);
+    await tamper(t.sql, 'update mx_log_checkpoints set signature = $2 where seq = $1', [
+      unexported!.seq,
+      Buffer.alloc(64).toString('base64'),
+    ]);
+    await store.append(s, [deleted(s)]);
+    await settled(store, await store.headPosition());
+    await expect(writeCheckpoint(t.sql, key, newest)).rejects.toThrow(
+      new RegExp(`newest checkpoint \\(seq ${unexported!.seq}\\) has an invalid signature`),
     );
   });
 
