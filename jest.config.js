@@ -7,6 +7,9 @@ const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts'
 module.exports = {
   // testTimeout is a global option (jest ignores it inside a project).
   testTimeout: 120000,
+  // One temporary root per run, removed at the end (test/support/global-setup.js).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     {
       ...common,
