@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ConfigError, HubError, UnavailableError, ValidationError } from '../lib/errors';
@@ -98,6 +98,9 @@ export async function viaHubOrStore<T>(
   const config = configFrom(flags);
   const remote = remoteFor(flags, config);
   if (remote) return callHub<T>(remote, api.method, api.path, api.body);
+  // Only `start` makes a data directory: a read-only command on a folder without one says so and leaves it alone.
+  if (config.profile === 'embedded' && !existsSync(join(config.dataDir, 'pg')))
+    throw new ConfigError(`no mxhub data at ${config.dataDir} (a hub started with --data ${config.dataDir} makes it)`);
   const storage = await openStorage(config);
   try {
     return await direct(storage, config);
