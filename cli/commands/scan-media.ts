@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import pino from 'pino';
+import prettyBytes from 'pretty-bytes';
 import { ConfigError } from '../../lib/errors';
 import type { HubConfig } from '../../hub/config';
 import { dropFolder, scanMedium, type ScanProgress, type ScanReport } from '../../services/screening/scan-media/scan';
@@ -14,9 +15,8 @@ interface ScanMediaFlags extends CommonFlags {
   concurrency?: string;
 }
 
-const MiB = 1024 * 1024;
-const size = (bytes: number) =>
-  bytes >= 1024 * MiB ? `${(bytes / 1024 / MiB).toFixed(2)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`;
+// Binary units: media cards and disks are sized in them.
+const size = (bytes: number) => prettyBytes(bytes, { binary: true });
 
 /** Network, target and concurrency from the flags, checked against the configuration. */
 function resolveRoute(flags: ScanMediaFlags, config: HubConfig) {

@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import pino from 'pino';
+import prettyMs from 'pretty-ms';
 import { allProjections, createProjectionRunner } from '../../events/projections';
 import { readStatus, type HubStatus } from '../../services/audit/status';
 import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
+import { plainTable } from '../table';
 
 function print(s: HubStatus, json: boolean | undefined): void {
   if (json) return void process.stdout.write(`${JSON.stringify(s)}\n`);
   const lines = [
     `store      ${s.store.kind}, ${s.store.events} events, head position ${s.store.headPosition}`,
     `relay      position ${s.relay.position}${s.relay.active === null ? ' (hub not running)' : s.relay.active ? ' (active)' : ' (standby)'}${s.relay.lastError ? `, last error: ${s.relay.lastError}` : ''}`,
-    ...s.projections.map(
-      (p) => `projection ${p.name.padEnd(10)} position ${p.position}, lag ${p.lagEvents} events / ${p.lagSeconds} s`,
-    ),
     `checkpoints ${s.checkpoints.count} signed, last at ${s.checkpoints.lastPosition ?? '-'}`,
     `assets     ${
       Object.entries(s.assets ?? {})
@@ -20,6 +19,14 @@ function print(s: HubStatus, json: boolean | undefined): void {
     }`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  if (s.projections.length === 0) return;
+  const rows = s.projections.map((p) => [
+    p.name,
+    p.position,
+    `${p.lagEvents} events`,
+    prettyMs(p.lagSeconds * 1000, { secondsDecimalDigits: 1 }),
+  ]);
+  process.stdout.write(plainTable(['PROJECTION', 'POSITION', 'LAG', 'LAG TIME'], rows));
 }
 
 export function statusCommand(program: Command): void {

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { setTimeout as sleep } from 'node:timers/promises';
+import prettyBytes from 'pretty-bytes';
+import prettyMs from 'pretty-ms';
 import { ConfigError, HubError, UnavailableError, ValidationError } from '../../lib/errors';
 import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags, type Remote } from '../common';
+import { plainTable } from '../table';
 
 /** A transfer as `GET /v1/transfers` lists it (the fields this command shows). */
 export interface Task {
@@ -36,27 +40,11 @@ interface ListFlags extends CommonFlags {
   cursor?: string;
 }
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
 /** Decimal units, as network rates and disk sizes are quoted. */
-export function formatBytes(n: number | null): string {
-  if (n === null) return '-';
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < UNITS.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[u]}`;
-}
+export const formatBytes = (n: number | null): string => (n === null ? '-' : prettyBytes(n));
 
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '-';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
+export const formatDuration = (seconds: number | null): string =>
+  seconds === null ? '-' : prettyMs(seconds * 1000, { secondsDecimalDigits: 0, unitCount: 2 });
 
 const percent = (t: Task) => (t.bytesTotal ? `${Math.floor((100 * t.bytesDone) / t.bytesTotal)}%` : '-');
 
@@ -68,7 +56,7 @@ const timing = (t: Task) =>
       ? `took ${formatDuration(t.durationMs / 1000)}`
       : '-';
 
-/** The table `mxhub tasks list` prints: one row per task, columns padded to their widest cell. */
+/** The table `mxhub tasks list` prints: one row per task. */
 export function formatTasks(tasks: Task[]): string {
   if (tasks.length === 0) return 'no tasks\n';
   const header = ['ID', 'STATE', 'LANE', 'PRI', 'TARGET', 'SIZE', 'DONE', 'RATE', 'TIME', 'TRIES', 'STEP', 'ERROR'];
@@ -86,13 +74,7 @@ export function formatTasks(tasks: Task[]): string {
     t.step ?? '-',
     t.error ?? '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  return plainTable(header, rows);
 }
 
 /** One line per running task for `watch` when stderr is not a terminal (logs, pipes). */
@@ -203,7 +185,7 @@ async function watch(r: Remote): Promise<number> {
           shown.delete(id);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     }
   } finally {
     process.off('SIGINT', interrupt);

@@ -24,11 +24,11 @@ describe('mxhub tasks formatting', () => {
     expect(formatBytes(null)).toBe('-');
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(1_500_000)).toBe('1.5 MB');
-    expect(formatBytes(2_000_000_000)).toBe('2.0 GB');
+    expect(formatBytes(2_000_000_000)).toBe('2 GB');
     expect(formatDuration(null)).toBe('-');
     expect(formatDuration(6)).toBe('6s');
-    expect(formatDuration(65)).toBe('1m05s');
-    expect(formatDuration(3 * 3600 + 7 * 60)).toBe('3h07m');
+    expect(formatDuration(65)).toBe('1m 5s');
+    expect(formatDuration(3 * 3600 + 7 * 60)).toBe('3h 7m');
   });
 
   test('the table: a header, columns aligned, ETA while running, duration and rate once done, the error last', () => {
@@ -57,10 +57,10 @@ describe('mxhub tasks formatting', () => {
       task({ id: 'fail-3', state: 'failed', step: 'copy', attempts: 3, error: 'target disk full' }),
     ]);
     expect(out.split('\n')).toEqual([
-      'ID       STATE      LANE    PRI  TARGET     SIZE    DONE  RATE        TIME     TRIES  STEP        ERROR',
-      'run-1    running    urgent  1    broadcast  4.0 MB  25%   500.0 kB/s  eta 6s   1      reserved',
-      'done-22  succeeded  normal  5    archive    4.0 MB  100%  2.0 MB/s    took 2s  1      registered',
-      'fail-3   failed     normal  5    broadcast  4.0 MB  0%    -           -        3      copy        target disk full',
+      'ID       STATE      LANE    PRI  TARGET     SIZE  DONE  RATE      TIME     TRIES  STEP        ERROR',
+      'run-1    running    urgent  1    broadcast  4 MB  25%   500 kB/s  eta 6s   1      reserved',
+      'done-22  succeeded  normal  5    archive    4 MB  100%  2 MB/s    took 2s  1      registered',
+      'fail-3   failed     normal  5    broadcast  4 MB  0%    -         -        3      copy        target disk full',
       '',
     ]);
     expect(formatTasks([])).toBe('no tasks\n');
@@ -70,7 +70,7 @@ describe('mxhub tasks formatting', () => {
     const line = progressLine(
       task({ state: 'running', bytesDone: 3_000_000, bytesPerSecond: 1_000_000, etaSeconds: 1, lane: 'urgent' }),
     );
-    expect(line).toBe('0192f0c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f urgent 75% 3.0 MB/4.0 MB 1.0 MB/s eta 1s');
+    expect(line).toBe('0192f0c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f urgent 75% 3 MB/4 MB 1 MB/s eta 1s');
   });
 
   test('list flags become the API query; none gives none', () => {
