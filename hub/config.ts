@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../lib/errors';
+import { describeSchemaError } from '../lib/schema-errors';
 import { MIN_ADMIN_TOKEN_LENGTH } from './admin-token';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
 import { defaultPolicies, loadPolicies } from '../services/screening/analysis/policy';
@@ -54,31 +55,16 @@ export interface ConfigSources {
 
 const DEFAULT_NETWORKS = ['broadcast', 'archive', 'news'];
 
-function levenshtein(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-
 function explain(where: string, e: ErrorObject): string {
-  const path = e.instancePath
-    .replace(/^\//, '')
-    .replace(/\/(\d+)/g, '[$1]')
-    .replace(/\//g, '.');
-  const at = path || '(top level)';
-  if (e.keyword === 'additionalProperties') {
-    const key = String(e.params.additionalProperty);
-    const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-    const near = known.find((k) => levenshtein(k, key) <= 2);
-    const prefix = path ? `${path}.` : '';
-    return `${where}: unknown key "${prefix}${key}"${near ? ` (did you mean "${prefix}${near}"?)` : ''}; allowed: ${known.join(', ')}`;
+  const p = describeSchemaError(e);
+  const at = p.at || '(top level)';
+  if (p.keyword === 'additionalProperties') {
+    const prefix = p.at ? `${p.at}.` : '';
+    const near = p.suggestion ? ` (did you mean "${prefix}${p.suggestion}"?)` : '';
+    return `${where}: unknown key "${p.field}"${near}; allowed: ${p.accepted.join(', ')}`;
   }
-  if (e.keyword === 'required') return `${where}: ${at} needs "${String(e.params.missingProperty)}"`;
-  if (e.keyword === 'pattern') return `${where}: ${at} must match ${String(e.params.pattern)}`;
-  return `${where}: ${at} ${e.message ?? 'is invalid'}`;
+  if (p.keyword === 'required') return `${where}: ${at} needs "${p.key}"`;
+  return `${where}: ${at} ${p.rule}`;
 }
 
 /** Parses and validates the config file, naming the bad key and what is accepted. */
