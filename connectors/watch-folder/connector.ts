@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
+import { backoff } from '../../lib/backoff';
 import { ConfigError } from '../../lib/errors';
 import { checkNodeLayout, describeProblems, type NodeLayout } from '../../lib/node-layout';
 import type { SidecarParseOptions } from '../../formats/sidecar/parse';
@@ -173,7 +174,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
         (err: unknown) => {
           release(files);
           const attempts = (failures.get(unit.media)?.attempts ?? 0) + 1;
-          const retryInMs = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
+          const retryInMs = backoff(attempts, { baseMs: 1000, maxMs: MAX_BACKOFF_MS });
           for (const f of files) failures.set(f, { attempts, notBefore: Date.now() + retryInMs });
           // A claimed unit keeps its claim record: the next start records it. One not claimed is retried.
           logger.error(

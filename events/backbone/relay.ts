@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger as PinoLogger } from 'pino';
+import { backoff } from '../../lib/backoff';
 import type { Sql } from '../../lib/db/sql';
 import { createWaker } from '../../lib/waker';
 import type { StoredEvent } from '../envelope';
@@ -87,7 +89,7 @@ export function createRelay(options: RelayOptions): Relay {
   async function readBatch(after: bigint): Promise<StoredEvent[]> {
     const batch = await store.readAll({ after, limit: batchSize });
     if (batch.length === 0 || batch.length === batchSize || lingerMs === 0) return batch;
-    await new Promise((r) => setTimeout(r, lingerMs));
+    await sleep(lingerMs);
     return batch.concat(
       await store.readAll({ after: batch[batch.length - 1]!.position, limit: batchSize - batch.length }),
     );
@@ -101,14 +103,14 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function publishWithRetry(session: Sql, batch: StoredEvent[]): Promise<boolean> {
-    for (let delay = 200; ; delay = Math.min(delay * 2, maxBackoffMs)) {
+    for (let failures = 1; ; failures++) {
       try {
         await backbone.publish(batch);
         return true;
       } catch (err) {
         fail(err, `publish of positions ${batch[0]!.position}..${batch[batch.length - 1]!.position}`);
         if (stopping) return false;
-        await waker.sleep(delay);
+        await waker.sleep(backoff(failures, { baseMs: 200, maxMs: maxBackoffMs }));
         // Still the leader? A dead session means the lock is gone: let a standby take over.
         await session.query('select 1');
       }

@@ -1,3 +1,4 @@
+import { backoff } from '../backoff';
 import { ValidationError } from '../errors';
 
 /**
@@ -137,8 +138,7 @@ export const isRetryLater = (err: unknown): err is RetryLaterError =>
 
 /** Retry delay after the `attempt`-th run failed. */
 export function backoffDelay(attempt: number, options: WorkQueueOptions): number {
-  const base = options.backoffMs ?? 1000;
-  return Math.min(base * 2 ** Math.max(0, attempt - 1), options.maxBackoffMs ?? 30_000);
+  return backoff(attempt, { baseMs: options.backoffMs ?? 1000, maxMs: options.maxBackoffMs ?? 30_000 });
 }
 
 const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
+import { backoff } from '../../lib/backoff';
 import { ConcurrencyError, HubError } from '../../lib/errors';
 import { uuidFromName, uuidv7 } from '../../lib/ids';
 import { describeProblems, type NodeLayoutMonitor } from '../../lib/node-layout';
@@ -200,7 +201,8 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         : `${failure.message} (gave up after ${state.attempts} attempts)`;
     await apply(state, { type: 'Fail', reason, retryable, step });
     deps.logger.warn({ transferId: state.transferId, step, code: failure.code, retryable }, 'transfer step failed');
-    if (retryable) throw new RetryLaterError(failure.message, Math.min(1000 * 2 ** state.attempts, 30_000));
+    if (retryable)
+      throw new RetryLaterError(failure.message, backoff(state.attempts + 1, { baseMs: 1000, maxMs: 30_000 }));
   }
 
   async function run(job: Job<TransferJob>, channel: { id: string; lane: string }): Promise<void> {
