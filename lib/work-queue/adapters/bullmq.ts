@@ -1,4 +1,5 @@
 import { DelayedError, Queue, Worker, type Job as BullJob, type RedisOptions } from 'bullmq';
+import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { ValidationError } from '../../errors';
 import { createBullMqTake } from './bullmq-take';
@@ -168,27 +169,25 @@ export function createBullMqWorkQueue<T>(name: string, options: BullMqWorkQueueO
   };
 }
 
-/** ioredis options from a Redis URL (BullMQ opens its own connections, with its own ioredis). */
+/**
+ * Connection options from a Redis URL, parsed by ioredis (`redis://[user:password@]host[:port][/db]`,
+ * `rediss://` for TLS). BullMQ opens its own connections with its own ioredis, so it gets plain options,
+ * not a client.
+ */
 export function redisOptions(url: string): RedisOptions {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ValidationError(`Redis URL "${url}" is not a URL; expected redis://host:port[/db]`);
+  // ioredis reads any URL as a Redis one (http://h becomes host "http"): the scheme is checked here.
+  if (!/^rediss?:\/\//.test(url)) {
+    throw new ValidationError(`Redis URL "${url}" must start with redis:// or rediss://`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new ValidationError(`Redis URL scheme "${parsed.protocol}" must be redis: or rediss:`);
-  }
-  const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) {
-    throw new ValidationError(`Redis URL database "${db}" must be a number`);
-  }
+  const client = new Redis(url, { lazyConnect: true });
+  const { host, port, username, password, db, tls } = client.options;
+  client.disconnect();
   return {
-    host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : 6379,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(db ? { db: Number(db) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    host,
+    port,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(db ? { db } : {}),
+    ...(tls ? { tls: typeof tls === 'object' ? tls : {} } : {}),
   };
 }
