@@ -21,6 +21,7 @@
 // a random database is created and dropped) and Kafka (KAFKA_BROKER, default
 // 127.0.0.1:19092; `bash ops/kafka/start.sh`).
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import type { Backbone } from '../../events/backbone/backbone';
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage();
       const started = performance.now();
       relay.start();
-      while (relay.status().position !== head) await new Promise((r) => setTimeout(r, 1));
+      while (relay.status().position !== head) await sleep(1);
       const ms = performance.now() - started;
       const used = cpuMs(cpu);
       profile.startMs += (firstPublish ?? started) - started;

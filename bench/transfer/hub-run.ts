@@ -25,6 +25,7 @@ import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { buildHub, type Hub } from '../../hub/build';
 import { loadConfig } from '../../hub/config';
@@ -93,7 +94,7 @@ async function urgentUnderLoad(hub: Hub, watch: TransferWatch, nodes: Nodes): Pr
     networks: hub.config.networks.map((n) => n.id),
   });
   await commands.configureLane('normal', { bandwidthMbps: 8 }, meta);
-  await new Promise((r) => setTimeout(r, 2500));
+  await sleep(2500);
   const channels = hub.transfer.lanes().status().normal.channels;
   const filler = await stage(nodes, 'filler.mxf', 4 * 1024 * 1024);
   const normal = await mapWithLimit(
@@ -105,7 +106,7 @@ async function urgentUnderLoad(hub: Hub, watch: TransferWatch, nodes: Nodes): Pr
   for (let waited = 0; hub.transfer.lanes().status().normal.busy < channels; waited += 100) {
     if (waited > 120_000)
       throw new Error(`the normal lane did not fill: ${JSON.stringify(hub.transfer.lanes().status())}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   if (normal.length !== channels + QUEUED) throw new Error('a filler asset is missing');
   const loaded = await urgentWaits(hub, watch, urgentFile);

@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What `waitUntilStable` needs; `isStopped` lets a stopping connector abandon the wait. */
 export interface StabilityOptions {
@@ -10,8 +11,6 @@ export interface StabilityOptions {
   /** Checked between looks; when it returns true the wait gives up. */
   isStopped?: () => boolean;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resolves with the file's stats once its size and mtime have not changed for

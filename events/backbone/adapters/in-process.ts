@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { categoryOf, type StoredEvent } from '../../envelope';
 import type { Backbone, BackboneConsumer, ConsumeOptions } from '../backbone';
 
@@ -213,5 +214,3 @@ function signal() {
   const promise = new Promise<void>((resolve) => (fire = resolve));
   return { promise, fire };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

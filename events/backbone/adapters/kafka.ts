@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, Partitioners, logLevel, type Consumer, type LogEntry, type Message, type Producer } from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
 import { ConfigError, UnavailableError } from '../../../lib/errors';
@@ -352,5 +353,3 @@ function routeLog(logger: Logger | undefined) {
     );
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

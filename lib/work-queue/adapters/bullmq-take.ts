@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Job as BullJob, type RedisOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { settledTwice, type Lease } from '../work-queue';
@@ -122,7 +123,7 @@ export function createBullMqTake<T>(deps: BullMqTakeDeps) {
           job = await w.getNextJob(token, { block: true });
         } catch (err) {
           if (!closing) log?.error({ err }, 'fetching a job failed');
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          await sleep(200);
           continue;
         }
         if (!job) continue;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ValidationError } from '../../../lib/errors';
 import { isRetryLater, type Job, type Lease, type WorkQueue } from '../../../lib/work-queue/work-queue';
@@ -77,7 +78,7 @@ export function createLanes<T>(options: LanesOptions<T>) {
         lease = await take(state.channel.lane);
       } catch (err) {
         logger.error({ err, channel: state.channel.id }, 'taking a job failed');
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        await sleep(pollMs);
         continue;
       }
       if (!lease) continue;
