@@ -1,3 +1,7 @@
+// Hand-written on purpose: the hub's sidecars must come out deterministic (same asset, same bytes: element
+// order, escaping and namespace fixed) and namespace-exact, so that parse.ts reads back every one it writes
+// (a round trip the tests hold it to). The format is small and flat; a general XML builder would add
+// options to pin down, not safety.
 import {
   fieldRules,
   formatDuration,

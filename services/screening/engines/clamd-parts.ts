@@ -1,3 +1,4 @@
+// Part of the hand-written clamd client: why it is not a library is said at the top of clamd.ts.
 import { ConfigError } from '../../../lib/errors';
 
 /** A byte range of a file, `end` exclusive. */

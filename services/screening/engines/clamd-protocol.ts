@@ -1,3 +1,4 @@
+// Part of the hand-written clamd client: why it is not a library is said at the top of clamd.ts.
 import net from 'node:net';
 
 /** Where clamd listens: loopback TCP or a unix socket. */

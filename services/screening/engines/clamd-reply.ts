@@ -1,3 +1,4 @@
+// Part of the hand-written clamd client: why it is not a library is said at the top of clamd.ts.
 import type { EngineVersion, VerdictOutcome } from './scan-engine';
 
 export interface ClamdFinding {

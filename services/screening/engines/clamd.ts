@@ -1,3 +1,8 @@
+// Hand-written on purpose: clamd's wire protocol (zINSTREAM, length-prefixed chunks, one reply line) is
+// small, and no well-kept Node client streams INSTREAM with what screening needs: fail closed on clamd's
+// StreamMaxLength and on any reply it does not understand, a large file scanned in overlapping parts below
+// clamd's object limit, and a timeout per part after its last byte. The protocol, part plan and reply
+// reading are in the clamd-*.ts files beside this one.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UnavailableError } from '../../../lib/errors';
