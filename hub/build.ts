@@ -17,7 +17,7 @@ import { createInProcessWorkQueue } from '../lib/work-queue/adapters/in-process'
 import type { WorkQueue } from '../lib/work-queue/work-queue';
 import type { ScreeningJob } from '../services/screening/process-manager';
 import { createScreeningRoutes } from '../services/screening/routes';
-import { createAssetQueries } from '../services/screening/read-model';
+import { createAssetQueries } from '../services/screening/read-model/queries';
 import { createScreeningService, type ScreeningService } from '../services/screening/service';
 import { createScreeningToolkit } from '../services/screening/toolkit';
 import type { TransferService } from '../services/transfer/service';
@@ -78,13 +78,8 @@ function openQueue<T>(config: HubConfig, name: string, logger: Logger): WorkQueu
 }
 
 /** Resolves once every projection has applied the log up to its head at the time of the call. */
-async function projectionsAtHead(store: Storage['store'], runner: ProjectionRunner, timeoutMs = 60_000): Promise<void> {
-  const head = await store.headPosition();
-  const deadline = Date.now() + timeoutMs;
-  while ((await runner.status()).some((p) => p.position < head)) {
-    if (Date.now() > deadline) throw new UnavailableError('the read models (projections did not catch up in time)');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function projectionsAtHead(store: Storage['store'], runner: ProjectionRunner): Promise<void> {
+  await runner.caughtUp(await store.headPosition());
 }
 
 /** The composition root: the only place that chooses adapters by profile. */

@@ -3,6 +3,7 @@ import type { Relay } from '../events/backbone/relay';
 import type { ProjectionRunner } from '../events/projections';
 import type { EventStore } from '../events/store/event-store';
 import type { Sql } from '../lib/db/sql';
+import { createAssetQueries } from '../services/screening/read-model/queries';
 import type { WorkQueue } from '../lib/work-queue/work-queue';
 
 /** The hub's Prometheus registry: process metrics plus backbone gauges computed at scrape time. */
@@ -14,6 +15,7 @@ export function createHubMetrics(deps: {
   screeningQueue: WorkQueue<unknown>;
 }): Registry {
   const registry = new Registry();
+  const assets = createAssetQueries(deps.sql);
   collectDefaultMetrics({ register: registry, prefix: 'mxhub_' });
   new Gauge({
     name: 'mxhub_projection_lag_events',
@@ -65,10 +67,7 @@ export function createHubMetrics(deps: {
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const rows = await deps.sql.query<{ state: string; n: number }>(
-        'select state, count(*)::int as n from rm_assets group by state',
-      );
-      for (const r of rows) this.set({ state: r.state }, r.n);
+      for (const [state, n] of Object.entries(await assets.countByState())) this.set({ state }, n);
     },
   });
   return registry;

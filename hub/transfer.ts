@@ -9,7 +9,7 @@ import { createTransferCommands } from '../services/transfer/commands';
 import { createCopier } from '../services/transfer/copier/copier';
 import { createTokenBucket } from '../services/transfer/copier/throttle';
 import { createInProcessProgressBoard, createRedisProgressBoard } from '../services/transfer/progress';
-import { createTransferQueries } from '../services/transfer/read-model';
+import { createTransferQueries } from '../services/transfer/read-model/queries';
 import { createTransferRoutes } from '../services/transfer/routes';
 import type { TransferJob } from '../services/transfer/saga';
 import { createTransferService } from '../services/transfer/service';

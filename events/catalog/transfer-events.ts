@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
 import { AssetId, Lane, NetworkId, Priority, Reason, Sha256, TransferId } from './common';
 
@@ -37,7 +37,8 @@ export const TransferReprioritized = defineEvent(
   'An admin or operator changed the lane or priority of a transfer.',
 );
 
-const transferOnly = (extra: Parameters<typeof Type.Object>[0] = {}) =>
+// Generic so each event's data keeps its field types (projections and evolve read them typed).
+const transferOnly = <P extends TProperties = Record<never, never>>(extra: P = {} as P) =>
   Type.Object({ transferId: TransferId, ...extra }, { additionalProperties: false });
 
 export const TransferStarted = defineEvent(

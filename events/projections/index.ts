@@ -1,13 +1,17 @@
-import { assetsProjection } from './read-models/assets';
-import { controlsProjection } from './read-models/controls';
-import { timelineProjection } from './read-models/timeline';
-import { transfersProjection } from './read-models/transfers';
+import { timelineProjection } from '../../services/audit/read-model/projection';
+import { assetsProjection } from '../../services/screening/read-model/projection';
+import { controlsProjection } from '../../services/transfer/read-model/controls-projection';
+import { transfersProjection } from '../../services/transfer/read-model/projection';
 import type { Projection } from './projection';
 
 export type { Projection } from './projection';
 export { createProjectionRunner, type ProjectionRunner } from './runner';
 
-/** Every read model of the hub; later services add theirs here. */
+/**
+ * Every read model of the hub. Each service owns its projection (writer) and
+ * queries (reader) in its `read-model/` folder; the runner and replay here
+ * only need the list.
+ */
 export const allProjections = (): Projection[] => [
   assetsProjection,
   transfersProjection,

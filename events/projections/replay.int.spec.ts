@@ -78,6 +78,52 @@ describe('projections and replay', () => {
     expect((await runner.status()).every((s) => s.lagEvents === 0)).toBe(true);
   });
 
+  test('caughtUp(position) resolves once every projection applied the log up to it, running or not', async () => {
+    const runner = createProjectionRunner(
+      { sql: t.sql, store, projections: allProjections(), logger: pino({ level: 'silent' }) },
+      { pollMs: 5000, caughtUpTimeoutMs: 20_000 },
+    );
+    await assetLife(store, 200);
+    await runner.caughtUp(await store.headPosition());
+    expect((await runner.status()).every((s) => s.lagEvents === 0)).toBe(true);
+    await runner.start();
+    try {
+      await assetLife(store, 201);
+      const head = await store.headPosition();
+      // pollMs is 5 s: caughtUp wakes the loops instead of waiting for their next poll.
+      const started = Date.now();
+      await runner.caughtUp(head);
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect((await runner.status()).every((s) => s.position >= head)).toBe(true);
+      await runner.caughtUp(head);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  test('caughtUp gives up with an UnavailableError when a projection cannot get there', async () => {
+    const stuck = {
+      name: `stuck-${uuidv7()}`,
+      tables: [],
+      handles: 'all' as const,
+      apply: async () => {
+        throw new Error('this read model is down');
+      },
+    };
+    const runner = createProjectionRunner(
+      { sql: t.sql, store, projections: [stuck], logger: pino({ level: 'silent' }) },
+      { pollMs: 20, caughtUpTimeoutMs: 300 },
+    );
+    await runner.start();
+    try {
+      await expect(runner.caughtUp(await store.headPosition())).rejects.toMatchObject({
+        code: 'MXHUB_ERR_UNAVAILABLE',
+      });
+    } finally {
+      await runner.stop();
+    }
+  });
+
   test('replayed read models equal the live ones; a tampered live row is reported', async () => {
     const clean = await replayAndCompare({ sql: t.sql, store, projections: allProjections() });
     expect(clean.equal).toBe(true);

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Sql } from '../../lib/db/sql';
+import { UnavailableError } from '../../lib/errors';
 import { createWaker } from '../../lib/waker';
 import type { StoredEvent } from '../envelope';
 import type { EventStore } from '../store/event-store';
@@ -10,6 +12,8 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Poll interval when idle, ms (NOTIFY wakes it earlier). @default 200 */
   pollMs?: number;
+  /** How long `caughtUp` waits before it gives up with an UnavailableError, ms. @default 60000 */
+  caughtUpTimeoutMs?: number;
 }
 
 export interface ProjectionStatus {
@@ -21,6 +25,7 @@ export interface ProjectionStatus {
   lagSeconds: number;
 }
 
+const LATE = 'the read models (projections did not catch up in time)';
 const checkpointName = (p: Projection) => `projection:${p.name}`;
 const wants = (p: Projection, e: StoredEvent) => p.handles === 'all' || p.handles.includes(e.type);
 
@@ -51,6 +56,15 @@ export function createProjectionRunner(
   const waker = createWaker();
   let unlisten: (() => Promise<void>) | undefined;
   const loops: Array<Promise<void>> = [];
+  // Each projection's checkpoint as this process last read or moved it, and who waits for a position.
+  const applied = new Map<string, bigint>();
+  const waiters = new Set<{ position: bigint; done: () => void }>();
+  const reached = (position: bigint) => projections.every((p) => (applied.get(p.name) ?? -1n) >= position);
+
+  function note(p: Projection, position: bigint): void {
+    if ((applied.get(p.name) ?? -1n) < position) applied.set(p.name, position);
+    for (const w of waiters) if (reached(w.position)) w.done();
+  }
 
   async function checkpoint(p: Projection): Promise<bigint> {
     const [row] = await sql.query<{ position: string }>(
@@ -63,6 +77,7 @@ export function createProjectionRunner(
   /** Applies one batch; returns how many events it read. */
   async function step(p: Projection): Promise<number> {
     const after = await checkpoint(p);
+    note(p, after);
     const events = await store.readAll({ after, limit: batchSize });
     if (events.length === 0) return 0;
     const last = events[events.length - 1]!.position.toString();
@@ -75,6 +90,7 @@ export function createProjectionRunner(
         [checkpointName(p), last],
       );
     });
+    note(p, BigInt(last));
     return events.length;
   }
 
@@ -102,6 +118,45 @@ export function createProjectionRunner(
       waker.wake();
       await Promise.all(loops.splice(0));
       await unlisten?.();
+    },
+    /**
+     * Resolves once every projection has applied the log up to `position`
+     * (a store position, e.g. `headPosition()` at the time of the call).
+     * The running loops report each batch they commit, so nobody polls; a
+     * runner that is not started applies the batches itself. Rejects with
+     * an UnavailableError after `caughtUpTimeoutMs`.
+     */
+    async caughtUp(position: bigint): Promise<void> {
+      if (!running) {
+        const deadline = Date.now() + (options.caughtUpTimeoutMs ?? 60_000);
+        for (const p of projections) {
+          while ((await checkpoint(p)) < position) {
+            if ((await step(p)) > 0) continue;
+            // Below the safe bound: an older transaction still runs, so the events are not readable yet.
+            if (Date.now() > deadline) throw new UnavailableError(LATE);
+            await sleep(pollMs);
+          }
+        }
+        return;
+      }
+      if (reached(position)) return;
+      await new Promise<void>((resolve, reject) => {
+        const waiter = {
+          position,
+          done: () => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve();
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new UnavailableError(LATE));
+        }, options.caughtUpTimeoutMs ?? 60_000);
+        waiters.add(waiter);
+        // Idle loops sleep up to pollMs; someone is waiting, so look now.
+        waker.wake();
+      });
     },
     /** Applies everything up to the head once (tests, CLI). */
     async catchUp(): Promise<void> {

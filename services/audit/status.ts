@@ -1,6 +1,7 @@
 import type { Sql } from '../../lib/db/sql';
 import type { ProjectionRunner } from '../../events/projections';
 import type { EventStore } from '../../events/store/event-store';
+import { createAssetQueries } from '../screening/read-model/queries';
 
 export interface HubStatus {
   store: { kind: string; headPosition: string; events: number };
@@ -29,9 +30,6 @@ export async function readStatus(deps: {
   const [cp] = await sql.query<{ n: number; p: string | null }>(
     'select count(*)::int as n, max(position)::text as p from mx_log_checkpoints',
   );
-  const assets = await sql.query<{ state: string; n: number }>(
-    'select state, count(*)::int as n from rm_assets group by state order by state',
-  );
   const live = deps.relay?.status();
   return {
     store: { kind: sql.kind, headPosition: (await deps.store.headPosition()).toString(), events: counts?.n ?? 0 },
@@ -49,6 +47,6 @@ export async function readStatus(deps: {
       lagSeconds: Math.round(s.lagSeconds * 10) / 10,
     })),
     checkpoints: { count: cp?.n ?? 0, lastPosition: cp?.p ?? null },
-    assets: Object.fromEntries(assets.map((a) => [a.state, a.n])),
+    assets: await createAssetQueries(sql).countByState(),
   };
 }

@@ -12,7 +12,7 @@ import { createScreeningCommands } from './commands';
 import { createCustody } from './custody';
 import { foldAsset, type Stage } from '../../domain/asset/asset';
 import { decide, type ScreeningCommand } from '../../domain/asset/decide';
-import { createAssetQueries } from './read-model';
+import { createAssetQueries } from './read-model/queries';
 import { createScreeningRoutes } from './routes';
 
 const SHA = 'c'.repeat(64);
@@ -209,8 +209,14 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
       do {
         const res = await get(`/v1/assets?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
         expect(res.statusCode).toBe(200);
-        const body = res.json() as { items: Array<{ assetId: string }>; nextCursor: string | null };
+        const body = res.json() as {
+          items: Array<{ assetId: string }>;
+          next: string | null;
+          nextCursor: string | null;
+        };
         seen.push(...body.items.map((a) => a.assetId));
+        // `nextCursor` stays for one release as a deprecated alias of `next`.
+        expect(body.next).toBe(body.nextCursor);
         cursor = body.nextCursor;
         pages++;
       } while (cursor);
@@ -301,7 +307,7 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
       const first = (await get('/v1/quarantine?limit=4')).json();
       expect(first.items).toHaveLength(4);
       const rest = (await get(`/v1/quarantine?limit=4&cursor=${first.nextCursor}`)).json();
-      expect(rest).toEqual({ items: [items[4]], nextCursor: null });
+      expect(rest).toEqual({ items: [items[4]], next: null, nextCursor: null });
     });
 
     test('an unknown asset is a 404', async () => {

@@ -5,7 +5,8 @@ import type { GatewayRoutes } from '../gateway/deps';
 import { commandMetadata } from '../gateway/plugins/correlation';
 import { ErrorResponse } from '../gateway/schemas';
 import type { ScreeningCommands } from './commands';
-import { MAX_PAGE, type AssetQueries } from './read-model';
+import { MAX_PAGE } from '../../lib/keyset-cursor';
+import type { AssetQueries } from './read-model/queries';
 
 export interface ScreeningRouteDeps {
   queries: AssetQueries;
@@ -134,7 +135,10 @@ export function createScreeningRoutes(deps: ScreeningRouteDeps): GatewayRoutes {
           tags: ['assets'],
           summary: 'List assets, newest first',
           querystring: AssetsQuery,
-          response: { 200: Type.Object({ items: Type.Array(AssetListItem), nextCursor: NextCursor }), ...errors },
+          response: {
+            200: Type.Object({ items: Type.Array(AssetListItem), next: NextCursor, nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
       async (request) => queries.list(request.query),
@@ -162,7 +166,10 @@ export function createScreeningRoutes(deps: ScreeningRouteDeps): GatewayRoutes {
           tags: ['quarantine'],
           summary: 'Assets in quarantine, with the stage, rule and reason that put them there',
           querystring: PageQuery,
-          response: { 200: Type.Object({ items: Type.Array(QuarantinedAsset), nextCursor: NextCursor }), ...errors },
+          response: {
+            200: Type.Object({ items: Type.Array(QuarantinedAsset), next: NextCursor, nextCursor: NextCursor }),
+            ...errors,
+          },
         },
       },
       async (request) => queries.quarantine(request.query),

@@ -7,6 +7,7 @@ import type { WorkQueue } from '../../lib/work-queue/work-queue';
 import { createScreeningCommands } from './commands';
 import { createCustody } from './custody';
 import { createScreeningProcessManager, type ScreeningJob } from './process-manager';
+import { createAssetQueries } from './read-model/queries';
 import { createScreeningSweep } from './sweep';
 import type { ScreeningToolkit } from './toolkit';
 
@@ -45,7 +46,7 @@ export function createScreeningService(deps: ScreeningServiceDeps, options: Scre
     options,
   );
   const sweep = createScreeningSweep({
-    sql: deps.sql,
+    queries: createAssetQueries(deps.sql),
     catchUp: deps.catchUp,
     enqueue: (assetId) => manager.enqueue(assetId),
     custody,

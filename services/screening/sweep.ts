@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Sql } from '../../lib/db/sql';
 import type { Custody } from './custody';
+import type { AssetQueries } from './read-model/queries';
 
 export interface SweepDeps {
-  sql: Sql;
+  queries: Pick<AssetQueries, 'awaitingScreening' | 'deleted'>;
   /** Brings the read models up to the head of the log before they are trusted. */
   catchUp: () => Promise<void>;
   enqueue: (assetId: string) => Promise<void>;
@@ -28,18 +28,12 @@ export function createScreeningSweep(deps: SweepDeps) {
   return {
     async run(options: { removeDeleted?: boolean } = {}): Promise<SweepReport> {
       await deps.catchUp();
-      const pending = await deps.sql.query<{ asset_id: string }>(
-        `select asset_id from rm_assets where state in ('detected', 'ingested', 'screening', 'released')
-          order by created_at`,
-      );
-      for (const row of pending) await deps.enqueue(row.asset_id);
+      const pending = await deps.queries.awaitingScreening();
+      for (const assetId of pending) await deps.enqueue(assetId);
       let removed = 0;
       if (options.removeDeleted) {
-        const deleted = await deps.sql.query<{ asset_id: string; source_network: string }>(
-          `select asset_id, source_network from rm_assets where state = 'deleted'`,
-        );
-        for (const row of deleted) {
-          await deps.custody.remove({ assetId: row.asset_id, sourceNetwork: row.source_network, stagedPath: '' });
+        for (const { assetId, sourceNetwork } of await deps.queries.deleted()) {
+          await deps.custody.remove({ assetId, sourceNetwork, stagedPath: '' });
           removed += 1;
         }
       }

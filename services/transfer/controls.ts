@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Sql } from '../../lib/db/sql';
 import type { Lane } from './domain/transfer';
+import type { TransferQueries } from './read-model/queries';
 
 /** A token bucket the copier passes chunks through (services/transfer/copier/throttle.ts). */
 export interface RateLimited {
@@ -8,7 +8,7 @@ export interface RateLimited {
 }
 
 export interface ControlsDeps<T extends RateLimited> {
-  sql: Sql;
+  queries: Pick<TransferQueries, 'lanes' | 'networks'>;
   /** Makes a token bucket at a rate (bytes per second, null = unlimited). */
   bucket: (bytesPerSecond: number | null) => T;
   defaults: { channels: Record<Lane, number>; laneMbps: Record<Lane, number | null> };
@@ -47,21 +47,15 @@ export function createTransferControls<T extends RateLimited>(
   };
 
   async function refresh(): Promise<void> {
-    const networks = await deps.sql.query<{ network: string; paused: boolean; bandwidth_mbps: number | null }>(
-      'select network, paused, bandwidth_mbps from rm_networks',
-    );
-    for (const n of networks) {
+    for (const n of await deps.queries.networks()) {
       if (n.paused) paused.add(n.network);
       else if (paused.delete(n.network)) deps.onNetworkResumed?.(n.network);
-      networkBucket(n.network).setRate(bytesPerSecond(n.bandwidth_mbps));
+      networkBucket(n.network).setRate(bytesPerSecond(n.bandwidthMbps));
     }
-    const lanes = await deps.sql.query<{ lane: Lane; channels: number | null; bandwidth_mbps: number | null }>(
-      'select lane, channels, bandwidth_mbps from rm_lanes',
-    );
-    for (const l of lanes) {
+    for (const l of await deps.queries.lanes()) {
       if (l.lane !== 'urgent' && l.lane !== 'normal') continue;
       // No admin figure (never set, or set to unlimited) falls back to the configured cap.
-      laneBuckets[l.lane].setRate(bytesPerSecond(l.bandwidth_mbps ?? deps.defaults.laneMbps[l.lane]));
+      laneBuckets[l.lane].setRate(bytesPerSecond(l.bandwidthMbps ?? deps.defaults.laneMbps[l.lane]));
       const wanted = l.channels ?? deps.defaults.channels[l.lane];
       if (wanted !== channels[l.lane]) {
         channels[l.lane] = wanted;

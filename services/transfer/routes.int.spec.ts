@@ -12,7 +12,7 @@ import { createTransferCommands } from './commands';
 import { decide, type TransferCommand } from './domain/decide';
 import { foldTransfer, type Lane } from './domain/transfer';
 import { createInProcessProgressBoard } from './progress';
-import { createTransferQueries } from './read-model';
+import { createTransferQueries } from './read-model/queries';
 import { createTransferRoutes } from './routes';
 
 const SHA = 'd'.repeat(64);

@@ -7,7 +7,8 @@ import { ErrorResponse } from '../gateway/schemas';
 import type { TransferCommands } from './commands';
 import type { Lane } from './domain/transfer';
 import type { ProgressBoard, TransferProgress } from './progress';
-import { MAX_PAGE, type TransferItem, type TransferQueries } from './read-model';
+import { MAX_PAGE } from '../../lib/keyset-cursor';
+import type { TransferItem, TransferQueries } from './read-model/queries';
 
 export interface TransferRouteDeps {
   queries: TransferQueries;

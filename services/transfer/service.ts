@@ -6,6 +6,7 @@ import type { Sql } from '../../lib/db/sql';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
 import type { WorkQueue } from '../../lib/work-queue/work-queue';
 import { createTransferControls, type RateLimited } from './controls';
+import { createTransferQueries } from './read-model/queries';
 import { foldTransfer, type Lane } from './domain/transfer';
 import { createLanes } from './lanes/lanes';
 import type { ProgressBoard } from './progress';
@@ -55,9 +56,10 @@ export function createTransferService<B extends RateLimited & Throttle>(
   deps: TransferServiceDeps<B>,
   options: TransferServiceOptions,
 ) {
-  const { store, sql, logger } = deps;
+  const { store, logger } = deps;
+  const queries = createTransferQueries(deps.sql);
   const controls = createTransferControls({
-    sql,
+    queries,
     bucket: deps.bucket,
     defaults: { channels: options.channels, laneMbps: options.laneMbps },
     // Called only once started, after `lanes` below exists.
@@ -98,25 +100,12 @@ export function createTransferService<B extends RateLimited & Throttle>(
    */
   async function sweep(filter: { network?: string } = {}): Promise<number> {
     await deps.catchUp();
-    // Cleared assets whose requests were lost (a consumer offset, a crash) are asked for again; idempotent by id.
-    const cleared = await sql.query<{ asset_id: string }>(
-      `select a.asset_id from rm_assets a
-        where a.state = 'cleared'
-          and (select count(*) from rm_transfers t where t.asset_id = a.asset_id) < jsonb_array_length(a.targets)`,
-    );
-    for (const row of cleared) await requester.request(row.asset_id);
-    const rows = await sql.query<{ transfer_id: string; lane: Lane; priority: number; target_network: string }>(
-      `select transfer_id, lane, priority, target_network from rm_transfers
-        where (state in ('queued', 'running')
-               or (state in ('failed', 'cancelled') and started_at is not null and step <> 'compensated'))
-          and ($1::text is null or target_network = $1)
-        order by (lane = 'urgent') desc, priority, created_at`,
-      [filter.network ?? null],
-    );
+    // Cleared assets whose requests were lost are asked for again; idempotent by id.
+    for (const assetId of await queries.clearedWithoutTransfers()) await requester.request(assetId);
     let queued = 0;
-    for (const r of rows) {
-      if (controls.isPaused(r.target_network)) continue;
-      await enqueue(r.transfer_id, r.lane, r.priority);
+    for (const r of await queries.waiting(filter)) {
+      if (controls.isPaused(r.targetNetwork)) continue;
+      await enqueue(r.transferId, r.lane, r.priority);
       queued += 1;
     }
     return queued;

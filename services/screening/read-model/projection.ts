@@ -1,20 +1,18 @@
+import type { AssetEvent } from '../../../events/catalog';
+import { at, defineProjection, type StoredOf } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
-import type { StoredEvent } from '../../envelope';
-import { at, type Projection } from '../projection';
-
-type Data = Record<string, unknown>;
 
 /** Updates one asset row unless it has seen this position already (idempotent). */
-async function update(tx: Sql, e: StoredEvent, set: string, params: unknown[] = []): Promise<void> {
-  const d = e.data as Data;
+async function update(tx: Sql, e: StoredOf<AssetEvent>, set: string, params: unknown[] = []): Promise<void> {
   await tx.query(
     `update rm_assets set ${set}, updated_at = $2, version = $3, last_position = $4
       where asset_id = $1 and last_position < $4`,
-    [d.assetId, at(e), e.version, e.position.toString(), ...params],
+    [e.data.assetId, at(e), e.version, e.position.toString(), ...params],
   );
 }
 
-export const assetsProjection: Projection = {
+/** Screening's read model (writer): each asset's state, verdicts, metadata, quarantine facts and replicas. */
+export const assetsProjection = defineProjection<AssetEvent>({
   name: 'assets',
   tables: [
     { name: 'rm_assets', key: ['asset_id'] },
@@ -33,9 +31,9 @@ export const assetsProjection: Projection = {
     'ReplicaStored',
   ],
   async apply(tx, e) {
-    const d = e.data as Data;
     switch (e.type) {
-      case 'AssetDetected':
+      case 'AssetDetected': {
+        const d = e.data;
         await tx.query(
           `insert into rm_assets (asset_id, state, source_network, targets, original_name, size_bytes,
                                   created_at, updated_at, version, last_position)
@@ -52,11 +50,13 @@ export const assetsProjection: Projection = {
           ],
         );
         return;
+      }
       case 'AssetIngested':
-        return update(tx, e, `state = 'ingested', sha256 = $5, size_bytes = $6`, [d.sha256, d.sizeBytes]);
+        return update(tx, e, `state = 'ingested', sha256 = $5, size_bytes = $6`, [e.data.sha256, e.data.sizeBytes]);
       case 'SidecarParsed':
-        return update(tx, e, `sidecar = $5::jsonb`, [JSON.stringify(d.sidecar)]);
+        return update(tx, e, `sidecar = $5::jsonb`, [JSON.stringify(e.data.sidecar)]);
       case 'AssetScreened': {
+        const d = e.data;
         const verdict = {
           stage: d.stage,
           passed: d.passed,
@@ -74,20 +74,23 @@ export const assetsProjection: Projection = {
         );
       }
       case 'ScreeningDeferred': {
+        const d = e.data;
         const deferred = { stage: d.stage, reason: d.reason, retryInMs: d.retryInMs, at: at(e) };
         return update(tx, e, `state = 'screening', deferred = $5::jsonb`, [JSON.stringify(deferred)]);
       }
       case 'AssetCleared':
         return update(tx, e, `state = 'cleared', quarantine = null, deferred = null`);
       case 'AssetQuarantined': {
+        const d = e.data;
         const q = { stage: d.stage, rule: d.rule, reason: d.reason, path: d.quarantinePath, at: at(e) };
         return update(tx, e, `state = 'quarantined', quarantine = $5::jsonb`, [JSON.stringify(q)]);
       }
       case 'AssetReleased':
-        return update(tx, e, `state = case when $5 = 'override' then 'cleared' else 'released' end`, [d.mode]);
+        return update(tx, e, `state = case when $5 = 'override' then 'cleared' else 'released' end`, [e.data.mode]);
       case 'AssetDeleted':
         return update(tx, e, `state = 'deleted'`);
-      case 'ReplicaStored':
+      case 'ReplicaStored': {
+        const d = e.data;
         await tx.query(
           `insert into rm_replicas (asset_id, network, path, sha256, stored_at, last_position)
            values ($1, $2, $3, $4, $5, $6)
@@ -97,6 +100,7 @@ export const assetsProjection: Projection = {
           [d.assetId, d.network, d.path, d.sha256, at(e), e.position.toString()],
         );
         return;
+      }
     }
   },
-};
+});

@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../../envelope';
-import type { Projection } from '../projection';
+import type { StoredEvent } from '../../../events/envelope';
+import type { Projection } from '../../../events/projections/projection';
 
 const SUMMARY_FIELDS = [
   'stage',
@@ -26,6 +26,7 @@ export function summarize(event: StoredEvent): string {
   return parts.length ? `${event.type} ${parts.join(' ')}` : event.type;
 }
 
+/** The audit's read model: one content-free line per event of every stream. */
 export const timelineProjection: Projection = {
   name: 'timeline',
   tables: [{ name: 'rm_timeline', key: ['stream_id', 'version'] }],

@@ -1,6 +1,6 @@
-import type { Sql } from '../../lib/db/sql';
-import { NotFoundError, ValidationError } from '../../lib/errors';
-import { decodeCursor, encodeCursor } from '../../lib/keyset-cursor';
+import type { Sql } from '../../../lib/db/sql';
+import { NotFoundError } from '../../../lib/errors';
+import { isoText as iso, keysetPage, sqlParams, type KeysetPageQuery, type Paged } from '../../../lib/keyset-cursor';
 
 type Json = Record<string, unknown>;
 
@@ -52,37 +52,18 @@ export interface QuarantinedAsset {
   quarantinedAt: string | null;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Pass as `cursor` for the next page; null when this page is the last one for now. */
-  nextCursor: string | null;
-}
+/** A page of assets; `nextCursor` is the deprecated name of `next`, answered for one more release. */
+export type AssetPage<T> = Paged<T> & { nextCursor: string | null };
 
-export interface PageQuery {
-  /** @default 100, at most 1000 */
-  limit?: number;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-export interface AssetListQuery extends PageQuery {
+export interface AssetListQuery extends KeysetPageQuery {
   state?: string;
   sourceNetwork?: string;
   /** Assets sent to this network. */
   target?: string;
 }
 
-export const MAX_PAGE = 1000;
-const DEFAULT_PAGE = 100;
-
-// Times leave PostgreSQL as text so both adapters (pg, PGlite) give the same
-// strings; the cursor keeps microseconds so no row is skipped or repeated.
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const isoMicros = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 const SUMMARY_COLUMNS = `asset_id, state, source_network, targets, original_name, size_bytes::text as size_bytes, sha256,
-  ${iso('created_at')} as created_at, ${iso('updated_at')} as updated_at, version,
-  ${isoMicros('created_at')} as cursor_at`;
+  ${iso('created_at')} as created_at, ${iso('updated_at')} as updated_at, version`;
 
 interface SummaryRow {
   asset_id: string;
@@ -95,7 +76,6 @@ interface SummaryRow {
   created_at: string;
   updated_at: string;
   version: number;
-  cursor_at: string;
 }
 
 interface DetailRow extends SummaryRow {
@@ -139,66 +119,38 @@ function quarantined(r: DetailRow): QuarantinedAsset {
   };
 }
 
-function pageLimit(limit: number | undefined): number {
-  const n = limit ?? DEFAULT_PAGE;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
-    throw new ValidationError(`limit: must be an integer from 1 to ${MAX_PAGE}, got ${n}`, { field: 'limit' });
-  }
-  return n;
-}
-
 /**
  * Queries over the assets read model for the API. Pages are keyset-paginated
  * newest first on (created_at, asset_id): unlike an offset, a cursor stays
  * valid while assets arrive, and pages never repeat a row.
  */
 export function createAssetQueries(sql: Sql) {
-  async function page<R extends SummaryRow>(
+  async function page<R extends SummaryRow, T>(
     columns: string,
     filters: (param: (value: unknown) => string) => string[],
-    query: PageQuery,
-  ): Promise<{ rows: R[]; nextCursor: string | null }> {
-    const limit = pageLimit(query.limit);
-    const params: unknown[] = [];
-    const param = (v: unknown) => `$${params.push(v)}`;
-    const where = filters(param);
-    if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, 'nextCursor');
-      where.push(`(created_at, asset_id) < (${param(at)}::timestamptz, ${param(id)})`);
-    }
-    const rows = await sql.query<R>(
-      `select ${columns} from rm_assets ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by created_at desc, asset_id desc limit ${param(limit + 1)}`,
-      params,
-    );
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { rows: items, nextCursor: more && last ? encodeCursor(last.cursor_at, last.asset_id) : null };
+    query: KeysetPageQuery,
+    map: (row: R) => T,
+  ): Promise<AssetPage<T>> {
+    const params = sqlParams();
+    const where = filters(params.param);
+    const rows = await keysetPage<R>(sql, { table: 'rm_assets', columns, idColumn: 'asset_id', where, params }, query);
+    return { items: rows.items.map(map), next: rows.next, nextCursor: rows.next };
   }
 
   return {
-    async list(query: AssetListQuery = {}): Promise<Page<AssetListItem>> {
+    async list(query: AssetListQuery = {}): Promise<AssetPage<AssetListItem>> {
       const filters = (param: (value: unknown) => string) => [
         ...(query.state ? [`state = ${param(query.state)}`] : []),
         ...(query.sourceNetwork ? [`source_network = ${param(query.sourceNetwork)}`] : []),
         ...(query.target ? [`targets @> ${param(JSON.stringify([query.target]))}::jsonb`] : []),
       ];
-      const { rows, nextCursor } = await page<DetailRow>(
-        `${SUMMARY_COLUMNS}, verdicts, technical, quarantine, deferred`,
-        filters,
-        query,
-      );
-      return {
-        items: rows.map((r) => ({
-          ...summary(r),
-          verdicts: r.verdicts,
-          technical: r.technical,
-          quarantine: r.quarantine,
-          deferred: r.deferred,
-        })),
-        nextCursor,
-      };
+      return page(`${SUMMARY_COLUMNS}, verdicts, technical, quarantine, deferred`, filters, query, (r: DetailRow) => ({
+        ...summary(r),
+        verdicts: r.verdicts,
+        technical: r.technical,
+        quarantine: r.quarantine,
+        deferred: r.deferred,
+      }));
     },
 
     /** One asset with verdicts, technical metadata, sidecar, quarantine facts and replicas; NotFoundError if unknown. */
@@ -226,13 +178,32 @@ export function createAssetQueries(sql: Sql) {
     },
 
     /** Assets in quarantine with the stage, rule and reason that put them there. */
-    async quarantine(query: PageQuery = {}): Promise<Page<QuarantinedAsset>> {
-      const { rows, nextCursor } = await page<DetailRow>(
-        `${SUMMARY_COLUMNS}, quarantine`,
-        () => [`state = 'quarantined'`],
-        query,
+    async quarantine(query: KeysetPageQuery = {}): Promise<AssetPage<QuarantinedAsset>> {
+      return page(`${SUMMARY_COLUMNS}, quarantine`, () => [`state = 'quarantined'`], query, quarantined);
+    },
+
+    /** Assets whose screening is not finished (or starts again after a release), oldest first: the sweep's work. */
+    async awaitingScreening(): Promise<string[]> {
+      const rows = await sql.query<{ asset_id: string }>(
+        `select asset_id from rm_assets where state in ('detected', 'ingested', 'screening', 'released')
+          order by created_at`,
       );
-      return { items: rows.map(quarantined), nextCursor };
+      return rows.map((r) => r.asset_id);
+    },
+
+    /** Deleted assets, whose files the sweep removes again in case a crash left them. */
+    async deleted(): Promise<Array<{ assetId: string; sourceNetwork: string }>> {
+      return sql.query<{ assetId: string; sourceNetwork: string }>(
+        `select asset_id as "assetId", source_network as "sourceNetwork" from rm_assets where state = 'deleted'`,
+      );
+    },
+
+    /** How many assets are in each state (for status and metrics). */
+    async countByState(): Promise<Record<string, number>> {
+      const rows = await sql.query<{ state: string; n: number }>(
+        'select state, count(*)::int as n from rm_assets group by state order by state',
+      );
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
     },
   };
 }

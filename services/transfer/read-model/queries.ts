@@ -1,6 +1,7 @@
-import type { Sql } from '../../lib/db/sql';
-import { NotFoundError, ValidationError } from '../../lib/errors';
-import { decodeCursor, encodeCursor } from '../../lib/keyset-cursor';
+import type { Sql } from '../../../lib/db/sql';
+import { NotFoundError, ValidationError } from '../../../lib/errors';
+import { isoText as iso, keysetPage, sqlParams, type KeysetPageQuery, type Paged } from '../../../lib/keyset-cursor';
+import type { Lane } from '../domain/transfer';
 
 /** One transfer as the `rm_transfers` read model holds it, in the API's camelCase. */
 export interface TransferItem {
@@ -38,22 +39,20 @@ export interface TransferDetail extends TransferItem {
   sha256: string | null;
 }
 
-export interface TransferListQuery {
+export interface TransferListQuery extends KeysetPageQuery {
   state?: string;
   lane?: string;
   /** Transfers into this (target) network. */
   network?: string;
   assetId?: string;
-  /** @default 100, at most 1000 */
-  limit?: number;
-  /** The `next` of the previous page. */
-  cursor?: string;
 }
 
-export interface TransferPage {
-  items: TransferItem[];
-  /** Pass as `cursor` for the next page; null when this page is the last one for now. */
-  next: string | null;
+/** A transfer the sweep queues again, in the order the lanes serve them. */
+export interface WaitingTransfer {
+  transferId: string;
+  lane: Lane;
+  priority: number;
+  targetNetwork: string;
 }
 
 export interface LaneRow {
@@ -82,21 +81,13 @@ export interface TransferQueriesOptions {
   clock?: () => Date;
 }
 
-export const MAX_PAGE = 1000;
-const DEFAULT_PAGE = 100;
 const DAY_MS = 86_400_000;
-
-// Times leave PostgreSQL as text so both adapters (pg, PGlite) give the same
-// strings; the cursor keeps microseconds so no row is skipped or repeated.
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const isoMicros = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const COLUMNS = `transfer_id, asset_id, source_network, target_network, state, lane, priority, step,
   bytes_total::text as bytes_total, bytes_done::text as bytes_done, attempts, error, requested_by, last_actor,
   channel, path, sha256, duration_ms::text as duration_ms, version,
   ${iso('created_at')} as created_at, ${iso('updated_at')} as updated_at,
-  ${iso('started_at')} as started_at, ${iso('finished_at')} as finished_at,
-  ${isoMicros('created_at')} as cursor_at`;
+  ${iso('started_at')} as started_at, ${iso('finished_at')} as finished_at`;
 
 interface Row {
   transfer_id: string;
@@ -122,7 +113,6 @@ interface Row {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
-  cursor_at: string;
 }
 
 const toNumber = (v: string | null) => (v === null ? null : Number(v));
@@ -160,14 +150,6 @@ function item(r: Row): TransferItem {
   };
 }
 
-function pageLimit(limit: number | undefined): number {
-  const n = limit ?? DEFAULT_PAGE;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
-    throw new ValidationError(`limit: must be an integer from 1 to ${MAX_PAGE}, got ${n}`, { field: 'limit' });
-  }
-  return n;
-}
-
 /**
  * Queries over the transfers and controls read models for the API. The
  * listing is keyset-paginated newest first on (created_at, transfer_id), so
@@ -179,10 +161,9 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
   if (!(historyDays > 0)) throw new ValidationError(`historyDays: must be above 0, got ${historyDays}`);
 
   return {
-    async list(query: TransferListQuery = {}): Promise<TransferPage> {
-      const limit = pageLimit(query.limit);
-      const params: unknown[] = [];
-      const param = (v: unknown) => `$${params.push(v)}`;
+    async list(query: TransferListQuery = {}): Promise<Paged<TransferItem>> {
+      const params = sqlParams();
+      const { param } = params;
       const cutoff = new Date(clock().getTime() - historyDays * DAY_MS).toISOString();
       // Unfinished transfers always show; finished_at is null for them.
       const where = [`(finished_at is null or finished_at >= ${param(cutoff)}::timestamptz)`];
@@ -190,21 +171,12 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
       if (query.lane) where.push(`lane = ${param(query.lane)}`);
       if (query.network) where.push(`target_network = ${param(query.network)}`);
       if (query.assetId) where.push(`asset_id = ${param(query.assetId)}`);
-      if (query.cursor) {
-        const [at, id] = decodeCursor(query.cursor, '`next`');
-        where.push(`(created_at, transfer_id) < (${param(at)}::timestamptz, ${param(id)})`);
-      }
-      const rows = await sql.query<Row>(
-        `select ${COLUMNS} from rm_transfers where ${where.join(' and ')}
-          order by created_at desc, transfer_id desc limit ${param(limit + 1)}`,
-        params,
+      const page = await keysetPage<Row>(
+        sql,
+        { table: 'rm_transfers', columns: COLUMNS, idColumn: 'transfer_id', where, params },
+        query,
       );
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(item),
-        next: rows.length > limit && last ? encodeCursor(last.cursor_at, last.transfer_id) : null,
-      };
+      return { items: page.items.map(item), next: page.next };
     },
 
     /** One transfer, finished long ago or not; NotFoundError if unknown. */
@@ -223,6 +195,38 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
     async networks(): Promise<NetworkRow[]> {
       return sql.query<NetworkRow>(
         `select network, paused, reason, bandwidth_mbps as "bandwidthMbps" from rm_networks order by network`,
+      );
+    },
+
+    /**
+     * Cleared assets with fewer transfers than targets: their requests were
+     * lost (a consumer offset, a crash) and are asked for again. It reads
+     * `rm_assets` beside `rm_transfers` because the question is the transfer
+     * service's: which of its transfers should exist and do not.
+     */
+    async clearedWithoutTransfers(): Promise<string[]> {
+      const rows = await sql.query<{ asset_id: string }>(
+        `select a.asset_id from rm_assets a
+          where a.state = 'cleared'
+            and (select count(*) from rm_transfers t where t.asset_id = a.asset_id) < jsonb_array_length(a.targets)`,
+      );
+      return rows.map((r) => r.asset_id);
+    },
+
+    /**
+     * Transfers to queue (optionally into one network): waiting or running
+     * ones, and failed or cancelled ones whose effects are not compensated
+     * yet. In the order the lanes would serve them, so idle channels do not
+     * grab a normal task before the urgent ones are in.
+     */
+    async waiting(filter: { network?: string } = {}): Promise<WaitingTransfer[]> {
+      return sql.query<WaitingTransfer>(
+        `select transfer_id as "transferId", lane, priority, target_network as "targetNetwork" from rm_transfers
+          where (state in ('queued', 'running')
+                 or (state in ('failed', 'cancelled') and started_at is not null and step <> 'compensated'))
+            and ($1::text is null or target_network = $1)
+          order by (lane = 'urgent') desc, priority, created_at`,
+        [filter.network ?? null],
       );
     },
   };
