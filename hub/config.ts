@@ -6,12 +6,11 @@ import { describeSchemaError } from '../lib/schema-errors';
 import { MIN_ADMIN_TOKEN_LENGTH } from './admin-token';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
 import { defaultPolicies, loadPolicies } from '../services/screening/analysis/policy';
-import { DEFAULT_TEMPORARY_SUFFIXES } from '../connectors/watch-folder/drop-entries';
 import type { ScreeningSettings } from '../services/screening/settings';
 
 export type { ScreeningSettings };
 
-type ScreeningFile = NonNullable<ConfigFile['screening']>;
+type ScreeningFile = ConfigFile['screening'];
 
 export type Role = 'admin' | 'operator' | 'auditor' | 'connector' | 'viewer';
 
@@ -53,8 +52,6 @@ export interface ConfigSources {
   env: Record<string, string | undefined>;
 }
 
-const DEFAULT_NETWORKS = ['broadcast', 'archive', 'news'];
-
 function explain(where: string, e: ErrorObject): string {
   const p = describeSchemaError(e);
   const at = p.at || '(top level)';
@@ -67,32 +64,46 @@ function explain(where: string, e: ErrorObject): string {
   return `${where}: ${at} ${p.rule}`;
 }
 
-/** Parses and validates the config file, naming the bad key and what is accepted. */
-export function readConfigFile(file: string): ConfigFile {
+// useDefaults fills in the schema's `default`s (schemas/config.ts) while validating: the one place defaults live.
+const validateConfig = new Ajv({ allErrors: false, strict: false, verbose: true, useDefaults: true }).compile(
+  ConfigSchema,
+);
+
+/** Validates a parsed config file (`{}` for none) and fills in the schema's defaults, in place. */
+function withDefaults(parsed: unknown, where: string): ConfigFile {
+  if (!validateConfig(parsed)) throw new ConfigError(explain(where, validateConfig.errors![0]!));
+  return parsed;
+}
+
+function parseConfigFile(file: string): unknown {
   if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
   }
-  const validate = new Ajv({ allErrors: false, strict: false, verbose: true }).compile(ConfigSchema);
-  if (!validate(parsed)) throw new ConfigError(explain(`config file ${file}`, validate.errors![0]!));
-  return parsed as ConfigFile;
+}
+
+/** Parses and validates the config file, naming the bad key and what is accepted; defaults filled in. */
+export function readConfigFile(file: string): ConfigFile {
+  return withDefaults(parseConfigFile(file), `config file ${file}`);
 }
 
 /** Merges file, environment and flags into a HubConfig, choosing the profile. */
 export function loadConfig(sources: ConfigSources): HubConfig {
-  const file: ConfigFile = sources.file ? readConfigFile(sources.file) : {};
+  const raw = sources.file ? parseConfigFile(sources.file) : {};
+  // Read before the defaults are filled in: engines named in the file are each required, in any profile.
+  const enginesConfigured = (raw as { screening?: { engines?: unknown } } | null)?.screening?.engines !== undefined;
+  const file = withDefaults(raw, sources.file ? `config file ${sources.file}` : 'configuration');
   const env = sources.env;
-  const dataDir = resolve(sources.flags?.data ?? env.MXHUB_DATA ?? file.dataDir ?? 'mxhub-data');
+  const dataDir = resolve(sources.flags?.data ?? env.MXHUB_DATA ?? file.dataDir);
   const databaseUrl = env.DATABASE_URL ?? file.database?.url;
-  const redisUrl = env.REDIS_URL ?? file.redis?.url;
+  const redisUrl = env.REDIS_URL ?? file.redis.url;
   const brokers = env.KAFKA_BROKERS
     ? env.KAFKA_BROKERS.split(',')
         .map((b) => b.trim())
         .filter(Boolean)
-    : file.kafka?.brokers;
+    : file.kafka.brokers;
   if (brokers?.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
     throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...], got "${env.KAFKA_BROKERS}"`);
   }
@@ -115,8 +126,8 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       `${given.map(([k]) => k).join(' and ')} set without ${missing.join(', ')}: set all three for the production profile, or none for the embedded one (or say "profile" in a config file)`,
     );
   }
-  const screening = screeningSettings(file.screening ?? {});
-  for (const n of file.networks ?? []) {
+  const screening = screeningSettings(file.screening, enginesConfigured);
+  for (const n of file.networks) {
     if (!screening.policies[n.id]) {
       throw new ConfigError(
         `network '${n.id}' has no analysis policy: add screening.policies.${n.id} (known: ${Object.keys(screening.policies).join(', ')})`,
@@ -129,55 +140,43 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       `MXHUB_ADMIN_TOKEN is ${env.MXHUB_ADMIN_TOKEN.length} characters long; an admin token needs at least ${MIN_ADMIN_TOKEN_LENGTH} (for example: openssl rand -base64 32)`,
     );
   }
-  const port = sources.flags?.port ?? (env.PORT ? Number(env.PORT) : undefined) ?? file.http?.port ?? 8080;
+  const port = sources.flags?.port ?? (env.PORT ? Number(env.PORT) : undefined) ?? file.http.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`port must be 0..65535, got ${env.PORT}`);
   return {
     profile,
     dataDir,
-    http: { host: sources.flags?.host ?? file.http?.host ?? '127.0.0.1', port },
+    http: { host: sources.flags?.host ?? file.http.host, port },
     databaseUrl: profile === 'production' ? databaseUrl : undefined,
     redisUrl: profile === 'production' ? redisUrl : undefined,
-    queuePrefix: env.MXHUB_QUEUE_PREFIX ?? file.redis?.prefix ?? 'mxhub',
+    queuePrefix: env.MXHUB_QUEUE_PREFIX ?? file.redis.prefix,
     kafka:
       profile === 'production' && brokers
-        ? { brokers, clientId: file.kafka?.clientId ?? 'mxhub', topicPrefix: file.kafka?.topicPrefix ?? 'mxhub.' }
+        ? { brokers, clientId: file.kafka.clientId, topicPrefix: file.kafka.topicPrefix }
         : undefined,
-    networks: (file.networks ?? DEFAULT_NETWORKS.map((id): { id: string; root?: string } => ({ id }))).map((n) => ({
+    networks: file.networks.map((n) => ({
       id: n.id,
       root: resolve(n.root ?? join(dataDir, 'networks', n.id)),
     })),
-    connectors: {
-      stabilityMs: file.connectors?.stabilityMs ?? 2000,
-      sidecarWaitMs: file.connectors?.sidecarWaitMs ?? 5000,
-      temporarySuffixes: file.connectors?.temporarySuffixes ?? DEFAULT_TEMPORARY_SUFFIXES,
-      rescanMs: file.connectors?.rescanMs ?? 10_000,
-    },
-    tokens: (file.auth?.tokens ?? []) as HubConfig['tokens'],
+    connectors: file.connectors,
+    tokens: file.auth.tokens as HubConfig['tokens'],
     adminToken: env.MXHUB_ADMIN_TOKEN,
     checkpoints: {
-      keyFile: resolve(file.checkpoints?.keyFile ?? join(dataDir, 'checkpoint-key.pem')),
-      intervalMs: file.checkpoints?.intervalMs ?? 10_000,
-      exportFile: resolve(file.checkpoints?.exportFile ?? join(dataDir, 'checkpoints.jsonl')),
+      // Under the data directory unless named: they follow --data and MXHUB_DATA, so no schema default.
+      keyFile: resolve(file.checkpoints.keyFile ?? join(dataDir, 'checkpoint-key.pem')),
+      intervalMs: file.checkpoints.intervalMs,
+      exportFile: resolve(file.checkpoints.exportFile ?? join(dataDir, 'checkpoints.jsonl')),
     },
     screening,
-    transfer: {
-      channels: { urgent: file.transfer?.channels?.urgent ?? 4, normal: file.transfer?.channels?.normal ?? 12 },
-      laneMbps: { urgent: file.transfer?.laneMbps?.urgent ?? null, normal: file.transfer?.laneMbps?.normal ?? null },
-      maxAttempts: file.transfer?.maxAttempts ?? 5,
-      historyDays: file.transfer?.historyDays ?? 90,
-    },
-    logLevel: env.LOG_LEVEL ?? file.log?.level ?? 'info',
+    transfer: file.transfer,
+    logLevel: env.LOG_LEVEL ?? file.log.level,
   };
 }
 
-function screeningSettings(raw: ScreeningFile): ScreeningSettings {
+function screeningSettings(raw: ScreeningFile, enginesConfigured: boolean): ScreeningSettings {
   return {
     ...raw,
-    concurrency: raw.concurrency ?? 16,
-    engines: raw.engines ?? ['clamav', 'yara-x'],
-    enginesConfigured: raw.engines !== undefined,
+    enginesConfigured,
     policies: raw.policies ? { ...defaultPolicies, ...loadPolicies(raw.policies) } : defaultPolicies,
-    retryUnavailableMs: raw.retryUnavailableMs ?? 5000,
   };
 }

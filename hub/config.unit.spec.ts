@@ -87,3 +87,40 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { MXHUB_DATA: '/from/env' }, file: f }).dataDir).toBe('/from/env');
   });
 });
+
+describe('defaults', () => {
+  test('come from the schema and fill in around what the file gives', () => {
+    const c = loadConfig({ env: {}, file: file({ transfer: { channels: { urgent: 2 } } }), flags: { data: dir } });
+    expect(c.transfer).toEqual({
+      channels: { urgent: 2, normal: 12 },
+      laneMbps: { urgent: null, normal: null },
+      maxAttempts: 5,
+      historyDays: 90,
+    });
+    expect(c.connectors).toEqual({
+      stabilityMs: 2000,
+      sidecarWaitMs: 5000,
+      temporarySuffixes: ['.part', '.tmp', '.crdownload', '~'],
+      rescanMs: 10_000,
+    });
+    expect(c).toMatchObject({ queuePrefix: 'mxhub', logLevel: 'info', checkpoints: { intervalMs: 10_000 } });
+    expect(c.screening).toMatchObject({ concurrency: 16, engines: ['clamav', 'yara-x'], enginesConfigured: false });
+    const named = loadConfig({ env: {}, file: file({ screening: { engines: ['yara-x'] } }) }).screening;
+    expect(named).toMatchObject({ engines: ['yara-x'], enginesConfigured: true });
+  });
+
+  test('the environment still wins over a defaulted key; the file may set a prefix beside an environment URL', () => {
+    const f = file({ redis: { prefix: 'hub-b' }, kafka: { topicPrefix: 'b.' }, log: { level: 'warn' } });
+    const env = { DATABASE_URL: 'postgres://h/db', REDIS_URL: 'redis://h:6379', KAFKA_BROKERS: 'k1:9092' };
+    expect(loadConfig({ env, file: f })).toMatchObject({
+      profile: 'production',
+      queuePrefix: 'hub-b',
+      kafka: { brokers: ['k1:9092'], clientId: 'mxhub', topicPrefix: 'b.' },
+      logLevel: 'warn',
+    });
+    expect(loadConfig({ env: { ...env, MXHUB_QUEUE_PREFIX: 'env', LOG_LEVEL: 'debug' }, file: f })).toMatchObject({
+      queuePrefix: 'env',
+      logLevel: 'debug',
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_TEMPORARY_SUFFIXES } from '../connectors/watch-folder/drop-entries';
 
 const NetworkId = Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' });
 
@@ -27,16 +28,18 @@ const Sha256List = Type.Array(Type.String({ pattern: '^[0-9a-f]{64}$' }));
 
 export const ScreeningConfig = Type.Object(
   {
-    /** Screening jobs run at once in each hub process. @default 16 */
-    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+    /** Screening jobs run at once in each hub process. */
+    concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
     /**
      * Antivirus engines that must all say clean. The production profile refuses to start when one is
-     * unreachable; the embedded profile drops an unreachable clamd and says so loudly.
-     * @default ["clamav", "yara-x"]
+     * unreachable; the embedded profile drops an unreachable clamd and says so loudly. Naming them in the file
+     * makes each one required, in any profile.
      */
-    engines: Type.Optional(
-      Type.Array(Type.Union([Type.Literal('clamav'), Type.Literal('yara-x')]), { minItems: 1, uniqueItems: true }),
-    ),
+    engines: Type.Array(Type.Union([Type.Literal('clamav'), Type.Literal('yara-x')]), {
+      minItems: 1,
+      uniqueItems: true,
+      default: ['clamav', 'yara-x'],
+    }),
     /** Where clamd listens: TCP host and port, or a unix socket. @default 127.0.0.1:13310 (ops/clamav) */
     clamd: Type.Optional(
       Type.Object(
@@ -85,129 +88,127 @@ export const ScreeningConfig = Type.Object(
     policies: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     /** Largest difference between a sidecar's duration and the analysed one, seconds. @default 0.5 */
     durationToleranceSeconds: Type.Optional(Type.Number({ minimum: 0 })),
-    /** How long a stage whose engine is unreachable waits before it is tried again. @default 5000 */
-    retryUnavailableMs: Type.Optional(Type.Integer({ minimum: 10 })),
+    /** How long a stage whose engine is unreachable waits before it is tried again. */
+    retryUnavailableMs: Type.Integer({ minimum: 10, default: 5000 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
-const MbpsOrNull = Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()]);
+/** Megabits per second; null (the default) is unlimited. */
+const MbpsOrNull = Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()], { default: null });
 
 export const TransferConfig = Type.Object(
   {
-    /** Channels per lane in each hub process; every added process adds its own. @default { urgent: 4, normal: 12 } */
-    channels: Type.Optional(
-      Type.Object(
-        {
-          urgent: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
-          normal: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
-        },
-        { additionalProperties: false },
-      ),
+    /** Channels per lane in each hub process; every added process adds its own. */
+    channels: Type.Object(
+      {
+        urgent: Type.Integer({ minimum: 0, maximum: 256, default: 4 }),
+        normal: Type.Integer({ minimum: 0, maximum: 256, default: 12 }),
+      },
+      { additionalProperties: false, default: {} },
     ),
     /** Bandwidth cap per lane in this process, megabits per second; null = unlimited (admins change it at run time). */
-    laneMbps: Type.Optional(
-      Type.Object(
-        { urgent: Type.Optional(MbpsOrNull), normal: Type.Optional(MbpsOrNull) },
-        { additionalProperties: false },
-      ),
-    ),
-    /** Retryable failures of one transfer before it fails for good. @default 5 */
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    /** Finished transfers stay listed this long (the events are kept regardless). @default 90 */
-    historyDays: Type.Optional(Type.Integer({ minimum: 1 })),
+    laneMbps: Type.Object({ urgent: MbpsOrNull, normal: MbpsOrNull }, { additionalProperties: false, default: {} }),
+    /** Retryable failures of one transfer before it fails for good. */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+    /** Finished transfers stay listed this long (the events are kept regardless). */
+    historyDays: Type.Integer({ minimum: 1, default: 90 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 /**
- * The hub's configuration file (JSON, `--config FILE`). Every key is optional;
- * defaults give the embedded profile. Environment variables (DATABASE_URL,
- * REDIS_URL, KAFKA_BROKERS, MXHUB_DATA, PORT, LOG_LEVEL, MXHUB_ADMIN_TOKEN)
- * override the file.
+ * The hub's configuration file (JSON, `--config FILE`). Every key may be left
+ * out: the defaults here (`default`) are filled in by ajv (`useDefaults`, in
+ * hub/config.ts) before `required` is checked, so a key with a default is
+ * required in the static type (the file as read) but never in the file, and
+ * the defaults give the embedded profile. Environment variables
+ * (DATABASE_URL, REDIS_URL, KAFKA_BROKERS, MXHUB_DATA, PORT, LOG_LEVEL,
+ * MXHUB_ADMIN_TOKEN, MXHUB_QUEUE_PREFIX) override the file. The README's
+ * configuration table is checked against this schema (hub/readme-config.unit.spec.ts).
  */
 export const ConfigSchema = Type.Object(
   {
     /** `embedded` (PGlite, in-process backbone and queues) or `production` (PostgreSQL, Redis, Kafka, clamd). */
     profile: Type.Optional(Type.Union([Type.Literal('embedded'), Type.Literal('production')])),
-    /** Data directory: embedded database, checkpoint key, admin token, networks. @default ./mxhub-data */
-    dataDir: Type.Optional(Type.String({ minLength: 1 })),
-    http: Type.Optional(
-      Type.Object(
-        {
-          host: Type.Optional(Type.String({ minLength: 1 })),
-          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-        },
-        { additionalProperties: false },
-      ),
+    /** Data directory: embedded database, checkpoint key, admin token, networks. */
+    dataDir: Type.String({ minLength: 1, default: './mxhub-data' }),
+    http: Type.Object(
+      {
+        host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { additionalProperties: false, default: {} },
     ),
     database: Type.Optional(
       Type.Object({ url: Type.String({ pattern: '^postgres(ql)?://' }) }, { additionalProperties: false }),
     ),
-    redis: Type.Optional(
-      Type.Object(
-        {
-          url: Type.String({ pattern: '^rediss?://' }),
-          /** Key prefix of the hub's BullMQ queues: hubs that share a Redis but not a database need different ones. @default mxhub */
-          prefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
-        },
-        { additionalProperties: false },
-      ),
+    // The URL and the brokers may come from the environment (REDIS_URL, KAFKA_BROKERS) while the file sets
+    // the rest; hub/config.ts requires all three of PostgreSQL, Redis and Kafka for the production profile.
+    redis: Type.Object(
+      {
+        url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+        /** Key prefix of the hub's BullMQ queues: hubs that share a Redis but not a database need different ones. */
+        prefix: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'mxhub' }),
+      },
+      { additionalProperties: false, default: {} },
     ),
-    kafka: Type.Optional(
-      Type.Object(
-        {
-          brokers: Type.Array(Type.String({ pattern: '^[^:\\s]+:\\d+$' }), { minItems: 1 }),
-          clientId: Type.Optional(Type.String({ minLength: 1 })),
-          topicPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]*$' })),
-        },
-        { additionalProperties: false },
-      ),
+    kafka: Type.Object(
+      {
+        brokers: Type.Optional(Type.Array(Type.String({ pattern: '^[^:\\s]+:\\d+$' }), { minItems: 1 })),
+        clientId: Type.String({ minLength: 1, default: 'mxhub' }),
+        topicPrefix: Type.String({ pattern: '^[A-Za-z0-9._-]*$', default: 'mxhub.' }),
+      },
+      { additionalProperties: false, default: {} },
     ),
-    networks: Type.Optional(Type.Array(NetworkConfig, { minItems: 1 })),
-    connectors: Type.Optional(
-      Type.Object(
-        {
-          /** How long a dropped file's size and mtime must stay unchanged before it is taken. @default 2000 */
-          stabilityMs: Type.Optional(Type.Integer({ minimum: 0 })),
-          /** How long a media file waits for its XML sidecar (and a sidecar for its media). @default 5000 */
-          sidecarWaitMs: Type.Optional(Type.Integer({ minimum: 0 })),
-          /** Name endings of files still being written; never claimed. @default [".part", ".tmp", ".crdownload", "~"] */
-          temporarySuffixes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 64 })),
-          /** How often every drop folder is listed again (missed events, failed claims, refusals). @default 10000 */
-          rescanMs: Type.Optional(Type.Integer({ minimum: 100 })),
-        },
-        { additionalProperties: false },
-      ),
+    /** Each network's storage node. */
+    networks: Type.Array(NetworkConfig, {
+      minItems: 1,
+      default: [{ id: 'broadcast' }, { id: 'archive' }, { id: 'news' }],
+    }),
+    connectors: Type.Object(
+      {
+        /** How long a dropped file's size and mtime must stay unchanged before it is taken. */
+        stabilityMs: Type.Integer({ minimum: 0, default: 2000 }),
+        /** How long a media file waits for its XML sidecar (and a sidecar for its media). */
+        sidecarWaitMs: Type.Integer({ minimum: 0, default: 5000 }),
+        /** Name endings of files still being written; never claimed. */
+        temporarySuffixes: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), {
+          maxItems: 64,
+          default: DEFAULT_TEMPORARY_SUFFIXES,
+        }),
+        /** How often every drop folder is listed again (missed events, failed claims, refusals). */
+        rescanMs: Type.Integer({ minimum: 100, default: 10_000 }),
+      },
+      { additionalProperties: false, default: {} },
     ),
-    screening: Type.Optional(ScreeningConfig),
-    transfer: Type.Optional(TransferConfig),
-    auth: Type.Optional(Type.Object({ tokens: Type.Array(TokenConfig) }, { additionalProperties: false })),
-    checkpoints: Type.Optional(
-      Type.Object(
-        {
-          /** Ed25519 private key (PKCS#8 PEM). @default DIR/checkpoint-key.pem, created on first start */
-          keyFile: Type.Optional(Type.String({ minLength: 1 })),
-          /** @default 10000 */
-          intervalMs: Type.Optional(Type.Integer({ minimum: 100 })),
-          /**
-           * Every signed checkpoint is appended here too (one JSON line each, fsynced), the anchors `mxhub verify`
-           * holds the database to; keep a copy off the hub. @default DIR/checkpoints.jsonl
-           */
-          exportFile: Type.Optional(Type.String({ minLength: 1 })),
-        },
-        { additionalProperties: false },
-      ),
+    screening: ScreeningConfig,
+    transfer: TransferConfig,
+    auth: Type.Object(
+      { tokens: Type.Array(TokenConfig, { default: [] }) },
+      { additionalProperties: false, default: {} },
     ),
-    log: Type.Optional(
-      Type.Object(
-        {
-          level: Type.Optional(
-            Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
-          ),
-        },
-        { additionalProperties: false },
-      ),
+    checkpoints: Type.Object(
+      {
+        /** Ed25519 private key (PKCS#8 PEM). @default DIR/checkpoint-key.pem, created on first start */
+        keyFile: Type.Optional(Type.String({ minLength: 1 })),
+        intervalMs: Type.Integer({ minimum: 100, default: 10_000 }),
+        /**
+         * Every signed checkpoint is appended here too (one JSON line each, fsynced), the anchors `mxhub verify`
+         * holds the database to; keep a copy off the hub. @default DIR/checkpoints.jsonl
+         */
+        exportFile: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
     ),
   },
   { additionalProperties: false },
