@@ -1,6 +1,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** no-restricted-imports for `files`: never hub/ or cli/, and never the service named `otherService`. */
+function layoutRule(files, otherService) {
+  const patterns = [
+    {
+      regex: '^(\\.\\./)+(hub|cli)(/|$)',
+      message: 'the composition root (hub/) and the CLI (cli/) import the services, never the reverse',
+    },
+  ];
+  if (otherService)
+    patterns.push({
+      regex: `(^|/)${otherService}(/|$)`,
+      message: `services talk through events, never by import: not ${otherService} from here`,
+    });
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'ops/kafka/lib/', 'ops/*/run/', 'coverage/'] },
   js.configs.recommended,
@@ -14,57 +30,16 @@ export default tseslint.config(
   },
   // The layout is the architecture (../shared/style.md, rule 1): services talk through events, never by importing
   // each other, and nothing below the composition root imports it (hub/) or the CLI.
-  {
-    files: [
-      'services/**/*.ts',
-      'connectors/**/*.ts',
-      'events/**/*.ts',
-      'domain/**/*.ts',
-      'formats/**/*.ts',
-      'lib/**/*.ts',
-    ],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+(hub|cli)(/|$)',
-              message: 'the composition root (hub/) and the CLI (cli/) import the services, never the reverse',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['services/transfer/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(\\.\\./)+(hub|cli)(/|$)', message: 'services never import hub/ or cli/' },
-            { regex: '(^|/)screening(/|$)', message: 'transfer and screening talk through events, never by import' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['services/screening/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(\\.\\./)+(hub|cli)(/|$)', message: 'services never import hub/ or cli/' },
-            { regex: '(^|/)transfer(/|$)', message: 'screening and transfer talk through events, never by import' },
-          ],
-        },
-      ],
-    },
-  },
+  layoutRule([
+    'services/**/*.ts',
+    'connectors/**/*.ts',
+    'events/**/*.ts',
+    'domain/**/*.ts',
+    'formats/**/*.ts',
+    'lib/**/*.ts',
+  ]),
+  layoutRule(['services/transfer/**/*.ts'], 'screening'),
+  layoutRule(['services/screening/**/*.ts'], 'transfer'),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
