@@ -13,7 +13,13 @@ export interface EventMetadata {
   occurredAt: string;
 }
 
-/** An event before it is stored: what a `decide` returns and `append` takes. */
+/** A domain event before its envelope: what a `decide` returns (see `stamp` in events/stamp.ts). */
+export interface Event<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+}
+
+/** An event with its envelope, before it is stored: what `append` takes. */
 export interface NewEvent<Type extends string = string, Data = unknown> {
   /** UUIDv7, chosen by the caller so that a retried append is idempotent. */
   id: string;

@@ -46,6 +46,26 @@ export class ConcurrencyError extends HubError {
   }
 }
 
+/**
+ * The caller decided against a version of the stream (an HTTP `If-Match`)
+ * that is no longer its current one: read it again before asking again.
+ */
+export class PreconditionFailedError extends HubError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      'MXHUB_ERR_PRECONDITION_FAILED',
+      `stream ${streamId}: the command was made against version ${expected}, but the stream is at version ${actual}; read it again and retry with If-Match: ${actual}`,
+      412,
+      false,
+      { streamId, expected, actual },
+    );
+  }
+}
+
 /** The same event id was appended before with a different payload. */
 export class IdempotencyError extends HubError {
   constructor(

@@ -4,6 +4,7 @@ import type { Backbone } from '../../events/backbone/backbone';
 import { uuidv7 } from '../../lib/ids';
 import { foldAsset, nextStage } from '../../domain/asset/asset';
 import { decide } from '../../domain/asset/decide';
+import { stampDecision } from '../../events/handle-command';
 import { transferIdFor } from '../../services/transfer/domain/request';
 import type { Staged } from './fixtures';
 
@@ -72,7 +73,9 @@ export async function appendClearedAsset(
     const state = foldAsset(events.map((e, i) => asStored(e, streamId, i + 1)));
     const stage = nextStage(state);
     if (!stage) break;
-    events.push(...decide({ type: 'RecordVerdict', stage, verdict: { passed: true } }, state, ctx));
+    events.push(
+      ...stampDecision(state, decide({ type: 'RecordVerdict', stage, verdict: { passed: true } }, state), ctx),
+    );
   }
   await store.append(streamId, events, 'no_stream');
   return { assetId, transferIds: route.targets.map((t) => transferIdFor(assetId, t)) };

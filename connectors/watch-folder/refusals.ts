@@ -1,6 +1,8 @@
 import type { Stats } from 'node:fs';
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
+import type { ControlEvent } from '../../events/catalog/control-events';
+import { stamp } from '../../events/stamp';
 import { uuidv7 } from '../../lib/ids';
 import type { Refusal } from './drop-entries';
 
@@ -32,23 +34,18 @@ export function createDropRefusals(deps: DropRefusalsDeps) {
       const id = uuidv7(now.getTime());
       logger.warn({ path, rule: refusal.rule, reason: refusal.reason }, `drop refused: ${path} ${refusal.reason}`);
       try {
-        await store.append(
-          `network-${network.id}`,
-          [
-            {
-              id,
-              type: 'DropRefused',
-              data: { network: network.id, path, rule: refusal.rule, reason: refusal.reason },
-              metadata: {
-                correlationId: id,
-                causationId: id,
-                actor: `connector:${network.id}`,
-                occurredAt: now.toISOString(),
-              },
-            },
-          ],
-          'any',
+        // A refusal starts its own journey: it is its own correlation and cause.
+        const events = stamp<ControlEvent>(
+          [{ type: 'DropRefused', data: { network: network.id, path, rule: refusal.rule, reason: refusal.reason } }],
+          {
+            actor: `connector:${network.id}`,
+            now: now.toISOString(),
+            newId: () => id,
+            correlationId: id,
+            causationId: id,
+          },
         );
+        await store.append(`network-${network.id}`, events, 'any');
       } catch (err) {
         said.delete(path); // not said after all: the next listing tries again
         throw err;

@@ -1,4 +1,7 @@
 import type { StoredEvent } from '../../events/envelope';
+import { isAssetEvent, type AssetEvent } from '../../events/catalog/asset-events';
+import type { Stored } from '../../events/catalog/stored';
+import { fold, type StreamState } from '../../events/decider';
 import { sidecarNameFor } from '../../formats/sidecar/sidecar';
 
 /** The screening stages, in the order they run. `sidecar` runs only for assets that came with a sidecar file. */
@@ -16,7 +19,7 @@ export interface QuarantineFacts {
 }
 
 /** What screening needs to know about one asset, folded from its stream. */
-export interface AssetState {
+export interface AssetState extends StreamState {
   status: AssetStatus;
   /** Stream version: the expected version of the next append. */
   version: number;
@@ -68,35 +71,30 @@ export const initialAssetState = (): AssetState => ({
   passed: [],
 });
 
-type Data = Record<string, unknown>;
-
-/** Folds one event into the state. Pure; unknown event types only move the version. */
-export function evolve(state: AssetState, event: StoredEvent): AssetState {
-  const d = event.data as Data;
+/** Folds one of the asset's events into the state. Pure. */
+export function evolve(state: AssetState, event: Stored<AssetEvent>): AssetState {
   const next: AssetState = { ...state, version: event.version, lastEventId: event.id };
   switch (event.type) {
-    case 'AssetDetected':
+    case 'AssetDetected': {
+      const d = event.data;
       return {
         ...next,
         status: 'detected',
-        assetId: String(d.assetId),
-        sourceNetwork: String(d.sourceNetwork),
-        targets: d.targets as string[],
-        originalName: String(d.originalName),
-        sizeBytes: Number(d.sizeBytes),
+        assetId: d.assetId,
+        sourceNetwork: d.sourceNetwork,
+        targets: d.targets,
+        originalName: d.originalName,
+        sizeBytes: d.sizeBytes,
         detectedBy: event.metadata.actor,
         correlationId: event.metadata.correlationId,
       };
-    case 'AssetIngested':
-      return {
-        ...next,
-        status: 'ingested',
-        sha256: String(d.sha256),
-        sizeBytes: Number(d.sizeBytes),
-        stagedPath: String(d.stagedPath),
-      };
+    }
+    case 'AssetIngested': {
+      const { sha256, sizeBytes, stagedPath } = event.data;
+      return { ...next, status: 'ingested', sha256, sizeBytes, stagedPath };
+    }
     case 'SidecarParsed': {
-      const sidecar = d.sidecar as Data;
+      const { sidecar } = event.data;
       const sidecarPriority = typeof sidecar.priority === 'number' ? sidecar.priority : undefined;
       return {
         ...next,
@@ -105,45 +103,49 @@ export function evolve(state: AssetState, event: StoredEvent): AssetState {
         ...(sidecarPriority ? { sidecarPriority } : {}),
       };
     }
-    case 'AssetScreened':
+    case 'AssetScreened': {
+      const d = event.data;
       return {
         ...next,
         // A sidecar verdict (the connector's refusal among them) means the unit has a sidecar file.
         ...(d.stage === 'sidecar' ? { sidecarFile: state.sidecarFile ?? sidecarNameFor(state.originalName) } : {}),
         status: 'screening',
-        passed: d.passed ? [...state.passed, d.stage as Stage] : state.passed,
-        technical: (d.technical as Data | undefined) ?? state.technical,
+        passed: d.passed ? [...state.passed, d.stage] : state.passed,
+        technical: d.technical ?? state.technical,
         deferred: undefined,
       };
+    }
     case 'ScreeningDeferred':
-      return { ...next, deferred: { stage: d.stage as Stage, reason: String(d.reason) } };
+      return { ...next, deferred: { stage: event.data.stage, reason: event.data.reason } };
     case 'AssetCleared':
       return { ...next, status: 'cleared', deferred: undefined };
-    case 'AssetQuarantined':
+    case 'AssetQuarantined': {
+      const { stage, rule, reason, quarantinePath } = event.data;
       return {
         ...next,
         status: 'quarantined',
         deferred: undefined,
-        quarantine: {
-          stage: d.stage as Stage,
-          rule: String(d.rule),
-          reason: String(d.reason),
-          path: String(d.quarantinePath),
-        },
+        quarantine: { stage, rule, reason, path: quarantinePath },
       };
+    }
     case 'AssetReleased':
       // A rescreen starts over; an override is followed by AssetCleared in the same append.
-      return d.mode === 'rescreen'
+      return event.data.mode === 'rescreen'
         ? { ...next, status: 'released', rescreen: true, passed: [], technical: undefined }
         : { ...next, status: 'released' };
     case 'AssetDeleted':
       return { ...next, status: 'deleted' };
-    default:
+    case 'ReplicaStored':
       return next;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
 }
 
-export const foldAsset = (events: StoredEvent[]): AssetState => events.reduce(evolve, initialAssetState());
+export const foldAsset = (events: readonly StoredEvent[]): AssetState =>
+  fold({ initialState: initialAssetState, evolve, isEvent: isAssetEvent }, events);
 
 /** True while screening still has work to do on the asset. */
 export const isScreenable = (s: AssetState): boolean =>

@@ -1,6 +1,7 @@
-import type { EventMetadata, NewEvent } from '../../events/envelope';
+import { isAssetEvent, type AssetEvent } from '../../events/catalog/asset-events';
+import type { Decider } from '../../events/decider';
 import { StateError } from '../../lib/errors';
-import { nextStage, type AssetState, type Stage } from './asset';
+import { evolve, initialAssetState, nextStage, type AssetState, type Stage } from './asset';
 
 /** One engine's verdict as recorded in an AssetScreened event. */
 export interface EngineVerdictData {
@@ -36,35 +37,15 @@ export type ScreeningCommand =
   | { type: 'ReleaseAsset'; mode: 'rescreen' | 'override'; reason: string }
   | { type: 'DeleteAsset'; reason: string };
 
-/** Who and when, passed in so `decide` stays pure. */
-export interface CommandContext {
-  actor: string;
-  now: string;
-  newId: () => string;
-  /** Defaults to the asset's journey (its correlation id) and its last event. */
-  correlationId?: string;
-  causationId?: string;
-}
+/** The asset's events without `assetId`, which `decide` adds from the state. */
+type Fact<E extends AssetEvent = AssetEvent> = E extends AssetEvent
+  ? { type: E['type']; data: Omit<E['data'], 'assetId'> }
+  : never;
 
-const assetEvent =
-  (ctx: CommandContext, state: AssetState, previous: NewEvent[]) =>
-  (type: string, data: Record<string, unknown>): NewEvent => {
-    const metadata: EventMetadata = {
-      correlationId: ctx.correlationId ?? state.correlationId,
-      causationId: previous.at(-1)?.id ?? ctx.causationId ?? state.lastEventId,
-      actor: ctx.actor,
-      occurredAt: ctx.now,
-    };
-    const event = { id: ctx.newId(), type, data: { assetId: state.assetId, ...data }, metadata };
-    previous.push(event);
-    return event;
-  };
+const ofAsset = (state: AssetState, facts: Fact[]): AssetEvent[] =>
+  facts.map((f) => ({ type: f.type, data: { assetId: state.assetId, ...f.data } }) as AssetEvent);
 
-function recordVerdict(
-  command: Extract<ScreeningCommand, { type: 'RecordVerdict' }>,
-  state: AssetState,
-  ctx: CommandContext,
-): NewEvent[] {
+function recordVerdict(command: Extract<ScreeningCommand, { type: 'RecordVerdict' }>, state: AssetState): Fact[] {
   const expected = nextStage(state);
   if (expected !== command.stage) {
     throw new StateError(
@@ -72,50 +53,62 @@ function recordVerdict(
       { assetId: state.assetId, stage: command.stage },
     );
   }
-  const events: NewEvent[] = [];
-  const add = assetEvent(ctx, state, events);
+  const events: Fact[] = [];
+  const add = (fact: Fact) => events.push(fact);
   const { verdict } = command;
   // A sidecar the connector refused and a rescreen accepts is recorded, so delivery carries it.
   if (verdict.passed && verdict.sidecar && state.sidecar === undefined)
-    add('SidecarParsed', { sidecar: verdict.sidecar });
-  add('AssetScreened', {
-    stage: command.stage,
-    passed: verdict.passed,
-    ...(verdict.passed ? {} : { rule: verdict.rule, reason: verdict.reason }),
-    ...(verdict.engines ? { engines: verdict.engines } : {}),
-    ...(verdict.technical ? { technical: verdict.technical } : {}),
+    add({ type: 'SidecarParsed', data: { sidecar: verdict.sidecar } });
+  add({
+    type: 'AssetScreened',
+    data: {
+      stage: command.stage,
+      passed: verdict.passed,
+      ...(verdict.passed ? {} : { rule: verdict.rule, reason: verdict.reason }),
+      ...(verdict.engines ? { engines: verdict.engines } : {}),
+      ...(verdict.technical ? { technical: verdict.technical } : {}),
+    },
   });
   if (!verdict.passed) {
     if (!command.quarantinePath) throw new StateError(`asset ${state.assetId}: a refusal needs the quarantine path`);
-    add('AssetQuarantined', {
-      stage: command.stage,
-      rule: verdict.rule,
-      reason: verdict.reason,
-      quarantinePath: command.quarantinePath,
+    add({
+      type: 'AssetQuarantined',
+      data: {
+        stage: command.stage,
+        rule: verdict.rule,
+        reason: verdict.reason,
+        quarantinePath: command.quarantinePath,
+      },
     });
   } else if (nextStage({ ...state, passed: [...state.passed, command.stage] }) === undefined) {
-    add('AssetCleared', { targets: state.targets });
+    add({ type: 'AssetCleared', data: { targets: state.targets } });
   }
   return events;
 }
 
 /**
- * The screening aggregate: what each command means for one asset, as the
- * events to append with expected version `state.version`. Pure; throws
- * `StateError` when the asset's state does not allow the command.
+ * The asset aggregate: what each command means for one asset, as the events
+ * to append with expected version `state.version`. Pure; throws `StateError`
+ * when the asset's state does not allow the command.
  */
-export function decide(command: ScreeningCommand, state: AssetState, ctx: CommandContext): NewEvent[] {
-  const events: NewEvent[] = [];
-  const add = assetEvent(ctx, state, events);
+export function decide(command: ScreeningCommand, state: AssetState): AssetEvent[] {
+  return ofAsset(state, facts(command, state));
+}
+
+function facts(command: ScreeningCommand, state: AssetState): Fact[] {
   switch (command.type) {
     case 'RecordVerdict':
-      return recordVerdict(command, state, ctx);
+      return recordVerdict(command, state);
     case 'DeferStage':
       if (nextStage(state) !== command.stage) return [];
       // One event per outage, not one per retry.
       if (state.deferred?.stage === command.stage && state.deferred.reason === command.reason) return [];
-      add('ScreeningDeferred', { stage: command.stage, reason: command.reason, retryInMs: command.retryInMs });
-      return events;
+      return [
+        {
+          type: 'ScreeningDeferred',
+          data: { stage: command.stage, reason: command.reason, retryInMs: command.retryInMs },
+        },
+      ];
     case 'ReleaseAsset':
       if (state.status !== 'quarantined') {
         throw new StateError(
@@ -126,9 +119,12 @@ export function decide(command: ScreeningCommand, state: AssetState, ctx: Comman
           },
         );
       }
-      add('AssetReleased', { mode: command.mode, reason: command.reason });
-      if (command.mode === 'override') add('AssetCleared', { targets: state.targets, override: true });
-      return events;
+      return [
+        { type: 'AssetReleased', data: { mode: command.mode, reason: command.reason } },
+        ...(command.mode === 'override'
+          ? [{ type: 'AssetCleared' as const, data: { targets: state.targets, override: true } }]
+          : []),
+      ];
     case 'DeleteAsset':
       if (state.status !== 'quarantined') {
         throw new StateError(
@@ -139,11 +135,18 @@ export function decide(command: ScreeningCommand, state: AssetState, ctx: Comman
           },
         );
       }
-      add('AssetDeleted', { reason: command.reason });
-      return events;
+      return [{ type: 'AssetDeleted', data: { reason: command.reason } }];
     default: {
       const unhandled: never = command;
       throw new StateError(`unknown screening command ${JSON.stringify(unhandled)}`);
     }
   }
 }
+
+/** The asset aggregate for `handleCommand` (events/handle-command.ts). */
+export const assetDecider: Decider<AssetState, ScreeningCommand, AssetEvent> = {
+  initialState: initialAssetState,
+  evolve,
+  decide,
+  isEvent: isAssetEvent,
+};

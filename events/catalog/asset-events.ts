@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
+import { eventGuard } from './stored';
 import { AssetId, NetworkId, Reason, Sha256, Stage } from './common';
 
 export const AssetDetected = defineEvent(
@@ -153,3 +154,6 @@ export const assetEvents = [
 ] as const;
 
 export type AssetEvent = EventsOf<typeof assetEvents>;
+
+/** Narrows a stored event to `Stored<AssetEvent>`. */
+export const isAssetEvent = eventGuard(assetEvents);

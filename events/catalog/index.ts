@@ -11,6 +11,7 @@ export * from './asset-events';
 export * from './transfer-events';
 export * from './control-events';
 export type { EventDefinition } from './define';
+export * from './stored';
 
 const definitions: readonly EventDefinition[] = [...assetEvents, ...transferEvents, ...controlEvents];
 

@@ -1,5 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
+import { eventGuard } from './stored';
 import { AssetId, Lane, NetworkId, Priority, Reason, Sha256, TransferId } from './common';
 
 export const TransferRequested = defineEvent(
@@ -121,3 +122,6 @@ export const transferEvents = [
 ] as const;
 
 export type TransferEvent = EventsOf<typeof transferEvents>;
+
+/** Narrows a stored event to `Stored<TransferEvent>`. */
+export const isTransferEvent = eventGuard(transferEvents);

@@ -1,9 +1,10 @@
 import type { EventStore } from '../../events/store/event-store';
-import { NotFoundError, ValidationError } from '../../lib/errors';
+import { handleCommand, type HandleCommandOptions } from '../../events/handle-command';
+import { ValidationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import type { Custody } from './custody';
-import { foldAsset, type AssetState } from '../../domain/asset/asset';
-import { decide, type ScreeningCommand } from '../../domain/asset/decide';
+import type { AssetState } from '../../domain/asset/asset';
+import { assetDecider, type ScreeningCommand } from '../../domain/asset/decide';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
 export interface CommandMeta {
@@ -23,24 +24,39 @@ export interface ReleaseInput {
   reason: string;
 }
 
+/** Options of a command on one asset. */
+export interface AssetCommandOptions {
+  /** The stream version the caller saw (`If-Match`); another one answers 412 (`PreconditionFailedError`). */
+  expectedVersion?: number;
+}
+
 /** Admin commands on quarantined assets. Each appends with the expected version, so a race is a 409, not a lost update. */
 export function createScreeningCommands(deps: ScreeningCommandsDeps) {
   const clock = deps.clock ?? (() => new Date());
 
-  async function load(assetId: string): Promise<AssetState> {
-    const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
-    if (state.version === 0) throw new NotFoundError(`asset ${assetId} does not exist`);
-    return state;
+  async function onAsset(
+    assetId: string,
+    command: ScreeningCommand,
+    meta: CommandMeta,
+    options: HandleCommandOptions<AssetState>,
+  ) {
+    const result = await handleCommand(
+      deps.store,
+      `asset-${assetId}`,
+      assetDecider,
+      command,
+      {
+        actor: meta.actor,
+        now: clock().toISOString(),
+        newId: () => uuidv7(clock().getTime()),
+        correlationId: meta.correlationId,
+        ...(meta.causationId ? { causationId: meta.causationId } : {}),
+      },
+      { mustExist: `asset ${assetId}`, ...options },
+    );
+    if (result.conflict) throw result.error;
+    return result;
   }
-
-  const decideFor = (state: AssetState, command: ScreeningCommand, meta: CommandMeta) =>
-    decide(command, state, {
-      actor: meta.actor,
-      now: clock().toISOString(),
-      newId: () => uuidv7(clock().getTime()),
-      correlationId: meta.correlationId,
-      ...(meta.causationId ? { causationId: meta.causationId } : {}),
-    });
 
   const requireReason = (reason: unknown) => {
     if (typeof reason !== 'string' || reason.trim().length < 3) {
@@ -56,26 +72,25 @@ export function createScreeningCommands(deps: ScreeningCommandsDeps) {
      * record. The files move back to staging before the event, so a
      * cleared asset's file is always where delivery looks for it.
      */
-    async release(assetId: string, input: ReleaseInput, meta: CommandMeta) {
+    async release(assetId: string, input: ReleaseInput, meta: CommandMeta, options: AssetCommandOptions = {}) {
       const reason = requireReason(input.reason);
       if (input.mode !== 'rescreen' && input.mode !== 'override') {
         throw new ValidationError(`mode: must be 'rescreen' or 'override', got '${String(input.mode)}'`, {
           field: 'mode',
         });
       }
-      const state = await load(assetId);
-      const events = decideFor(state, { type: 'ReleaseAsset', mode: input.mode, reason }, meta);
-      await deps.custody.release(state);
-      return deps.store.append(`asset-${assetId}`, events, state.version);
+      const { nextVersion } = await onAsset(assetId, { type: 'ReleaseAsset', mode: input.mode, reason }, meta, {
+        ...options,
+        beforeAppend: (state) => deps.custody.release(state),
+      });
+      return { nextVersion };
     },
     /** Deletes a quarantined asset: the event first, then the files (a crash in between leaves files the sweep removes). */
-    async remove(assetId: string, input: { reason: string }, meta: CommandMeta) {
+    async remove(assetId: string, input: { reason: string }, meta: CommandMeta, options: AssetCommandOptions = {}) {
       const reason = requireReason(input.reason);
-      const state = await load(assetId);
-      const events = decideFor(state, { type: 'DeleteAsset', reason }, meta);
-      const result = await deps.store.append(`asset-${assetId}`, events, state.version);
+      const { state, nextVersion } = await onAsset(assetId, { type: 'DeleteAsset', reason }, meta, options);
       await deps.custody.remove(state);
-      return result;
+      return { nextVersion };
     },
   };
 }

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
-import { ConcurrencyError } from '../../lib/errors';
+import { handleCommand, loadState } from '../../events/handle-command';
 import { uuidv7 } from '../../lib/ids';
 import { RetryLaterError, type Job, type WorkQueue } from '../../lib/work-queue/work-queue';
 import type { Custody } from './custody';
-import { foldAsset, nextStage, STAGES, type AssetState, type Stage } from '../../domain/asset/asset';
-import { decide, type ScreeningCommand, type StageVerdict } from '../../domain/asset/decide';
+import { nextStage, STAGES, type AssetState, type Stage } from '../../domain/asset/asset';
+import { assetDecider, type ScreeningCommand, type StageVerdict } from '../../domain/asset/decide';
 import type { ScreeningStages } from './stages';
 
 /** A job of the `screening` queue: screen this asset from wherever its stream says it is. */
@@ -77,17 +77,12 @@ export function createScreeningProcessManager(deps: ScreeningProcessDeps, option
     correlationId: state.correlationId,
   });
 
-  /** Appends what `command` decides; false when another writer got there first. */
+  /** Appends what `command` decides on the state the stage ran on; false when another writer got there first. */
   async function apply(state: AssetState, command: ScreeningCommand): Promise<boolean> {
-    const events = decide(command, state, context(state));
-    if (events.length === 0) return true;
-    try {
-      await store.append(`asset-${state.assetId}`, events, state.version);
-      return true;
-    } catch (err) {
-      if (err instanceof ConcurrencyError) return false;
-      throw err;
-    }
+    const result = await handleCommand(store, `asset-${state.assetId}`, assetDecider, command, context(state), {
+      state,
+    });
+    return !result.conflict;
   }
 
   async function runStage(state: AssetState, stage: Stage, job: Job<ScreeningJob>): Promise<void> {
@@ -133,7 +128,7 @@ export function createScreeningProcessManager(deps: ScreeningProcessDeps, option
   async function screen(job: Job<ScreeningJob>): Promise<void> {
     // Bounded: each pass records one stage or loses a race; a stream cannot need more.
     for (let pass = 0; pass < 4 * STAGES.length; pass += 1) {
-      const state = foldAsset(await store.readStream(`asset-${job.data.assetId}`));
+      const state = await loadState(store, `asset-${job.data.assetId}`, assetDecider);
       const stage = nextStage(state);
       if (!stage) return;
       await runStage(state, stage, job);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { NewEvent } from '../../events/envelope';
+import { handleCommand } from '../../events/handle-command';
 import { allProjections, createProjectionRunner, type ProjectionRunner } from '../../events/projections';
 import { uuidv7 } from '../../lib/ids';
 import { settled } from '../../test/support/settle';
@@ -10,8 +11,8 @@ import type { GatewayRoutes } from '../gateway/deps';
 import { startTestGateway, type TestGateway } from '../gateway/testing/gateway-fixture';
 import { createScreeningCommands } from './commands';
 import { createCustody } from './custody';
-import { foldAsset, type Stage } from '../../domain/asset/asset';
-import { decide, type ScreeningCommand } from '../../domain/asset/decide';
+import type { Stage } from '../../domain/asset/asset';
+import { assetDecider, type ScreeningCommand } from '../../domain/asset/decide';
 import { createAssetQueries } from './read-model/queries';
 import { createScreeningRoutes } from './routes';
 
@@ -46,9 +47,12 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
 
   /** Appends what `decide` makes of `command` on the asset's current stream. */
   async function command(assetId: string, c: ScreeningCommand, now: string): Promise<void> {
-    const state = foldAsset(await gw.store.readStream(`asset-${assetId}`));
-    const events = decide(c, state, { actor: 'service:screening', now, newId: () => uuidv7() });
-    await gw.store.append(`asset-${assetId}`, events, state.version);
+    const result = await handleCommand(gw.store, `asset-${assetId}`, assetDecider, c, {
+      actor: 'service:screening',
+      now,
+      newId: () => uuidv7(),
+    });
+    if (result.conflict) throw result.error;
   }
 
   /** An asset detected and ingested at `minute`; with `stages`, those verdicts recorded (the last one may refuse). */

@@ -1,11 +1,13 @@
-import type { NewEvent } from '../../events/envelope';
+import type { ControlEvent } from '../../events/catalog/control-events';
 import type { EventStore } from '../../events/store/event-store';
-import { ConcurrencyError, NotFoundError, ValidationError } from '../../lib/errors';
+import { handleCommand, loadState, type CommandContext } from '../../events/handle-command';
+import { stamp } from '../../events/stamp';
+import { NotFoundError, ValidationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
-import { foldAsset } from '../../domain/asset/asset';
+import { assetDecider } from '../../domain/asset/decide';
 import { requestTransfer, transferIdFor } from './domain/request';
-import { decide, type AdminCommand } from './domain/decide';
-import { foldTransfer, type Lane } from './domain/transfer';
+import { transferDecider, type AdminCommand } from './domain/decide';
+import type { Lane } from './domain/transfer';
 import type { ProgressBoard } from './progress';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
@@ -13,6 +15,12 @@ export interface CommandMeta {
   actor: string;
   correlationId: string;
   causationId?: string;
+}
+
+/** Options of a command on one transfer. */
+export interface TransferCommandOptions {
+  /** The stream version the caller saw (`If-Match`); another one answers 412 (`PreconditionFailedError`). */
+  expectedVersion?: number;
 }
 
 export interface TransferCommandsDeps {
@@ -47,32 +55,35 @@ function checkLane(lane: unknown): Lane {
  */
 export function createTransferCommands(deps: TransferCommandsDeps) {
   const clock = deps.clock ?? (() => new Date());
-  const ctx = (meta: CommandMeta) => ({
+  const ctx = (meta: CommandMeta): CommandContext => ({
     actor: meta.actor,
     now: clock().toISOString(),
     newId: () => uuidv7(clock().getTime()),
     correlationId: meta.correlationId,
     ...(meta.causationId ? { causationId: meta.causationId } : {}),
   });
-  /** An event that opens or joins a stream without an aggregate (a request, a network or lane change). */
-  const event = (type: string, data: Record<string, unknown>, meta: CommandMeta): NewEvent => ({
-    id: uuidv7(clock().getTime()),
-    type,
-    data,
-    metadata: {
+  /** Control events open or join a stream without an aggregate (a network or lane change). */
+  const control = (events: ControlEvent[], meta: CommandMeta) =>
+    stamp(events, {
+      actor: meta.actor,
+      now: clock().toISOString(),
+      newId: () => uuidv7(clock().getTime()),
       correlationId: meta.correlationId,
       causationId: meta.causationId ?? meta.correlationId,
-      actor: meta.actor,
-      occurredAt: clock().toISOString(),
-    },
-  });
+    });
 
-  async function onTransfer(transferId: string, command: AdminCommand, meta: CommandMeta) {
-    const state = foldTransfer(await deps.store.readStream(`transfer-${transferId}`));
-    if (state.version === 0) throw new NotFoundError(`transfer ${transferId} does not exist`);
-    const events = decide(command, state, ctx(meta));
-    if (events.length === 0) return { transferId, version: state.version };
-    const result = await deps.store.append(`transfer-${transferId}`, events, state.version);
+  async function onTransfer(
+    transferId: string,
+    command: AdminCommand,
+    meta: CommandMeta,
+    options: TransferCommandOptions = {},
+  ) {
+    const result = await handleCommand(deps.store, `transfer-${transferId}`, transferDecider, command, ctx(meta), {
+      mustExist: `transfer ${transferId}`,
+      ...options,
+    });
+    // A race is a 409, never a lost change.
+    if (result.conflict) throw result.error;
     return { transferId, version: result.nextVersion };
   }
 
@@ -84,30 +95,37 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
 
   return {
     /** Moves a waiting transfer to another lane and/or priority; omitted fields keep their value. */
-    async reprioritize(id: string, input: { lane?: unknown; priority?: unknown }, meta: CommandMeta) {
+    reprioritize(
+      id: string,
+      input: { lane?: unknown; priority?: unknown },
+      meta: CommandMeta,
+      options?: TransferCommandOptions,
+    ) {
       const lane = input.lane === undefined ? undefined : checkLane(input.lane);
       const priority = input.priority === undefined ? undefined : checkPriority(input.priority);
       if (!lane && !priority) throw new ValidationError('give lane and/or priority', { field: 'body' });
-      const current = foldTransfer(await deps.store.readStream(`transfer-${id}`));
       return onTransfer(
         id,
-        { type: 'Reprioritize', lane: lane ?? current.lane, priority: priority ?? current.priority },
+        { type: 'Reprioritize', ...(lane ? { lane } : {}), ...(priority ? { priority } : {}) },
         meta,
+        options,
       );
     },
-    async pause(id: string, reason: string | undefined, meta: CommandMeta) {
+    async pause(id: string, reason: string | undefined, meta: CommandMeta, options?: TransferCommandOptions) {
       const live = await deps.progress.read([id]);
       return onTransfer(
         id,
         { type: 'Pause', bytesDone: live[id]?.bytesDone ?? 0, ...(reason ? { reason } : {}) },
         meta,
+        options,
       );
     },
-    resume: (id: string, meta: CommandMeta) => onTransfer(id, { type: 'Resume' }, meta),
-    cancel: (id: string, reason: string | undefined, meta: CommandMeta) =>
-      onTransfer(id, { type: 'Cancel', ...(reason ? { reason } : {}) }, meta),
-    retry: (id: string, reason: string | undefined, meta: CommandMeta) =>
-      onTransfer(id, { type: 'Retry', ...(reason ? { reason } : {}) }, meta),
+    resume: (id: string, meta: CommandMeta, options?: TransferCommandOptions) =>
+      onTransfer(id, { type: 'Resume' }, meta, options),
+    cancel: (id: string, reason: string | undefined, meta: CommandMeta, options?: TransferCommandOptions) =>
+      onTransfer(id, { type: 'Cancel', ...(reason ? { reason } : {}) }, meta, options),
+    retry: (id: string, reason: string | undefined, meta: CommandMeta, options?: TransferCommandOptions) =>
+      onTransfer(id, { type: 'Retry', ...(reason ? { reason } : {}) }, meta, options),
 
     /**
      * An operator sends a cleared asset to a network by hand. The same asset
@@ -120,27 +138,25 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       meta: CommandMeta,
     ) {
       checkNetwork(input.network);
-      const asset = foldAsset(await deps.store.readStream(`asset-${assetId}`));
+      const asset = await loadState(deps.store, `asset-${assetId}`, assetDecider);
       if (asset.version === 0) throw new NotFoundError(`asset ${assetId} does not exist`);
       const transferId = input.force ? uuidv7(clock().getTime()) : transferIdFor(assetId, input.network);
-      const requested = event(
-        'TransferRequested',
-        requestTransfer(asset, {
-          target: input.network,
-          transferId,
-          ...(input.lane === undefined ? {} : { lane: checkLane(input.lane) }),
-          ...(input.priority === undefined ? {} : { priority: checkPriority(input.priority) }),
-          ...(input.force ? { force: true } : {}),
-        }),
-        meta,
+      const request = requestTransfer(asset, {
+        target: input.network,
+        transferId,
+        ...(input.lane === undefined ? {} : { lane: checkLane(input.lane) }),
+        ...(input.priority === undefined ? {} : { priority: checkPriority(input.priority) }),
+        ...(input.force ? { force: true } : {}),
+      });
+      const result = await handleCommand(
+        deps.store,
+        `transfer-${transferId}`,
+        transferDecider,
+        { type: 'Request', request },
+        { ...ctx(meta), causationId: meta.causationId ?? meta.correlationId },
       );
-      try {
-        await deps.store.append(`transfer-${transferId}`, [requested], 'no_stream');
-        return { transferId, created: true };
-      } catch (err) {
-        if (err instanceof ConcurrencyError) return { transferId, created: false };
-        throw err;
-      }
+      // Requested before (or by a concurrent send): the existing transfer is the answer.
+      return { transferId, created: !result.conflict && result.events.length > 0 };
     },
 
     async setNetwork(
@@ -149,14 +165,14 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       meta: CommandMeta,
     ) {
       checkNetwork(network);
-      const events: NewEvent[] = [];
+      const events: ControlEvent[] = [];
       if (input.paused === true)
-        events.push(event('NetworkPaused', { network, ...(input.reason ? { reason: input.reason } : {}) }, meta));
-      if (input.paused === false) events.push(event('NetworkResumed', { network }, meta));
+        events.push({ type: 'NetworkPaused', data: { network, ...(input.reason ? { reason: input.reason } : {}) } });
+      if (input.paused === false) events.push({ type: 'NetworkResumed', data: { network } });
       if (input.bandwidthMbps !== undefined)
-        events.push(event('NetworkBandwidthSet', { network, bandwidthMbps: input.bandwidthMbps }, meta));
+        events.push({ type: 'NetworkBandwidthSet', data: { network, bandwidthMbps: input.bandwidthMbps } });
       if (events.length === 0) throw new ValidationError('give paused and/or bandwidthMbps', { field: 'body' });
-      await deps.store.append(`network-${network}`, events, 'any');
+      await deps.store.append(`network-${network}`, control(events, meta), 'any');
       return { network, ...input };
     },
 
@@ -165,7 +181,8 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       if (input.channels === undefined && input.bandwidthMbps === undefined) {
         throw new ValidationError('give channels and/or bandwidthMbps', { field: 'body' });
       }
-      await deps.store.append(`lane-${lane}`, [event('LaneConfigured', { lane, ...input }, meta)], 'any');
+      const configured = { type: 'LaneConfigured' as const, data: { lane: checkLane(lane), ...input } };
+      await deps.store.append(`lane-${lane}`, control([configured], meta), 'any');
       return { lane, ...input };
     },
   };

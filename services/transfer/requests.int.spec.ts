@@ -3,8 +3,8 @@ import { createPGliteEventStore } from '../../events/store/adapters/pglite';
 import type { EventStore } from '../../events/store/event-store';
 import { uuidv7 } from '../../lib/ids';
 import { createTestSql, type TestSql } from '../../test/support/pg';
-import { decide as decideAsset } from '../../domain/asset/decide';
-import { foldAsset } from '../../domain/asset/asset';
+import { handleCommand } from '../../events/handle-command';
+import { assetDecider } from '../../domain/asset/decide';
 import { createTransferRequester } from './requests';
 
 const logger = pino({ level: 'silent' });
@@ -62,13 +62,13 @@ describe('transfer requests of a cleared asset', () => {
     );
     const stages = ['whitelist', 'intrusion', 'antivirus', 'analysis', ...(sidecarPriority ? ['sidecar'] : [])];
     for (const stage of stages) {
-      const state = foldAsset(await store.readStream(`asset-${assetId}`));
-      const events = decideAsset(
+      await handleCommand(
+        store,
+        `asset-${assetId}`,
+        assetDecider,
         { type: 'RecordVerdict', stage: stage as 'whitelist', verdict: { passed: true } },
-        state,
         { actor: 'service:screening', now: new Date().toISOString(), newId: () => uuidv7() },
       );
-      await store.append(`asset-${assetId}`, events, state.version);
     }
     return assetId;
   }

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { StoredEvent } from '../../events/envelope';
+import { AssetCleared } from '../../events/catalog/asset-events';
+import { isEvent } from '../../events/catalog/stored';
 import type { EventStore } from '../../events/store/event-store';
-import { ConcurrencyError } from '../../lib/errors';
+import { handleCommand } from '../../events/handle-command';
 import { uuidv7 } from '../../lib/ids';
 import { foldAsset } from '../../domain/asset/asset';
+import { transferDecider } from './domain/decide';
 import { requestTransfer, transferIdFor } from './domain/request';
 
 export interface TransferRequesterDeps {
@@ -29,24 +32,23 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     let requested = 0;
     for (const target of state.targets) {
       const transferId = transferIdFor(assetId, target);
-      const event = {
-        id: uuidv7(clock().getTime()),
-        type: 'TransferRequested',
-        data: requestTransfer(state, { target, transferId }),
-        metadata: {
+      const result = await handleCommand(
+        deps.store,
+        `transfer-${transferId}`,
+        transferDecider,
+        { type: 'Request', request: requestTransfer(state, { target, transferId }) },
+        {
+          actor: 'service:transfer',
+          now: clock().toISOString(),
+          newId: () => uuidv7(clock().getTime()),
           correlationId: state.correlationId,
           causationId: cleared.id,
-          actor: 'service:transfer',
-          occurredAt: clock().toISOString(),
         },
-      };
-      try {
-        await deps.store.append(`transfer-${transferId}`, [event], 'no_stream');
-        requested += 1;
-        deps.logger.info({ assetId, transferId, target, correlationId: state.correlationId }, 'transfer requested');
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError)) throw err;
-      }
+      );
+      // Requested before, or by a concurrent requester: nothing to do.
+      if (result.conflict || result.events.length === 0) continue;
+      requested += 1;
+      deps.logger.info({ assetId, transferId, target, correlationId: state.correlationId }, 'transfer requested');
     }
     return requested;
   }
@@ -55,7 +57,7 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     request,
     /** Backbone handler: reacts to AssetCleared. */
     async handle(event: StoredEvent): Promise<void> {
-      if (event.type === 'AssetCleared') await request((event.data as { assetId: string }).assetId, event);
+      if (isEvent(AssetCleared, event)) await request(event.data.assetId, event);
     },
   };
 }

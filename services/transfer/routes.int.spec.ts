@@ -5,12 +5,12 @@ import { uuidv7 } from '../../lib/ids';
 import { settled } from '../../test/support/settle';
 import type { GatewayRoutes } from '../gateway/deps';
 import { startTestGateway, type TestGateway } from '../gateway/testing/gateway-fixture';
-import { foldAsset } from '../../domain/asset/asset';
-import { decide as decideAsset } from '../../domain/asset/decide';
+import { handleCommand } from '../../events/handle-command';
+import { assetDecider } from '../../domain/asset/decide';
 import { transferIdFor } from './domain/request';
 import { createTransferCommands } from './commands';
-import { decide, type TransferCommand } from './domain/decide';
-import { foldTransfer, type Lane } from './domain/transfer';
+import { transferDecider, type TransferCommand } from './domain/decide';
+import type { Lane } from './domain/transfer';
 import { createInProcessProgressBoard } from './progress';
 import { createTransferQueries } from './read-model/queries';
 import { createTransferRoutes } from './routes';
@@ -52,12 +52,12 @@ describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{i
 
   /** Appends what the transfer's `decide` makes of `command` at `now`. */
   async function step(id: string, command: TransferCommand, now: string, actor = 'service:transfer') {
-    const state = foldTransfer(await gw.store.readStream(`transfer-${id}`));
-    await gw.store.append(
-      `transfer-${id}`,
-      decide(command, state, { actor, now, newId: () => uuidv7() }),
-      state.version,
-    );
+    const result = await handleCommand(gw.store, `transfer-${id}`, transferDecider, command, {
+      actor,
+      now,
+      newId: () => uuidv7(),
+    });
+    if (result.conflict) throw result.error;
   }
 
   /** A transfer requested at `day`/`minute` (November 2026 unless `day` says otherwise), then driven by `commands`. */
@@ -122,13 +122,17 @@ describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{i
       'no_stream',
     );
     for (const stage of ['whitelist', 'intrusion', 'antivirus', 'analysis'] as const) {
-      const state = foldAsset(await gw.store.readStream(`asset-${assetId}`));
-      const events = decideAsset({ type: 'RecordVerdict', stage, verdict: { passed: true } }, state, {
-        actor: 'service:screening',
-        now: '2026-11-22T09:00:02.000Z',
-        newId: () => uuidv7(),
-      });
-      await gw.store.append(`asset-${assetId}`, events, state.version);
+      await handleCommand(
+        gw.store,
+        `asset-${assetId}`,
+        assetDecider,
+        {
+          type: 'RecordVerdict',
+          stage,
+          verdict: { passed: true },
+        },
+        { actor: 'service:screening', now: '2026-11-22T09:00:02.000Z', newId: () => uuidv7() },
+      );
     }
   }
 

@@ -10,8 +10,8 @@ import { uuidv7 } from '../../lib/ids';
 import { createNodeLayoutMonitor, type NodeLayoutMonitor } from '../../lib/node-layout';
 import { isRetryLater, type Job } from '../../lib/work-queue/work-queue';
 import { createTestSql, type TestSql } from '../../test/support/pg';
-import { decide as decideAsset } from '../../domain/asset/decide';
-import { foldAsset } from '../../domain/asset/asset';
+import { handleCommand } from '../../events/handle-command';
+import { assetDecider } from '../../domain/asset/decide';
 import { createTransferRequester } from './requests';
 import { createCopier } from './copier/copier';
 import { createTokenBucket } from './copier/throttle';
@@ -83,13 +83,17 @@ describe('transfer saga on the real copier', () => {
       'no_stream',
     );
     for (const stage of ['whitelist', 'intrusion', 'antivirus', 'analysis'] as const) {
-      const state = foldAsset(await store.readStream(`asset-${assetId}`));
-      const events = decideAsset({ type: 'RecordVerdict', stage, verdict: { passed: true } }, state, {
-        actor: 'service:screening',
-        now: new Date().toISOString(),
-        newId: () => uuidv7(),
-      });
-      await store.append(`asset-${assetId}`, events, state.version);
+      await handleCommand(
+        store,
+        `asset-${assetId}`,
+        assetDecider,
+        {
+          type: 'RecordVerdict',
+          stage,
+          verdict: { passed: true },
+        },
+        { actor: 'service:screening', now: new Date().toISOString(), newId: () => uuidv7() },
+      );
     }
     await createTransferRequester({ store, logger }).request(assetId);
     const [requested] = (await store.readAll({ types: ['TransferRequested'] })).filter(

@@ -1,13 +1,15 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
 import { backoff } from '../../lib/backoff';
-import { ConcurrencyError, HubError } from '../../lib/errors';
+import { handleCommand, loadState } from '../../events/handle-command';
+import { stamp } from '../../events/stamp';
+import { HubError } from '../../lib/errors';
 import { uuidFromName, uuidv7 } from '../../lib/ids';
 import { describeProblems, type NodeLayoutMonitor } from '../../lib/node-layout';
 import { RetryLaterError, type Job } from '../../lib/work-queue/work-queue';
-import { foldAsset } from '../../domain/asset/asset';
-import { decide, type TransferCommand } from './domain/decide';
-import { foldTransfer, nextAction, type SagaAction, type TransferState } from './domain/transfer';
+import { assetDecider } from '../../domain/asset/decide';
+import { transferDecider, type TransferCommand } from './domain/decide';
+import { nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
 import type { Copier, CopyJob } from './copier/copier';
 import type { Throttle } from './copier/throttle';
@@ -81,27 +83,23 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   const inflight = new Set<AbortController>();
   let stopping = false;
 
-  const load = async (id: string) => foldTransfer(await deps.store.readStream(`transfer-${id}`));
+  const actor = `service:transfer/${deps.worker}`;
+  const load = (id: string) => loadState(deps.store, `transfer-${id}`, transferDecider);
 
-  /** Appends what the command decides; false when someone else wrote first (reload and look again). */
+  /**
+   * Appends what the command decides on the state this pass acted on; false
+   * when someone else wrote first (the next pass reloads and looks again).
+   */
   async function apply(state: TransferState, command: TransferCommand): Promise<boolean> {
-    const events = decide(command, state, {
-      actor: `service:transfer/${deps.worker}`,
-      now: clock().toISOString(),
-      newId: () => uuidv7(clock().getTime()),
+    const context = { actor, now: clock().toISOString(), newId: () => uuidv7(clock().getTime()) };
+    const result = await handleCommand(deps.store, `transfer-${state.transferId}`, transferDecider, command, context, {
+      state,
     });
-    if (events.length === 0) return true;
-    try {
-      await deps.store.append(`transfer-${state.transferId}`, events, state.version);
-      return true;
-    } catch (err) {
-      if (err instanceof ConcurrencyError) return false;
-      throw err;
-    }
+    return !result.conflict;
   }
 
   async function copyJob(state: TransferState): Promise<CopyJob> {
-    const asset = foldAsset(await deps.store.readStream(`asset-${state.assetId}`));
+    const asset = await loadState(deps.store, `asset-${state.assetId}`, assetDecider);
     const targetRoot = roots.get(state.targetNetwork);
     if (!targetRoot)
       throw new HubError('MXHUB_ERR_CONFIG', `network '${state.targetNetwork}' has no node root`, 500, false);
@@ -157,29 +155,24 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
   async function register(state: TransferState): Promise<boolean> {
     const { path, at: committedAt } = state.committed!;
-    await deps.store.append(
-      `asset-${state.assetId}`,
-      [
-        {
-          id: uuidFromName(`replica:${state.transferId}`),
-          type: 'ReplicaStored',
-          data: {
-            assetId: state.assetId,
-            network: state.targetNetwork,
-            path,
-            sha256: state.sha256,
-            transferId: state.transferId,
-          },
-          metadata: {
-            correlationId: state.correlationId,
-            causationId: state.lastEventId,
-            actor: `service:transfer/${deps.worker}`,
-            occurredAt: committedAt,
-          },
-        },
-      ],
-      'any',
-    );
+    const replica = {
+      type: 'ReplicaStored' as const,
+      data: {
+        assetId: state.assetId,
+        network: state.targetNetwork,
+        path,
+        sha256: state.sha256,
+        transferId: state.transferId,
+      },
+    };
+    const stamped = stamp([replica], {
+      actor,
+      now: committedAt,
+      newId: () => uuidFromName(`replica:${state.transferId}`),
+      correlationId: state.correlationId,
+      causationId: state.lastEventId,
+    });
+    await deps.store.append(`asset-${state.assetId}`, stamped, 'any');
     const started = Date.parse(state.firstStartedAt ?? committedAt);
     return apply(state, {
       type: 'Complete',

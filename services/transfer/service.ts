@@ -2,12 +2,14 @@ import type { Logger } from 'pino';
 import type { Backbone, BackboneConsumer } from '../../events/backbone/backbone';
 import type { StoredEvent } from '../../events/envelope';
 import type { EventStore } from '../../events/store/event-store';
+import { loadState } from '../../events/handle-command';
 import type { Sql } from '../../lib/db/sql';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
 import type { WorkQueue } from '../../lib/work-queue/work-queue';
 import { createTransferControls, type RateLimited } from './controls';
 import { createTransferQueries } from './read-model/queries';
-import { foldTransfer, type Lane } from './domain/transfer';
+import { transferDecider } from './domain/decide';
+import type { Lane } from './domain/transfer';
 import { createLanes } from './lanes/lanes';
 import type { ProgressBoard } from './progress';
 import type { Copier } from './copier/copier';
@@ -130,7 +132,7 @@ export function createTransferService<B extends RateLimited & Throttle>(
       return;
     }
     if (!QUEUEING.has(event.type)) return;
-    const state = foldTransfer(await store.readStream(`transfer-${transferId}`));
+    const state = await loadState(store, `transfer-${transferId}`, transferDecider);
     if (event.type === 'TransferCancelled') await lanes.remove(transferJobId(transferId));
     if (controls.isPaused(state.targetNetwork) && event.type !== 'TransferCancelled') return;
     // A cancelled transfer is queued once more so its saga compensates what it had done.

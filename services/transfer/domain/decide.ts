@@ -1,6 +1,8 @@
-import type { EventMetadata, NewEvent } from '../../../events/envelope';
+import type { DataOf } from '../../../events/catalog/define';
+import { isTransferEvent, type TransferEvent, type TransferRequested } from '../../../events/catalog/transfer-events';
+import type { Decider } from '../../../events/decider';
 import { StateError } from '../../../lib/errors';
-import type { Lane, TransferState, TransferStatus } from './transfer';
+import { evolve, initialTransferState, type Lane, type TransferState, type TransferStatus } from './transfer';
 
 /** Saga steps, recorded by the worker that runs the transfer. */
 export type SagaCommand =
@@ -12,23 +14,26 @@ export type SagaCommand =
   | { type: 'Fail'; reason: string; retryable: boolean; step: string }
   | { type: 'RecordCompensated'; actions: string[] };
 
-/** Operator and admin commands. */
+/** Operator and admin commands. A lane or priority left out of Reprioritize keeps its value. */
 export type AdminCommand =
-  | { type: 'Reprioritize'; lane: Lane; priority: number }
+  | { type: 'Reprioritize'; lane?: Lane; priority?: number }
   | { type: 'Pause'; reason?: string; bytesDone: number }
   | { type: 'Resume' }
   | { type: 'Cancel'; reason?: string }
   | { type: 'Retry'; reason?: string };
 
-export type TransferCommand = SagaCommand | AdminCommand;
-
-export interface TransferContext {
-  actor: string;
-  now: string;
-  newId: () => string;
-  correlationId?: string;
-  causationId?: string;
+/** Opens a transfer's stream (see `requestTransfer`); asking for one that exists already changes nothing. */
+export interface RequestCommand {
+  type: 'Request';
+  request: DataOf<typeof TransferRequested>;
 }
+
+export type TransferCommand = SagaCommand | AdminCommand | RequestCommand;
+
+/** A transfer event without `transferId`, which `decide` adds from the state. */
+type Fact<E extends TransferEvent = TransferEvent> = E extends TransferEvent
+  ? { type: E['type']; data: Omit<E['data'], 'transferId'> }
+  : never;
 
 function expect(state: TransferState, allowed: TransferStatus[], what: string): void {
   if (!allowed.includes(state.status)) {
@@ -44,86 +49,95 @@ function expect(state: TransferState, allowed: TransferStatus[], what: string): 
  * to append with expected version `state.version`. Pure; throws StateError
  * when the transfer's state does not allow the command.
  */
-export function decide(command: TransferCommand, state: TransferState, ctx: TransferContext): NewEvent[] {
-  const events: NewEvent[] = [];
-  const add = (type: string, data: Record<string, unknown> = {}) => {
-    const metadata: EventMetadata = {
-      correlationId: ctx.correlationId ?? state.correlationId,
-      causationId: events.at(-1)?.id ?? ctx.causationId ?? state.lastEventId,
-      actor: ctx.actor,
-      occurredAt: ctx.now,
-    };
-    events.push({ id: ctx.newId(), type, data: { transferId: state.transferId, ...data }, metadata });
-  };
+export function decide(command: TransferCommand, state: TransferState): TransferEvent[] {
+  if (command.type === 'Request') {
+    return state.status === 'none' ? [{ type: 'TransferRequested', data: command.request }] : [];
+  }
+  return facts(command, state).map(
+    (f) => ({ type: f.type, data: { transferId: state.transferId, ...f.data } }) as TransferEvent,
+  );
+}
+
+function facts(command: SagaCommand | AdminCommand, state: TransferState): Fact[] {
   switch (command.type) {
     case 'Start':
       expect(state, ['queued', 'running'], 'starting');
-      add('TransferStarted', {
-        channel: command.channel,
-        worker: command.worker,
-        attempt: state.attempts + 1,
-        resumeFrom: command.resumeFrom,
-      });
-      break;
+      return [
+        {
+          type: 'TransferStarted',
+          data: {
+            channel: command.channel,
+            worker: command.worker,
+            attempt: state.attempts + 1,
+            resumeFrom: command.resumeFrom,
+          },
+        },
+      ];
     case 'RecordReserved':
       expect(state, ['running'], 'a reservation');
-      add('TransferReserved', { bytes: command.bytes, tempPath: command.tempPath });
-      break;
+      return [{ type: 'TransferReserved', data: { bytes: command.bytes, tempPath: command.tempPath } }];
     case 'RecordVerified':
       expect(state, ['running'], 'a verified copy');
-      add('TransferVerified', { sha256: command.sha256, bytes: command.bytes });
-      break;
+      return [{ type: 'TransferVerified', data: { sha256: command.sha256, bytes: command.bytes } }];
     case 'RecordCommitted':
       expect(state, ['running'], 'a commit');
-      add('TransferCommitted', { path: command.path });
-      break;
-    case 'Complete':
+      return [{ type: 'TransferCommitted', data: { path: command.path } }];
+    case 'Complete': {
       expect(state, ['running'], 'completion');
-      add('TransferCompleted', {
-        path: command.path,
-        sha256: command.sha256,
-        bytes: command.bytes,
-        durationMs: command.durationMs,
-      });
-      break;
+      const { path, sha256, bytes, durationMs } = command;
+      return [{ type: 'TransferCompleted', data: { path, sha256, bytes, durationMs } }];
+    }
     case 'Fail':
       expect(state, ['running'], 'a failure');
-      add('TransferFailed', { reason: command.reason, retryable: command.retryable, step: command.step });
-      break;
+      return [
+        {
+          type: 'TransferFailed',
+          data: { reason: command.reason, retryable: command.retryable, step: command.step },
+        },
+      ];
     case 'RecordCompensated':
       expect(state, ['failed', 'cancelled', 'queued'], 'a compensation');
-      add('TransferCompensated', { actions: command.actions });
-      break;
-    case 'Reprioritize':
+      return [{ type: 'TransferCompensated', data: { actions: command.actions } }];
+    case 'Reprioritize': {
       expect(state, ['queued', 'paused', 'failed'], 'a new lane or priority');
-      if (command.lane === state.lane && command.priority === state.priority) return [];
-      add('TransferReprioritized', {
-        lane: command.lane,
-        priority: command.priority,
-        previousLane: state.lane,
-        previousPriority: state.priority,
-      });
-      break;
+      const lane = command.lane ?? state.lane;
+      const priority = command.priority ?? state.priority;
+      if (lane === state.lane && priority === state.priority) return [];
+      return [
+        {
+          type: 'TransferReprioritized',
+          data: { lane, priority, previousLane: state.lane, previousPriority: state.priority },
+        },
+      ];
+    }
     case 'Pause':
       expect(state, ['queued', 'running'], 'pausing');
-      add('TransferPaused', { bytesDone: command.bytesDone, ...(command.reason ? { reason: command.reason } : {}) });
-      break;
+      return [
+        {
+          type: 'TransferPaused',
+          data: { bytesDone: command.bytesDone, ...(command.reason ? { reason: command.reason } : {}) },
+        },
+      ];
     case 'Resume':
       expect(state, ['paused'], 'resuming');
-      add('TransferResumed');
-      break;
+      return [{ type: 'TransferResumed', data: {} }];
     case 'Cancel':
       expect(state, ['queued', 'running', 'paused', 'failed'], 'cancelling');
-      add('TransferCancelled', command.reason ? { reason: command.reason } : {});
-      break;
+      return [{ type: 'TransferCancelled', data: command.reason ? { reason: command.reason } : {} }];
     case 'Retry':
       expect(state, ['failed'], 'a retry');
-      add('TransferRetried', command.reason ? { reason: command.reason } : {});
-      break;
+      return [{ type: 'TransferRetried', data: command.reason ? { reason: command.reason } : {} }];
     default: {
       const unhandled: never = command;
       throw new StateError(`unknown transfer command ${JSON.stringify(unhandled)}`);
     }
   }
-  return events;
 }
+
+/** The transfer aggregate for `handleCommand` (events/handle-command.ts). */
+export const transferDecider: Decider<TransferState, TransferCommand, TransferEvent> = {
+  initialState: initialTransferState,
+  evolve,
+  decide,
+  isEvent: isTransferEvent,
+};

@@ -1,10 +1,13 @@
 import type { StoredEvent } from '../../../events/envelope';
+import { isTransferEvent, type TransferEvent } from '../../../events/catalog/transfer-events';
+import type { Stored } from '../../../events/catalog/stored';
+import { fold, type StreamState } from '../../../events/decider';
 
 export type Lane = 'urgent' | 'normal';
 export type TransferStatus = 'none' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A transfer as its saga sees it, folded from its `transfer-<id>` stream. */
-export interface TransferState {
+export interface TransferState extends StreamState {
   status: TransferStatus;
   version: number;
   transferId: string;
@@ -52,66 +55,68 @@ export const initialTransferState = (): TransferState => ({
   compensated: true,
 });
 
-type Data = Record<string, unknown>;
-
-/** Folds one event into the state. Pure. */
-export function evolve(state: TransferState, event: StoredEvent): TransferState {
-  const d = event.data as Data;
+/** Folds one of the transfer's events into the state. Pure. */
+export function evolve(state: TransferState, event: Stored<TransferEvent>): TransferState {
   const s: TransferState = { ...state, version: event.version, lastEventId: event.id };
   switch (event.type) {
-    case 'TransferRequested':
+    case 'TransferRequested': {
+      const d = event.data;
       return {
         ...s,
         status: 'queued',
-        transferId: String(d.transferId),
-        assetId: String(d.assetId),
-        sourceNetwork: String(d.sourceNetwork),
-        targetNetwork: String(d.targetNetwork),
-        lane: d.lane as Lane,
-        priority: Number(d.priority),
-        sizeBytes: Number(d.sizeBytes),
-        sha256: String(d.sha256),
+        transferId: d.transferId,
+        assetId: d.assetId,
+        sourceNetwork: d.sourceNetwork,
+        targetNetwork: d.targetNetwork,
+        lane: d.lane,
+        priority: d.priority,
+        sizeBytes: d.sizeBytes,
+        sha256: d.sha256,
         force: d.force === true,
         correlationId: event.metadata.correlationId,
       };
+    }
     case 'TransferReprioritized':
-      return { ...s, lane: d.lane as Lane, priority: Number(d.priority) };
+      return { ...s, lane: event.data.lane, priority: event.data.priority };
     case 'TransferStarted':
       return {
         ...s,
         status: 'running',
-        attempts: Number(d.attempt),
+        attempts: event.data.attempt,
         firstStartedAt: state.firstStartedAt ?? event.metadata.occurredAt,
         compensated: false,
       };
     case 'TransferReserved':
-      return { ...s, reserved: { bytes: Number(d.bytes), tempPath: String(d.tempPath) } };
+      return { ...s, reserved: { bytes: event.data.bytes, tempPath: event.data.tempPath } };
     case 'TransferVerified':
-      return { ...s, verified: { sha256: String(d.sha256), bytes: Number(d.bytes) } };
+      return { ...s, verified: { sha256: event.data.sha256, bytes: event.data.bytes } };
     case 'TransferCommitted':
-      return { ...s, committed: { path: String(d.path), at: event.metadata.occurredAt } };
+      return { ...s, committed: { path: event.data.path, at: event.metadata.occurredAt } };
     case 'TransferCompleted':
       return { ...s, status: 'succeeded' };
     case 'TransferPaused':
-      return { ...s, status: 'paused', bytesDone: Number(d.bytesDone) };
+      return { ...s, status: 'paused', bytesDone: event.data.bytesDone };
     case 'TransferResumed':
     case 'TransferRetried':
       return { ...s, status: 'queued', lastError: undefined };
     case 'TransferFailed': {
-      const lastError = { reason: String(d.reason), step: String(d.step), retryable: d.retryable === true };
-      return { ...s, status: lastError.retryable ? 'queued' : 'failed', lastError };
+      const { reason, step, retryable } = event.data;
+      return { ...s, status: retryable ? 'queued' : 'failed', lastError: { reason, step, retryable } };
     }
     case 'TransferCancelled':
       return { ...s, status: 'cancelled' };
     case 'TransferCompensated':
       // Undone: the partial copy and the reservation. A committed file is a delivery and stays.
       return { ...s, reserved: undefined, verified: undefined, compensated: true };
-    default:
-      return s;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
   }
 }
 
-export const foldTransfer = (events: StoredEvent[]): TransferState => events.reduce(evolve, initialTransferState());
+export const foldTransfer = (events: readonly StoredEvent[]): TransferState =>
+  fold({ initialState: initialTransferState, evolve, isEvent: isTransferEvent }, events);
 
 export type SagaAction = 'start' | 'reserve' | 'copy' | 'commit' | 'register' | 'compensate' | 'none';
 

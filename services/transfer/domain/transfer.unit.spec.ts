@@ -1,12 +1,17 @@
-import type { StoredEvent } from '../../../events/envelope';
+import type { TransferEvent } from '../../../events/catalog/transfer-events';
+import type { Stored } from '../../../events/catalog/stored';
 import { StateError } from '../../../lib/errors';
-import { decide, type TransferCommand } from './decide';
-import { foldTransfer, isTerminal, nextAction, type TransferState } from './transfer';
+import { deciderSpec } from '../../../test/support/decider-spec';
+import { transferDecider, type TransferCommand } from './decide';
+import { isTerminal, nextAction, type TransferState } from './transfer';
 
-let seq = 0;
-const ctx = { actor: 'user:op', now: '2026-11-22T10:00:00.000Z', newId: () => `id-${++seq}` };
+const { given } = deciderSpec(transferDecider, {
+  streamId: 'transfer-t1',
+  metadata: { correlationId: 'a1', causationId: 'x', actor: 'service:transfer' },
+  context: { actor: 'user:op' },
+});
 
-const requested = {
+const requested: TransferEvent = {
   type: 'TransferRequested',
   data: {
     transferId: 't1',
@@ -20,35 +25,16 @@ const requested = {
   },
 };
 
-function stored(events: Array<{ type: string; data: Record<string, unknown> }>): StoredEvent[] {
-  return events.map((e, i) => ({
-    id: `e${i + 1}`,
-    streamId: 'transfer-t1',
-    version: i + 1,
-    position: BigInt(i + 1),
-    type: e.type,
-    schemaVersion: 1,
-    data: { transferId: 't1', ...e.data },
-    metadata: { correlationId: 'a1', causationId: 'x', actor: 'service:transfer', occurredAt: ctx.now },
-    prevHash: '',
-    hash: '',
-    recordedAt: ctx.now,
-  }));
-}
-
 /** Runs commands in order from the requested state, folding each decision in; returns the final state. */
 function run(commands: TransferCommand[]): { state: TransferState; types: string[] } {
-  let events = stored([requested]);
+  let history: Array<Stored<TransferEvent>> = given([requested]).history;
   const types: string[] = [];
   for (const command of commands) {
-    const decided = decide(command, foldTransfer(events), ctx);
-    types.push(...decided.map((e) => e.type));
-    events = stored([
-      ...events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown> })),
-      ...decided.map((e) => ({ type: e.type, data: e.data as Record<string, unknown> })),
-    ]);
+    const decided = given(history).when(command);
+    types.push(...decided.events.map((e) => e.type));
+    history = decided.history;
   }
-  return { state: foldTransfer(events), types };
+  return { state: given(history).state, types };
 }
 
 const start = { type: 'Start', channel: 'normal-1', worker: 'w1', resumeFrom: 0 } as const;
@@ -138,7 +124,28 @@ describe('transfer saga decisions', () => {
     expect(retried.state.status).toBe('queued');
   });
 
+  test('a lane or priority left out of a reprioritization keeps its value', () => {
+    given([requested])
+      .when({ type: 'Reprioritize', priority: 2 })
+      .then([
+        {
+          type: 'TransferReprioritized',
+          data: { transferId: 't1', lane: 'normal', priority: 2, previousLane: 'normal', previousPriority: 5 },
+        },
+      ]);
+    given([requested]).when({ type: 'Reprioritize', lane: 'normal' }).then([]);
+  });
+
+  test('a request opens the stream once', () => {
+    const request: TransferCommand = { type: 'Request', request: requested.data };
+    given([]).when(request).then([requested]);
+    given([requested]).when(request).then([]);
+  });
+
   test('commands the state does not allow are refused with a StateError naming the state', () => {
+    given([requested])
+      .when({ type: 'Resume' })
+      .thenThrows(StateError, /is queued: resuming needs it paused/);
     expect(() => run([{ type: 'Resume' }])).toThrow(StateError);
     expect(() => run([{ type: 'Retry' }])).toThrow(/is queued: a retry needs it failed/);
     expect(() => run([start, { type: 'Reprioritize', lane: 'urgent', priority: 1 }])).toThrow(StateError);
