@@ -4,7 +4,9 @@ export const NetworkId = Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', descri
 export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 export const AssetId = Type.String({ minLength: 1, maxLength: 100 });
 export const TransferId = Type.String({ minLength: 1, maxLength: 100 });
-export const Lane = Type.Union([Type.Literal('urgent'), Type.Literal('normal')]);
+/** The transfer lanes, most urgent first: every list of lanes (events, routes, channels) is this one. */
+export const LANES = ['urgent', 'normal'] as const;
+export const Lane = Type.Union(LANES.map((l) => Type.Literal(l)));
 export const Priority = Type.Integer({ minimum: 1, maximum: 10, description: '1 is the highest' });
 export const Reason = Type.String({ minLength: 1, maxLength: 2000 });
 export const Stage = Type.Union([

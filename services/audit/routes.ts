@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import type { FastifyPluginAsync } from 'fastify';
 import type { Sql } from '../../lib/db/sql';
 import { ValidationError } from '../../lib/errors';
 import type { Relay } from '../../events/backbone/relay';
@@ -9,6 +8,8 @@ import { verifyLog } from '../../events/integrity/verify';
 import type { Projection, ProjectionRunner } from '../../events/projections';
 import { replayAndCompare } from '../../events/projections/replay';
 import type { EventStore } from '../../events/store/event-store';
+import type { GatewayRoutes } from '../gateway/deps';
+import { ADMINS, AUDITORS, READERS } from '../gateway/schemas';
 import { readStatus } from './status';
 
 export interface AuditRouteDeps {
@@ -38,27 +39,23 @@ function anchorsFor(body: unknown, exportFile: string) {
  * them when the hub holds the embedded database, which no second process
  * may open.
  */
-export function createAuditRoutes(deps: AuditRouteDeps): FastifyPluginAsync {
+export function createAuditRoutes(deps: AuditRouteDeps): GatewayRoutes {
   return async (app) => {
-    app.get('/status', { config: { roles: ['admin', 'operator', 'auditor', 'viewer'] } }, async () =>
+    app.get('/status', { config: { roles: READERS } }, async () =>
       readStatus({ sql: deps.sql, store: deps.store, projections: deps.runner, relay: deps.relay }),
     );
-    app.post(
-      '/log/verify',
-      { config: { roles: ['admin', 'auditor'] }, bodyLimit: VERIFY_BODY_LIMIT },
-      async (request) => {
-        const report = await verifyLog(deps.sql, deps.key, {
-          anchors: anchorsFor(request.body, deps.checkpoints.exportFile),
-          intervalMs: deps.checkpoints.intervalMs,
-        });
-        request.log.info(
-          { ok: report.ok, events: report.events, anchors: report.anchors, firstProblem: report.firstProblem },
-          'log verified',
-        );
-        return report;
-      },
-    );
-    app.post('/log/replay', { config: { roles: ['admin'] } }, async (request) => {
+    app.post('/log/verify', { config: { roles: AUDITORS }, bodyLimit: VERIFY_BODY_LIMIT }, async (request) => {
+      const report = await verifyLog(deps.sql, deps.key, {
+        anchors: anchorsFor(request.body, deps.checkpoints.exportFile),
+        intervalMs: deps.checkpoints.intervalMs,
+      });
+      request.log.info(
+        { ok: report.ok, events: report.events, anchors: report.anchors, firstProblem: report.firstProblem },
+        'log verified',
+      );
+      return report;
+    });
+    app.post('/log/replay', { config: { roles: ADMINS } }, async (request) => {
       const report = await replayAndCompare({ sql: deps.sql, store: deps.store, projections: deps.projections });
       request.log.info({ equal: report.equal, events: report.events }, 'read models replayed');
       return report;

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Sql } from '../../lib/db/sql';
@@ -46,6 +46,7 @@ export interface GatewayRouteOptions {
 /**
  * A plugin of `/v1` routes (assets, quarantine, transfers...). It is mounted
  * under `/v1` behind the bearer-token guard, so each of its routes must
- * declare `config: { roles: [...] }` or the gateway refuses to start.
+ * declare `config: { roles: [...] }` or the gateway refuses to start. Its
+ * handlers see requests typed from the route's TypeBox schemas.
  */
-export type GatewayRoutes = FastifyPluginAsync<GatewayRouteOptions>;
+export type GatewayRoutes = FastifyPluginAsyncTypebox<GatewayRouteOptions>;

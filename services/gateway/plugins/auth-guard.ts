@@ -1,3 +1,4 @@
+import fp from 'fastify-plugin';
 import { AuthError } from '../../../lib/errors';
 import {
   createTokenVerifier,
@@ -8,7 +9,6 @@ import {
   type Role,
   type RouteAccess,
 } from '../auth';
-import { sharedPlugin } from './shared-plugin';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,39 +44,42 @@ const REALM = 'Bearer realm="mxhub"';
  * makes registration fail, so "auth on every route" holds by construction
  * rather than by review.
  */
-export const authGuard = sharedPlugin<AuthGuardOptions>('mxhub-auth', async (app, { auth, registry }) => {
-  const verify = createTokenVerifier(auth);
-  app.decorateRequest('principal', null);
+export const authGuard = fp<AuthGuardOptions>(
+  async (app, { auth, registry }) => {
+    const verify = createTokenVerifier(auth);
+    app.decorateRequest('principal', null);
 
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const access = routeAccess(`${methods.join(',')} ${route.url}`, route.config ?? {});
-    for (const method of methods) registry.push({ method, url: route.url, access });
-  });
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const access = routeAccess(`${methods.join(',')} ${route.url}`, route.config ?? {});
+      for (const method of methods) registry.push({ method, url: route.url, access });
+    });
 
-  // onRequest runs before body parsing and validation: an anonymous caller
-  // learns nothing about a route's input rules and costs us no parsing.
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config;
-    if (config.public) return;
-    const bearer = parseBearer(request.headers.authorization);
-    if (bearer === 'missing') {
-      reply.header('www-authenticate', REALM);
-      throw new AuthError(401, 'this route needs a bearer token: Authorization: Bearer <token>');
-    }
-    const principal = bearer === 'malformed' ? undefined : verify(bearer.token);
-    if (!principal) {
-      reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
-      throw new AuthError(401, 'the bearer token is not valid');
-    }
-    request.principal = principal;
-    // Fail closed: a route without roles (impossible after onRoute) admits nobody.
-    const roles = config.roles ?? [];
-    if (!roles.includes(principal.role)) {
-      throw new AuthError(
-        403,
-        `role ${principal.role} may not call ${request.method} ${request.routeOptions.url}; allowed: ${roles.join(', ')}`,
-      );
-    }
-  });
-});
+    // onRequest runs before body parsing and validation: an anonymous caller
+    // learns nothing about a route's input rules and costs us no parsing.
+    app.addHook('onRequest', async (request, reply) => {
+      const config = request.routeOptions.config;
+      if (config.public) return;
+      const bearer = parseBearer(request.headers.authorization);
+      if (bearer === 'missing') {
+        reply.header('www-authenticate', REALM);
+        throw new AuthError(401, 'this route needs a bearer token: Authorization: Bearer <token>');
+      }
+      const principal = bearer === 'malformed' ? undefined : verify(bearer.token);
+      if (!principal) {
+        reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
+        throw new AuthError(401, 'the bearer token is not valid');
+      }
+      request.principal = principal;
+      // Fail closed: a route without roles (impossible after onRoute) admits nobody.
+      const roles = config.roles ?? [];
+      if (!roles.includes(principal.role)) {
+        throw new AuthError(
+          403,
+          `role ${principal.role} may not call ${request.method} ${request.routeOptions.url}; allowed: ${roles.join(', ')}`,
+        );
+      }
+    });
+  },
+  { name: 'mxhub-auth', fastify: '5.x' },
+);

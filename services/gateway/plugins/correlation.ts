@@ -1,9 +1,9 @@
+import fp from 'fastify-plugin';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { EventMetadata } from '../../../events/envelope';
 import { uuidv7 } from '../../../lib/ids';
 import type { Principal } from '../auth';
-import { sharedPlugin } from './shared-plugin';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,16 +27,19 @@ export function correlationIdOf(req: IncomingMessage): string {
 }
 
 /** Echoes the correlation id on every response, errors and 404s included. */
-export const correlation = sharedPlugin('mxhub-correlation', async (app) => {
-  app.decorateRequest('correlationId', {
-    getter(this: FastifyRequest) {
-      return this.id;
-    },
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header(CORRELATION_HEADER, request.id);
-  });
-});
+export const correlation = fp(
+  async (app) => {
+    app.decorateRequest('correlationId', {
+      getter(this: FastifyRequest) {
+        return this.id;
+      },
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header(CORRELATION_HEADER, request.id);
+    });
+  },
+  { name: 'mxhub-correlation', fastify: '5.x' },
+);
 
 /** `user:<name>` for people, `connector:<network>` for a connector (the envelope's actor forms). */
 export function actorOf(principal: Principal): string {

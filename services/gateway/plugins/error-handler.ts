@@ -1,6 +1,6 @@
+import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { HubError } from '../../../lib/errors';
-import { sharedPlugin } from './shared-plugin';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -82,12 +82,15 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
 }
 
 /** Error handler and a 404 in the same shape, for the whole gateway. */
-export const errorHandler = sharedPlugin('mxhub-errors', async (app) => {
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    send(request, reply, 404, {
-      code: 'MXHUB_ERR_NOT_FOUND',
-      message: `no route ${request.method} ${request.url.split('?')[0]}`,
-    }),
-  );
-});
+export const errorHandler = fp(
+  async (app) => {
+    app.setErrorHandler(handleError);
+    app.setNotFoundHandler((request, reply) =>
+      send(request, reply, 404, {
+        code: 'MXHUB_ERR_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      }),
+    );
+  },
+  { name: 'mxhub-errors', fastify: '5.x' },
+);

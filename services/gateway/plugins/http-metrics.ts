@@ -1,5 +1,5 @@
+import fp from 'fastify-plugin';
 import { Histogram, type Registry } from 'prom-client';
-import { sharedPlugin } from './shared-plugin';
 
 export const HTTP_DURATION = 'mxhub_http_request_duration_seconds';
 
@@ -23,12 +23,15 @@ function histogramIn(registry: Registry): Histogram<Labels> {
  * (`/v1/streams/:id`), never the raw URL: raw URLs would mint one time
  * series per stream id and exhaust Prometheus.
  */
-export const httpMetrics = sharedPlugin<{ registry: Registry }>('mxhub-http-metrics', async (app, { registry }) => {
-  const histogram = histogramIn(registry);
-  app.addHook('onResponse', async (request, reply) => {
-    histogram.observe(
-      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-});
+export const httpMetrics = fp<{ registry: Registry }>(
+  async (app, { registry }) => {
+    const histogram = histogramIn(registry);
+    app.addHook('onResponse', async (request, reply) => {
+      histogram.observe(
+        { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  },
+  { name: 'mxhub-http-metrics', fastify: '5.x' },
+);

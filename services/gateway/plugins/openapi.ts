@@ -1,8 +1,8 @@
+import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { ErrorResponse } from '../schemas';
-import { sharedPlugin } from './shared-plugin';
 
 export interface OpenApiOptions {
   /** API version shown in the document. */
@@ -32,18 +32,21 @@ function documentAccess({ schema, url, route }: { schema: FastifySchema; url: st
  * `/docs/json`. The docs are public: they describe the API, they do not
  * serve data. Registered before the routes so every route is collected.
  */
-export const openapi = sharedPlugin<OpenApiOptions>('mxhub-openapi', async (app, { version }) => {
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'mxhub',
-        version,
-        description:
-          'Media exchange hub: the event log, stream timelines and (later) assets, quarantine and transfers.',
+export const openapi = fp<OpenApiOptions>(
+  async (app, { version }) => {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'mxhub',
+          version,
+          description:
+            'Media exchange hub: the event log, stream timelines and (later) assets, quarantine and transfers.',
+        },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: documentAccess as never,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-});
+      transform: documentAccess as never,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  },
+  { name: 'mxhub-openapi', fastify: '5.x' },
+);

@@ -1,8 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { toJson } from '../../../events/envelope';
+import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../deps';
-import { ErrorResponse, EventJson, StreamId } from '../schemas';
+import { AUDITORS, ErrorResponse, EventJson, eventJson, Nullable, StreamId, Time } from '../schemas';
 
 const MAX_POSITION = 2n ** 63n - 1n;
 
@@ -19,8 +18,8 @@ const EventsQuery = Type.Object(
         description: 'Event types, comma separated: AssetDetected,AssetCleared',
       }),
     ),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'occurredAt at or after this time' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'occurredAt before this time (exclusive)' })),
+    from: Type.Optional({ ...Time, description: 'occurredAt at or after this time' }),
+    to: Type.Optional({ ...Time, description: 'occurredAt before this time (exclusive)' }),
     after: Type.Optional(
       Type.String({
         pattern: '^(0|[1-9][0-9]{0,18})$',
@@ -32,11 +31,11 @@ const EventsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-type EventsQuery = Static<typeof EventsQuery>;
 
+// The log pages by position, not by a keyset cursor: `next` goes back as `after`.
 const EventPage = Type.Object({
   items: Type.Array(EventJson),
-  next: Type.Union([Type.String(), Type.Null()], {
+  next: Nullable(Type.String(), {
     description: 'Pass as `after` for the next page; null when this page is the last one for now',
   }),
 });
@@ -55,10 +54,10 @@ function position(after: string): bigint {
  * already returned, so following `next` misses nothing.
  */
 export const eventRoutes: GatewayRoutes = async (app, { deps }) => {
-  app.get<{ Querystring: EventsQuery }>(
+  app.get(
     '/events',
     {
-      config: { roles: ['admin', 'auditor'] },
+      config: { roles: AUDITORS },
       schema: {
         tags: ['events'],
         summary: 'Read the global event log',
@@ -84,7 +83,7 @@ export const eventRoutes: GatewayRoutes = async (app, { deps }) => {
         ...(q.to ? { to: q.to } : {}),
       });
       const last = events[events.length - 1];
-      return { items: events.map(toJson), next: events.length === limit && last ? last.position.toString() : null };
+      return { items: events.map(eventJson), next: events.length === limit && last ? last.position.toString() : null };
     },
   );
 };

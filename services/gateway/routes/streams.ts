@@ -1,11 +1,9 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { toJson } from '../../../events/envelope';
+import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../deps';
-import { ErrorResponse, EventJson, StreamId } from '../schemas';
+import { EventJson, eventJson, READERS, readErrors, StreamId } from '../schemas';
 
 const StreamParams = Type.Object({ id: StreamId });
-type StreamParams = Static<typeof StreamParams>;
 
 const Timeline = Type.Object({
   streamId: Type.String(),
@@ -19,15 +17,15 @@ const Timeline = Type.Object({
  * even before projections have caught up or exist at all.
  */
 export const streamRoutes: GatewayRoutes = async (app, { deps }) => {
-  app.get<{ Params: StreamParams }>(
+  app.get(
     '/streams/:id',
     {
-      config: { roles: ['admin', 'auditor', 'operator', 'viewer'] },
+      config: { roles: READERS },
       schema: {
         tags: ['events'],
         summary: 'The timeline of one stream',
         params: StreamParams,
-        response: { 200: Timeline, 400: ErrorResponse, 404: ErrorResponse },
+        response: { 200: Timeline, ...readErrors },
       },
     },
     async (request) => {
@@ -35,7 +33,7 @@ export const streamRoutes: GatewayRoutes = async (app, { deps }) => {
       const events = await deps.store.readStream(id);
       const last = events[events.length - 1];
       if (!last) throw new NotFoundError(`stream ${id} does not exist (no events were appended to it)`);
-      return { streamId: id, version: last.version, items: events.map(toJson) };
+      return { streamId: id, version: last.version, items: events.map(eventJson) };
     },
   );
 };

@@ -4,6 +4,17 @@ import { isoText as iso, keysetPage, sqlParams, type KeysetPageQuery, type Paged
 
 type Json = Record<string, unknown>;
 
+/** The states of an asset in the read model (and the listing's `state` filter). */
+export const ASSET_STATES = [
+  'detected',
+  'ingested',
+  'screening',
+  'cleared',
+  'quarantined',
+  'released',
+  'deleted',
+] as const;
+
 /** One asset as the `rm_assets` read model holds it, in the API's camelCase. */
 export interface AssetSummary {
   assetId: string;

@@ -3,6 +3,9 @@ import { NotFoundError, ValidationError } from '../../../lib/errors';
 import { isoText as iso, keysetPage, sqlParams, type KeysetPageQuery, type Paged } from '../../../lib/keyset-cursor';
 import type { Lane } from '../domain/transfer';
 
+/** The states of a transfer task in the read model (and the listing's `state` filter). */
+export const TRANSFER_STATES = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled'] as const;
+
 /** One transfer as the `rm_transfers` read model holds it, in the API's camelCase. */
 export interface TransferItem {
   id: string;
