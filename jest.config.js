@@ -1,8 +1,21 @@
 // Three tiers (style guide, rule 7): pure unit specs, integration specs on
 // the real services, e2e specs on a running hub. TypeScript is transformed by
 // swc; type-checking is `npm run typecheck` (tsc --noEmit), run by CI.
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const swc = ['@swc/jest', { jsc: { target: 'es2022' } }];
+// cookie 2 (light-my-request, under fastify's inject) and content-disposition 3
+// (@fastify/static, under the docs UI) ship only as ESM, which jest's CommonJS
+// runtime cannot require on Node 20: swc turns them into CommonJS like our own files.
+const ESM_ONLY = ['cookie', 'content-disposition'];
+const transform = {
+  '^.+\\.ts$': swc,
+  [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: swc,
+};
+const common = {
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   // testTimeout is a global option (jest ignores it inside a project).

@@ -174,3 +174,11 @@ async function fetchJson(
   });
   return { status: res.statusCode, body: res.json() };
 }
+
+test('the docs UI and its static files are served (app.inject; @fastify/static loads under jest)', async () => {
+  const page = await gw.app.inject({ method: 'GET', url: '/docs/' });
+  expect(page.statusCode).toBe(200);
+  expect(page.headers['content-type']).toContain('text/html');
+  const json = await gw.app.inject({ method: 'GET', url: '/docs/json' });
+  expect(json.json().paths['/v1/events']).toBeDefined();
+});

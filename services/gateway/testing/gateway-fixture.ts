@@ -9,14 +9,6 @@ import { buildGateway, type Gateway, type GatewayOptions } from '../app';
 import { hashToken, ROLES, type Role, type TokenEntry } from '../auth';
 import type { GatewayDeps, Readiness } from '../deps';
 
-// @fastify/static (under @fastify/swagger-ui) requires content-disposition 3,
-// which ships only as ESM. Node 20.19+ loads it (require of ESM), jest's CJS
-// runtime cannot before Node 24.9. The docs UI never sends downloads, the one
-// use of the module, so tests get a stand-in; `mxhub start` uses the real one.
-jest.mock('content-disposition', () => ({
-  create: (name: string) => `attachment; filename="${name.replace(/["\\]/g, '_')}"`,
-}));
-
 export interface TestRequest {
   method?: string;
   /** Path and query, e.g. `/v1/events?limit=2`. */
@@ -36,9 +28,9 @@ export interface TestResponse {
 export interface TestGateway {
   app: Gateway;
   /**
-   * One HTTP request to the listening gateway. Real HTTP rather than
-   * `app.inject`: light-my-request needs cookie 2, ESM only, which jest's
-   * CJS runtime cannot load on Node 20 (see the mock above).
+   * One HTTP request to the listening gateway, through a real socket (body
+   * limits, headers on the wire). Where that does not matter, `app.inject`
+   * is simpler: jest.config.js transforms its ESM-only dependencies.
    */
   request(r: TestRequest): Promise<TestResponse>;
   store: EventStore;
