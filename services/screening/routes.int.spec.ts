@@ -331,6 +331,14 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
         ]),
       );
       expect(doc.paths['/v1/assets/{assetId}/release'].post.requestBody).toBeDefined();
+      // `nextCursor` is documented as the deprecated alias of `next` it is, on both lists.
+      for (const path of ['/v1/assets', '/v1/quarantine']) {
+        expect(doc.paths[path].get.description).toContain('`nextCursor` is a deprecated alias of `next`');
+        const page = doc.paths[path].get.responses['200'].content['application/json'].schema;
+        expect(page.properties.nextCursor.deprecated).toBe(true);
+        expect(page.required).toEqual(expect.arrayContaining(['items', 'next', 'nextCursor']));
+      }
+      expect(doc.paths['/v1/assets/{assetId}/release'].post.responses['412']).toBeDefined();
     });
   });
 
@@ -449,6 +457,36 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
       expect(cases[1]!.json().error.message).toContain('override');
       expect((await streamTypes(ids.quarantined)).at(-1)).toBe('AssetQuarantined');
       expect((await readdir(folder('news', 'quarantine', ids.quarantined))).sort()).toEqual(['clip.mxf', 'clip.xml']);
+    });
+
+    test('If-Match: a stale version is a 412 naming both and changes nothing, a malformed one a 400, the one read passes', async () => {
+      const { version } = (await get(`/v1/assets/${ids.quarantined}`)).json();
+      const release = { mode: 'rescreen', reason: 'rules updated' };
+      const stale = [
+        await send('POST', `/v1/assets/${ids.quarantined}/release`, 'admin', release, { 'if-match': '1' }),
+        await send('DELETE', `/v1/assets/${ids.quarantined}?reason=cleanup`, 'admin', undefined, { 'if-match': '1' }),
+      ];
+      for (const res of stale) {
+        expect(res.statusCode).toBe(412);
+        expect(res.json().error).toMatchObject({
+          code: 'MXHUB_ERR_PRECONDITION_FAILED',
+          details: { expected: 1, actual: version },
+        });
+        expect(res.json().error.message).toContain(`version 1, but the stream is at version ${version}`);
+      }
+      expect((await streamTypes(ids.quarantined)).at(-1)).toBe('AssetQuarantined');
+      expect((await readdir(folder('news', 'quarantine', ids.quarantined))).sort()).toEqual(['clip.mxf', 'clip.xml']);
+      const malformed = await send('POST', `/v1/assets/${ids.quarantined}/release`, 'admin', release, {
+        'if-match': 'v2',
+      });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json().error).toMatchObject({ code: 'MXHUB_ERR_VALIDATION', details: { field: 'if-match' } });
+      const fresh = await send('POST', `/v1/assets/${ids.quarantined}/release`, 'admin', release, {
+        'if-match': String(version),
+      });
+      expect(fresh.statusCode).toBe(202);
+      expect(fresh.json()).toEqual({ assetId: ids.quarantined, version: version + 1, mode: 'rescreen' });
+      expect((await streamTypes(ids.quarantined)).at(-1)).toBe('AssetReleased');
     });
   });
 });

@@ -446,6 +446,44 @@ describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{i
       expect((await send('PATCH', `/v1/transfers/${uuidv7()}`, 'admin', { priority: 1 })).statusCode).toBe(404);
     });
 
+    test('If-Match: the version read passes, a stale one is a 412 naming both versions, a malformed one a 400', async () => {
+      await project();
+      const { version } = (await get(`/v1/transfers/${ids.reorder}`)).json();
+      const stale = await send('PATCH', `/v1/transfers/${ids.reorder}`, 'admin', { priority: 4 }, { 'if-match': '1' });
+      expect(stale.statusCode).toBe(412);
+      expect(stale.json().error).toMatchObject({
+        code: 'MXHUB_ERR_PRECONDITION_FAILED',
+        details: { expected: 1, actual: version },
+      });
+      expect(stale.json().error.message).toContain(`version 1, but the stream is at version ${version}`);
+      // Every transfer command takes it: a stale pause changes nothing either.
+      const pause = await send('POST', `/v1/transfers/${ids.reorder}/pause`, 'admin', {}, { 'if-match': '1' });
+      expect(pause.statusCode).toBe(412);
+      expect((await lastEvent(`transfer-${ids.reorder}`)).version).toBe(version);
+      for (const malformed of ['abc', '*', '1, 2', '-3']) {
+        const res = await send(
+          'PATCH',
+          `/v1/transfers/${ids.reorder}`,
+          'admin',
+          { priority: 4 },
+          { 'if-match': malformed },
+        );
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error).toMatchObject({ code: 'MXHUB_ERR_VALIDATION', details: { field: 'if-match' } });
+        expect(res.json().error.message).toContain('If-Match');
+      }
+      const fresh = await send(
+        'PATCH',
+        `/v1/transfers/${ids.reorder}`,
+        'admin',
+        { priority: 4 },
+        { 'if-match': `"${version}"` },
+      );
+      expect(fresh.statusCode).toBe(200);
+      expect(fresh.json()).toEqual({ id: ids.reorder, version: version + 1 });
+      expect((await lastEvent(`transfer-${ids.reorder}`)).data).toMatchObject({ priority: 4 });
+    });
+
     test('pause then resume; resuming twice is a 409', async () => {
       const paused = await send('POST', `/v1/transfers/${ids.pauseMe}/pause`, 'operator', {
         reason: 'wait for the news',
