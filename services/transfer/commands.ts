@@ -9,6 +9,7 @@ import { requestTransfer, transferIdFor } from './domain/request';
 import { transferDecider, type AdminCommand } from './domain/decide';
 import type { Lane } from './domain/transfer';
 import type { ProgressBoard } from './progress';
+import type { LaneInput, NetworkInput, ReprioritizeInput, SendInput } from './routes/schemas';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
 export interface CommandMeta {
@@ -30,28 +31,12 @@ export interface TransferCommandsDeps {
   clock?: () => Date;
 }
 
-const LANES: Lane[] = ['urgent', 'normal'];
-
-function checkPriority(priority: unknown): number {
-  if (!Number.isInteger(priority) || (priority as number) < 1 || (priority as number) > 10) {
-    throw new ValidationError(`priority: must be a whole number from 1 (highest) to 10, got ${String(priority)}`, {
-      field: 'priority',
-    });
-  }
-  return priority as number;
-}
-
-function checkLane(lane: unknown): Lane {
-  if (!LANES.includes(lane as Lane)) {
-    throw new ValidationError(`lane: must be 'urgent' or 'normal', got '${String(lane)}'`, { field: 'lane' });
-  }
-  return lane as Lane;
-}
-
 /**
  * Operator and admin commands on transfers, networks and lanes. Each is an
  * event with the actor and the request's correlation id; transfer commands
  * append against the stream version, so a race is a 409, never a lost change.
+ * Inputs are typed from the route schemas, which validated them (lanes,
+ * priorities, bandwidth): the commands check only what a schema cannot say.
  */
 export function createTransferCommands(deps: TransferCommandsDeps) {
   const clock = deps.clock ?? (() => new Date());
@@ -95,14 +80,8 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
 
   return {
     /** Moves a waiting transfer to another lane and/or priority; omitted fields keep their value. */
-    reprioritize(
-      id: string,
-      input: { lane?: unknown; priority?: unknown },
-      meta: CommandMeta,
-      options?: TransferCommandOptions,
-    ) {
-      const lane = input.lane === undefined ? undefined : checkLane(input.lane);
-      const priority = input.priority === undefined ? undefined : checkPriority(input.priority);
+    reprioritize(id: string, input: ReprioritizeInput, meta: CommandMeta, options?: TransferCommandOptions) {
+      const { lane, priority } = input;
       if (!lane && !priority) throw new ValidationError('give lane and/or priority', { field: 'body' });
       return onTransfer(
         id,
@@ -132,11 +111,7 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
      * to the same network is one transfer (a repeat is a no-op answered with
      * the existing transfer), unless `force` asks for another copy.
      */
-    async send(
-      assetId: string,
-      input: { network: string; lane?: unknown; priority?: unknown; force?: boolean },
-      meta: CommandMeta,
-    ) {
+    async send(assetId: string, input: SendInput, meta: CommandMeta) {
       checkNetwork(input.network);
       const asset = await loadState(deps.store, `asset-${assetId}`, assetDecider);
       if (asset.version === 0) throw new NotFoundError(`asset ${assetId} does not exist`);
@@ -144,8 +119,8 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       const request = requestTransfer(asset, {
         target: input.network,
         transferId,
-        ...(input.lane === undefined ? {} : { lane: checkLane(input.lane) }),
-        ...(input.priority === undefined ? {} : { priority: checkPriority(input.priority) }),
+        ...(input.lane === undefined ? {} : { lane: input.lane }),
+        ...(input.priority === undefined ? {} : { priority: input.priority }),
         ...(input.force ? { force: true } : {}),
       });
       const result = await handleCommand(
@@ -159,11 +134,7 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       return { transferId, created: !result.conflict && result.events.length > 0 };
     },
 
-    async setNetwork(
-      network: string,
-      input: { paused?: boolean; reason?: string; bandwidthMbps?: number | null },
-      meta: CommandMeta,
-    ) {
+    async setNetwork(network: string, input: NetworkInput, meta: CommandMeta) {
       checkNetwork(network);
       const events: ControlEvent[] = [];
       if (input.paused === true)
@@ -176,12 +147,11 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
       return { network, ...input };
     },
 
-    async configureLane(lane: string, input: { channels?: number; bandwidthMbps?: number | null }, meta: CommandMeta) {
-      checkLane(lane);
+    async configureLane(lane: Lane, input: LaneInput, meta: CommandMeta) {
       if (input.channels === undefined && input.bandwidthMbps === undefined) {
         throw new ValidationError('give channels and/or bandwidthMbps', { field: 'body' });
       }
-      const configured = { type: 'LaneConfigured' as const, data: { lane: checkLane(lane), ...input } };
+      const configured = { type: 'LaneConfigured' as const, data: { lane, ...input } };
       await deps.store.append(`lane-${lane}`, control([configured], meta), 'any');
       return { lane, ...input };
     },

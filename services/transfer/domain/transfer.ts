@@ -1,9 +1,10 @@
+import type { LANES } from '../../../events/catalog/common';
 import type { StoredEvent } from '../../../events/envelope';
 import { isTransferEvent, type TransferEvent } from '../../../events/catalog/transfer-events';
 import type { Stored } from '../../../events/catalog/stored';
 import { fold, type StreamState } from '../../../events/decider';
 
-export type Lane = 'urgent' | 'normal';
+export type Lane = (typeof LANES)[number];
 export type TransferStatus = 'none' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A transfer as its saga sees it, folded from its `transfer-<id>` stream. */

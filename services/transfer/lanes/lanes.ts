@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { LANES } from '../../../events/catalog/common';
 import { ValidationError } from '../../../lib/errors';
 import { isRetryLater, type Job, type Lease, type WorkQueue } from '../../../lib/work-queue/work-queue';
 
-export type LaneName = 'urgent' | 'normal';
+export type LaneName = (typeof LANES)[number];
 
 export interface Channel {
   /** Unique within this process: `<lane>-<n>`. */
@@ -34,7 +35,6 @@ export interface LaneStatus {
 
 /** An idle urgent channel blocks this long per round; bounds how long `stop` waits for idle channels. */
 const URGENT_BLOCK_MS = 1000;
-const LANES: LaneName[] = ['urgent', 'normal'];
 
 /**
  * The lane policy (design.md, "Lanes"), written once on top of the
