@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import closeWithGrace from 'close-with-grace';
 import { ConfigError } from '../../lib/errors';
 import { buildHub } from '../../hub/build';
 import { removeRunFile, runningHub, writeRunFile } from '../../hub/run-file';
@@ -26,31 +27,33 @@ export function startCommand(program: Command): void {
         if (hub.adminToken?.file)
           logger.info({ file: hub.adminToken.file }, `admin token written to ${hub.adminToken.file}`);
 
-        const clean = await new Promise<boolean>((resolve) => {
-          let stopping = false;
-          const shutdown = (signal: string) => {
-            if (stopping) {
+        // close-with-grace owns the ending: the first SIGTERM or SIGINT (or an uncaught error) stops the hub
+        // and exits 0, or 1 when the stop failed; a second signal while stopping exits at once.
+        closeWithGrace(
+          {
+            delay: false,
+            logger: false,
+            onSecondSignal: (signal) => {
               logger.warn({ signal }, 'second signal: exiting at once');
               process.exit(130);
-            }
-            stopping = true;
+            },
+          },
+          async ({ signal, err }) => {
+            if (err) logger.error({ err }, 'uncaught error: stopping');
             logger.info({ signal }, 'stopping: no new work, finishing what is in flight, flushing the relay');
-            hub
-              .stop()
-              .then(
-                () => true,
-                (err) => (logger.error({ err }, 'unclean stop'), false),
-              )
-              .then((ok) => {
-                removeRunFile(config.dataDir);
-                logger.info('mxhub stopped');
-                resolve(ok);
-              });
-          };
-          process.once('SIGTERM', () => shutdown('SIGTERM'));
-          process.once('SIGINT', () => shutdown('SIGINT'));
-        });
-        return clean ? 0 : 1;
+            try {
+              await hub.stop();
+            } catch (stopErr) {
+              logger.error({ err: stopErr }, 'unclean stop');
+              throw stopErr;
+            } finally {
+              removeRunFile(config.dataDir);
+              logger.info('mxhub stopped');
+            }
+          },
+        );
+        // Runs until a signal: close-with-grace exits the process once the hub has stopped.
+        await new Promise<never>(() => undefined);
       }),
     );
 }
