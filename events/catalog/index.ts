@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError } from '../../lib/errors';
+import { describeSchemaError } from '../../lib/schema-errors';
 import type { NewEvent, StoredEvent } from '../envelope';
 import type { EventDefinition } from './define';
 import { assetEvents } from './asset-events';
@@ -24,15 +25,14 @@ export interface Catalog {
   upcast(event: StoredEvent): StoredEvent;
 }
 
-function describe(type: string, errors: ErrorObject[] | null | undefined): { field: string; rule: string } {
+function describe(errors: ErrorObject[] | null | undefined): { field: string; rule: string } {
   const first = errors?.[0];
   if (!first) return { field: '(data)', rule: 'is invalid' };
-  const missing = first.keyword === 'required' ? `/${String(first.params.missingProperty)}` : '';
-  const extra = first.keyword === 'additionalProperties' ? `/${String(first.params.additionalProperty)}` : '';
-  const field = `data${first.instancePath}${missing}${extra}`.replace(/\//g, '.');
+  const problem = describeSchemaError(first);
+  const field = problem.field ? `data.${problem.field}` : 'data';
+  // ajv's own wording otherwise ("must have required property 'x'", "must be string"): it names the rule.
   const rule =
-    first.keyword === 'additionalProperties' ? 'is not a field of this event' : (first.message ?? 'is invalid');
-  void type;
+    problem.keyword === 'additionalProperties' ? 'is not a field of this event' : (first.message ?? problem.rule);
   return { field, rule };
 }
 
@@ -85,7 +85,7 @@ export function createCatalog(defs: readonly EventDefinition[] = definitions): C
         );
       }
       if (!check(event.data)) {
-        const { field, rule } = describe(event.type, check.errors);
+        const { field, rule } = describe(check.errors);
         throw new ValidationError(`${event.type}: ${field} ${rule}`, { type: event.type, field });
       }
     },
