@@ -1,5 +1,6 @@
 import type { Sql } from '../../lib/db/sql';
-import type { StoredEvent } from '../envelope';
+import type { Stored } from '../catalog/stored';
+import type { Event, StoredEvent } from '../envelope';
 
 /**
  * A read model fed from the global log.
@@ -23,25 +24,20 @@ export interface Projection {
 /** Occurrence time of an event, the only clock a projection may read. */
 export const at = (e: StoredEvent) => e.metadata.occurredAt;
 
-/** A stored event of one of the catalog's event unions (`AssetEvent`, `TransferEvent`...), narrowed by `type`. */
-export type StoredOf<E extends { type: string; data: unknown }> = E extends unknown
-  ? StoredEvent<E['type'], E['data']>
-  : never;
-
 /**
  * A projection over typed events. The store validated each payload against
  * the catalog when it was appended and upcasts older ones when it reads
  * them, so an event whose `type` is one of `handles` carries that type's
  * data: the narrowing below relies on that and on nothing else.
  */
-export function defineProjection<E extends { type: string; data: unknown }>(spec: {
+export function defineProjection<E extends Event>(spec: {
   name: string;
   tables: Projection['tables'];
   handles: ReadonlyArray<E['type']>;
-  apply(tx: Sql, event: StoredOf<E>): Promise<void>;
+  apply(tx: Sql, event: Stored<E>): Promise<void>;
 }): Projection {
   const handles: readonly string[] = spec.handles;
-  const handled = (e: StoredEvent): e is StoredOf<E> => handles.includes(e.type);
+  const handled = (e: StoredEvent): e is Stored<E> => handles.includes(e.type);
   return {
     name: spec.name,
     tables: spec.tables,

@@ -19,10 +19,18 @@ const SUMMARY_FIELDS = [
  * names, reasons or payloads chosen by whoever dropped the file.
  */
 export function summarize(event: StoredEvent): string {
-  const data = (event.data ?? {}) as Record<string, unknown>;
-  const parts = SUMMARY_FIELDS.filter((k) => ['string', 'number', 'boolean'].includes(typeof data[k])).map(
-    (k) => `${k}=${String(data[k]).slice(0, 40)}`,
-  );
+  // Every event type passes here, so the payload is read as the JSON object it is, field by field.
+  const data = new Map(typeof event.data === 'object' && event.data !== null ? Object.entries(event.data) : []);
+  const parts = SUMMARY_FIELDS.flatMap((k) => {
+    const value = data.get(k);
+    const shown =
+      typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? JSON.stringify(value)
+          : undefined;
+    return shown === undefined ? [] : [`${k}=${shown.slice(0, 40)}`];
+  });
   return parts.length ? `${event.type} ${parts.join(' ')}` : event.type;
 }
 

@@ -1,9 +1,10 @@
 import type { AssetEvent } from '../../../events/catalog';
-import { at, defineProjection, type StoredOf } from '../../../events/projections/projection';
+import type { Stored } from '../../../events/catalog/stored';
+import { at, defineProjection } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
 
 /** Updates one asset row unless it has seen this position already (idempotent). */
-async function update(tx: Sql, e: StoredOf<AssetEvent>, set: string, params: unknown[] = []): Promise<void> {
+async function update(tx: Sql, e: Stored<AssetEvent>, set: string, params: unknown[] = []): Promise<void> {
   await tx.query(
     `update rm_assets set ${set}, updated_at = $2, version = $3, last_position = $4
       where asset_id = $1 and last_position < $4`,

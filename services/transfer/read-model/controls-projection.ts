@@ -1,8 +1,9 @@
 import type { ControlEvent } from '../../../events/catalog';
-import { at, defineProjection, type StoredOf } from '../../../events/projections/projection';
+import type { Stored } from '../../../events/catalog/stored';
+import { at, defineProjection } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
 
-type NetworkEvent = Extract<StoredOf<ControlEvent>, { data: { network: string } }>;
+type NetworkEvent = Extract<Stored<ControlEvent>, { data: { network: string } }>;
 
 /** Creates the network's row if needed, then updates it unless it has seen this position already. */
 async function network(tx: Sql, e: NetworkEvent, set: string, params: unknown[]): Promise<void> {

@@ -1,8 +1,9 @@
 import type { TransferEvent } from '../../../events/catalog';
-import { at, defineProjection, type StoredOf } from '../../../events/projections/projection';
+import type { Stored } from '../../../events/catalog/stored';
+import { at, defineProjection } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
 
-async function update(tx: Sql, e: StoredOf<TransferEvent>, set: string, params: unknown[] = []): Promise<void> {
+async function update(tx: Sql, e: Stored<TransferEvent>, set: string, params: unknown[] = []): Promise<void> {
   await tx.query(
     `update rm_transfers set ${set}, updated_at = $2, last_position = $3, version = $4, last_actor = $5
       where transfer_id = $1 and last_position < $3`,
