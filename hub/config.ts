@@ -6,13 +6,14 @@ import { describeSchemaError } from '../lib/schema-errors';
 import { MIN_ADMIN_TOKEN_LENGTH } from './admin-token';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
 import { defaultPolicies, loadPolicies } from '../services/screening/analysis/policy';
+import type { Role } from '../services/gateway/auth';
 import type { ScreeningSettings } from '../services/screening/settings';
 
 export type { ScreeningSettings };
 
 type ScreeningFile = ConfigFile['screening'];
 
-export type Role = 'admin' | 'operator' | 'auditor' | 'connector' | 'viewer';
+export type { Role };
 
 /** Configuration with every default filled in: what the composition root passes down. */
 export interface HubConfig {

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_TEMPORARY_SUFFIXES } from '../connectors/watch-folder/drop-entries';
+import { ROLES } from '../services/gateway/auth';
 
 const NetworkId = Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' });
 
@@ -15,7 +16,7 @@ export const NetworkConfig = Type.Object(
 export const TokenConfig = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    role: Type.Union(['admin', 'operator', 'auditor', 'connector', 'viewer'].map((r) => Type.Literal(r))),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
     network: Type.Optional(NetworkId),
     /** SHA-256 hex of the bearer token: the token itself is never stored. */
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
