@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LANES } from '../../events/catalog/common';
 import type { Lane } from './domain/transfer';
 import type { TransferQueries } from './read-model/queries';
 
@@ -53,13 +54,14 @@ export function createTransferControls<T extends RateLimited>(
       networkBucket(n.network).setRate(bytesPerSecond(n.bandwidthMbps));
     }
     for (const l of await deps.queries.lanes()) {
-      if (l.lane !== 'urgent' && l.lane !== 'normal') continue;
+      const lane = LANES.find((name) => name === l.lane);
+      if (!lane) continue;
       // No admin figure (never set, or set to unlimited) falls back to the configured cap.
-      laneBuckets[l.lane].setRate(bytesPerSecond(l.bandwidthMbps ?? deps.defaults.laneMbps[l.lane]));
-      const wanted = l.channels ?? deps.defaults.channels[l.lane];
-      if (wanted !== channels[l.lane]) {
-        channels[l.lane] = wanted;
-        deps.onChannels(l.lane, wanted);
+      laneBuckets[lane].setRate(bytesPerSecond(l.bandwidthMbps ?? deps.defaults.laneMbps[lane]));
+      const wanted = l.channels ?? deps.defaults.channels[lane];
+      if (wanted !== channels[lane]) {
+        channels[lane] = wanted;
+        deps.onChannels(lane, wanted);
       }
     }
   }
