@@ -9,7 +9,12 @@ import { describeScanEngineContract } from './scan-engine.contract';
 
 const OPS = path.resolve(__dirname, '../../../ops/clamav');
 /** ops/clamav/start.sh's default run dir: keyed on the port, the same for every checkout. */
-const defaultRunDir = () => path.join(process.env.TMPDIR ?? '/tmp', `mxhub-clamd-${process.env.CLAMD_PORT ?? '13310'}`);
+// Where ops/clamav/start.sh put the suite's clamd, started before jest moved TMPDIR (test/support/global-setup.js).
+const defaultRunDir = () =>
+  path.join(
+    process.env.MXHUB_TEST_ORIGINAL_TMPDIR ?? process.env.TMPDIR ?? '/tmp',
+    `mxhub-clamd-${process.env.CLAMD_PORT ?? '13310'}`,
+  );
 const PORT = Number(process.env.CLAMD_PORT ?? 13310);
 
 function ops(script: 'start.sh' | 'stop.sh', env: Record<string, string> = {}) {
