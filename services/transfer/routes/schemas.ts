@@ -10,7 +10,12 @@ import { TRANSFER_STATES } from '../read-model/queries';
  */
 
 export const LaneName = Type.Union(LANES.map((l) => Type.Literal(l)));
-export const Priority = Type.Integer({ minimum: 1, maximum: 10, description: '1 is the highest' });
+export const Priority = Type.Integer({
+  minimum: 1,
+  maximum: 10,
+  description:
+    'Transfer priority, one scale everywhere (API, CLI, sidecar, console): 1 (highest) to 10 (lowest); 1 and 2 travel in the urgent lane unless a lane is named',
+});
 // One schema with two types rather than a union: fastify's ajv coerces, and
 // in a union with null it would turn 0 into null (unlimited) instead of refusing it.
 export const Mbps = Type.Unsafe<number | null>({
@@ -40,7 +45,7 @@ const ItemFields = {
   targetNetwork: Type.String(),
   state: Type.String(),
   lane: Type.String(),
-  priority: Type.Integer(),
+  priority: Priority,
   step: Nullable(Type.String({ description: 'The last saga step recorded' })),
   bytesTotal: Nullable(Type.Integer()),
   bytesDone: Type.Integer({ description: `Bytes copied; ${live}` }),
