@@ -76,7 +76,7 @@ async function urgentWaits(hub: Hub, watch: TransferWatch, file: Staged): Promis
   const waits: number[] = [];
   for (let i = 0; i < URGENT; i += 1) {
     const requestedAt = Date.now();
-    const { transferIds } = await appendClearedAsset(hub.store, file, { ...route, sidecarPriority: 10 });
+    const { transferIds } = await appendClearedAsset(hub.store, file, { ...route, sidecarPriority: 1 });
     waits.push((await watch.all(transferIds, 'TransferStarted')) - requestedAt);
     await watch.all(transferIds, 'TransferCompleted');
   }

@@ -69,7 +69,10 @@ export function createIngester(deps: IngesterDeps) {
     let refusal: { rule: string; reason: string };
     try {
       const bytes = await readBounded(staged.sidecar, maxSidecarBytes);
-      const sidecar = parseSidecar(bytes, deps.sidecar);
+      const sidecar = parseSidecar(bytes, {
+        ...deps.sidecar,
+        onDeprecated: (note) => logger.warn({ assetId, network: network.id }, note),
+      });
       const unknown = sidecar.destinations.filter((d) => !deps.targets.includes(d));
       if (unknown.length === 0) return { outcome: { ok: true, sidecar }, sidecar };
       refusal = {

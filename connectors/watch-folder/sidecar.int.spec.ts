@@ -4,7 +4,7 @@ import { toJson } from '../../events/envelope';
 import { createWatchFolderFixture, eventually, sleep, type WatchFolderFixture } from './testing/fixture';
 
 const SIDECAR = `<?xml version="1.0" encoding="UTF-8"?>
-<sidecar xmlns="urn:mxhub:sidecar:1" version="1">
+<sidecar xmlns="urn:mxhub:sidecar:1" version="2">
   <title>Evening news</title><materialId>NEWS-0042</materialId><priority>3</priority>
   <destinations><destination>broadcast</destination></destinations>
 </sidecar>`;

@@ -50,7 +50,7 @@ export interface AssetState extends StreamState {
   technical?: Record<string, unknown>;
   deferred?: { stage: Stage; reason: string };
   quarantine?: QuarantineFacts;
-  /** Priority the sidecar asks for: 1 (lowest) to 10 (highest), as the sidecar format defines it. */
+  /** Priority the sidecar asks for, on the transfer scale: 1 (highest) to 10 (lowest). */
   sidecarPriority?: number;
 }
 

@@ -38,7 +38,18 @@ export const SidecarParsed = defineEvent(
     { assetId: AssetId, sidecar: Type.Record(Type.String(), Type.Unknown()) },
     { additionalProperties: false },
   ),
-  'The XML sidecar beside the file was parsed and accepted.',
+  'The XML sidecar beside the file was parsed and accepted; its priority is on the transfer scale (1 highest).',
+  {
+    schemaVersion: 2,
+    // v1 stored the sidecar's priority as written on the old sidecar scale (10 highest).
+    upcasters: {
+      1: (data) => {
+        const sidecar = data.sidecar as Record<string, unknown> | undefined;
+        if (typeof sidecar?.priority !== 'number') return data;
+        return { ...data, sidecar: { ...sidecar, priority: 11 - sidecar.priority } };
+      },
+    },
+  },
 );
 
 const EngineVerdict = Type.Object({

@@ -69,4 +69,15 @@ describe('event catalog', () => {
     const current = { type: 'AssetDeleted', schemaVersion: 1, data: { assetId: 'a' } } as unknown as StoredEvent;
     expect(catalog.upcast(current)).toBe(current);
   });
+
+  test('upcasting lifts a v1 SidecarParsed to v2, turning the old sidecar priority (10 highest) to the one scale', () => {
+    const v1 = (sidecar: Record<string, unknown>) =>
+      ({ type: 'SidecarParsed', schemaVersion: 1, data: { assetId: 'a', sidecar } }) as unknown as StoredEvent;
+    expect(catalog.upcast(v1({ title: 't', priority: 8 }))).toMatchObject({
+      schemaVersion: 2,
+      data: { sidecar: { title: 't', priority: 3 } },
+    });
+    expect(catalog.upcast(v1({ title: 't', priority: 10 })).data).toMatchObject({ sidecar: { priority: 1 } });
+    expect(catalog.upcast(v1({ title: 't' })).data).toEqual({ assetId: 'a', sidecar: { title: 't' } });
+  });
 });

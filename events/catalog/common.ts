@@ -7,7 +7,12 @@ export const TransferId = Type.String({ minLength: 1, maxLength: 100 });
 /** The transfer lanes, most urgent first: every list of lanes (events, routes, channels) is this one. */
 export const LANES = ['urgent', 'normal'] as const;
 export const Lane = Type.Union(LANES.map((l) => Type.Literal(l)));
-export const Priority = Type.Integer({ minimum: 1, maximum: 10, description: '1 is the highest' });
+export const Priority = Type.Integer({
+  minimum: 1,
+  maximum: 10,
+  description:
+    'Transfer priority, one scale everywhere (API, CLI, sidecar, console): 1 (highest) to 10 (lowest); 1 and 2 travel in the urgent lane unless a lane is named',
+});
 export const Reason = Type.String({ minLength: 1, maxLength: 2000 });
 export const Stage = Type.Union([
   Type.Literal('whitelist'),

@@ -6,6 +6,8 @@ import {
   parseDuration,
   safeName,
   sidecarError,
+  fromLegacyPriority,
+  LEGACY_SIDECAR_VERSION,
   SIDECAR_NAMESPACE,
   SIDECAR_VERSION,
   type Sidecar,
@@ -18,6 +20,12 @@ export interface SidecarParseOptions {
   maxBytes?: number;
   /** Deepest element nesting accepted; the root element is level 1. @default 16 */
   maxDepth?: number;
+  /**
+   * Told once per document that uses a deprecated form (a `version="1"` sidecar with a
+   * `<priority>`, read on the old scale and converted), so the caller can log it. The
+   * note names the rule, never a value. @default ignored
+   */
+  onDeprecated?: (note: string) => void;
 }
 
 type Leaf =
@@ -75,6 +83,8 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
   const extra: Sidecar['extra'] = [];
   let itemKey = '';
   let content = '';
+  // No version attribute reads as the current version: the one priority scale.
+  let legacy = false;
 
   const parser = new SaxesParser();
   parser.on('xmldecl', (decl) => {
@@ -134,8 +144,13 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
         );
       if (attribute === 'xmlns' && value !== SIDECAR_NAMESPACE)
         throw sidecarError('sidecar.invalid-value', name, `must be in namespace ${SIDECAR_NAMESPACE}`);
-      if (attribute === 'version' && value !== SIDECAR_VERSION)
-        throw sidecarError('sidecar.invalid-value', name, `version must be ${SIDECAR_VERSION}`);
+      if (attribute === 'version' && value !== SIDECAR_VERSION && value !== LEGACY_SIDECAR_VERSION)
+        throw sidecarError(
+          'sidecar.invalid-value',
+          name,
+          `version must be ${SIDECAR_VERSION} (or ${LEGACY_SIDECAR_VERSION}, deprecated)`,
+        );
+      if (attribute === 'version') legacy = value === LEGACY_SIDECAR_VERSION;
     }
     if (parent === 'sidecar') {
       if (seen.has(name)) throw sidecarError('sidecar.duplicate-element', name, 'appears more than once');
@@ -192,7 +207,15 @@ export function parseSidecar(input: Buffer | string, options: SidecarParseOption
     throw sidecarError('sidecar.missing-element', 'materialId', 'or <programmeId> is required');
   optional('category', (v) => (sidecar.category = fieldRules.category(v)));
   optional('description', (v) => (sidecar.description = fieldRules.description(v)));
-  optional('priority', (v) => (sidecar.priority = fieldRules.priority(/^\d{1,2}$/.test(v) ? Number(v) : NaN)));
+  optional('priority', (v) => {
+    const priority = fieldRules.priority(/^\d{1,2}$/.test(v) ? Number(v) : NaN);
+    sidecar.priority = legacy ? fromLegacyPriority(priority) : priority;
+    if (legacy)
+      options.onDeprecated?.(
+        `sidecar version ${LEGACY_SIDECAR_VERSION} is deprecated: its <priority> (10 highest) was converted to the ` +
+          `transfer scale (1 highest); write version="${SIDECAR_VERSION}" (see formats/sidecar/sidecar.md)`,
+      );
+  });
   optional('checksum', (v) => (sidecar.checksum = fieldRules.checksum(v.toLowerCase())));
   optional('duration', (v) => (sidecar.duration = parseDuration(v)));
   optional('rights', (v) => (sidecar.rights = fieldRules.rights(v)));

@@ -2,7 +2,7 @@ import { ValidationError } from '../../lib/errors';
 import { parseSidecar, type SidecarParseOptions } from './parse';
 
 const NS = 'xmlns="urn:mxhub:sidecar:1"';
-const doc = (body: string, root = `<sidecar ${NS} version="1">`) =>
+const doc = (body: string, root = `<sidecar ${NS} version="2">`) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n${root}${body}</sidecar>`;
 const minimal = '<title>Clip</title><materialId>M-1</materialId>';
 
@@ -25,6 +25,35 @@ function refusal(xml: string): ValidationError {
   }
   throw new Error('expected the sidecar to be refused');
 }
+
+describe('parseSidecar: one priority scale (1 highest .. 10 lowest)', () => {
+  const priorityOf = (root: string, notes: string[] = []) =>
+    parseSidecar(doc(`${minimal}<priority>8</priority>`, root), { onDeprecated: (n) => notes.push(n) }).priority;
+
+  it('reads a version 2 priority as written, without a deprecation note', () => {
+    const notes: string[] = [];
+    expect(priorityOf(`<sidecar ${NS} version="2">`, notes)).toBe(8);
+    expect(notes).toEqual([]);
+  });
+
+  it('reads a sidecar without a version as version 2', () => {
+    expect(priorityOf(`<sidecar ${NS}>`)).toBe(8);
+  });
+
+  it('converts a version 1 priority (10 highest) to the one scale and reports it deprecated', () => {
+    const notes: string[] = [];
+    expect(priorityOf(`<sidecar ${NS} version="1">`, notes)).toBe(3);
+    expect(notes).toEqual([expect.stringMatching(/^sidecar version 1 is deprecated/)]);
+    expect(parseSidecar(doc(`${minimal}<priority>10</priority>`, `<sidecar ${NS} version="1">`)).priority).toBe(1);
+    expect(parseSidecar(doc(`${minimal}<priority>1</priority>`, `<sidecar ${NS} version="1">`)).priority).toBe(10);
+  });
+
+  it('says nothing about a version 1 sidecar without a priority: nothing in it changed meaning', () => {
+    const notes: string[] = [];
+    parseSidecar(doc(minimal, `<sidecar ${NS} version="1">`), { onDeprecated: (n) => notes.push(n) });
+    expect(notes).toEqual([]);
+  });
+});
 
 describe('parseSidecar: the agreed format', () => {
   it('reads every field into a typed Sidecar', () => {
@@ -152,7 +181,7 @@ describe('parseSidecar: structure and values', () => {
       'sidecar.unknown-attribute',
     ],
     ['another namespace', doc(minimal, '<sidecar xmlns="urn:other">'), 'sidecar.invalid-value'],
-    ['another version', doc(minimal, `<sidecar ${NS} version="2">`), 'sidecar.invalid-value'],
+    ['another version', doc(minimal, `<sidecar ${NS} version="3">`), 'sidecar.invalid-value'],
     ['a repeated element', doc(`${minimal}<title>again</title>`), 'sidecar.duplicate-element'],
     ['no title', doc('<materialId>M</materialId>'), 'sidecar.missing-element'],
     ['neither materialId nor programmeId', doc('<title>x</title>'), 'sidecar.missing-element'],

@@ -2,7 +2,16 @@ import { ValidationError } from '../../lib/errors';
 
 /** The sidecar namespace; formats/sidecar/sidecar.xsd describes the format. */
 export const SIDECAR_NAMESPACE = 'urn:mxhub:sidecar:1';
-export const SIDECAR_VERSION = '1';
+/**
+ * The format version the hub writes and reads by default. Version 2 gave
+ * `<priority>` the transfer scale (1 highest); version 1 ran it the other way.
+ */
+export const SIDECAR_VERSION = '2';
+/** Version 1: `<priority>` 10 was the highest. Still read, converted, and reported as deprecated. */
+export const LEGACY_SIDECAR_VERSION = '1';
+
+/** A version 1 priority (10 highest) on the one scale (1 highest): 10 -> 1, 8 -> 3, 1 -> 10. */
+export const fromLegacyPriority = (legacy: number) => 11 - legacy;
 
 /** The name of a media file's sidecar: the same base name and `.xml` (`clip.mxf` + `clip.xml`). */
 export function sidecarNameFor(mediaName: string): string {
@@ -25,7 +34,10 @@ export interface Sidecar {
   description?: string;
   /** Target network ids; empty when the sidecar names none (the drop folder decides). */
   destinations: string[];
-  /** 1 (lowest) to 10 (highest). */
+  /**
+   * The transfer scale, one for the whole hub: 1 (highest) to 10 (lowest), 1 and 2 in
+   * the urgent lane. A version 1 document's priority is converted when parsed.
+   */
   priority?: number;
   /** SHA-256 of the media file, lower-case hex. */
   checksum?: string;

@@ -39,7 +39,7 @@ describe('writeSidecar', () => {
   it('declares the namespace and version and escapes markup', () => {
     const xml = writeSidecar(full);
     expect(
-      xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<sidecar xmlns="urn:mxhub:sidecar:1" version="1">'),
+      xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<sidecar xmlns="urn:mxhub:sidecar:1" version="2">'),
     ).toBe(true);
     expect(xml).toContain('<title>Evening news: opener &amp; &quot;headlines&quot; &lt;live&gt;</title>');
     expect(xml).toContain('<item key="_private">&lt;x/&gt;</item>');

@@ -89,8 +89,8 @@ describe('transfer requests of a cleared asset', () => {
     ]);
   });
 
-  it('a sidecar priority of 10 makes the transfer urgent, priority 1', async () => {
-    const assetId = await cleared(10);
+  it('a sidecar priority of 1 (the one scale: highest) makes the transfer urgent, priority 1', async () => {
+    const assetId = await cleared(1);
     await createTransferRequester({ store, logger }).request(assetId);
     expect((await requestedOf(assetId))[0]).toMatchObject({ lane: 'urgent', priority: 1 });
   });

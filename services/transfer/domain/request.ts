@@ -13,11 +13,11 @@ export const URGENT_UP_TO = 2;
 export const DEFAULT_PRIORITY = 5;
 
 /**
- * Transfer priorities run 1 (highest) to 10; sidecar priorities the other way
- * round, 1 (lowest) to 10 (highest).
+ * One scale everywhere (API, CLI, sidecar, console): 1 (highest) to 10 (lowest).
+ * The sidecar's priority is already on it (the parser converts a deprecated
+ * version 1 sidecar, and SidecarParsed v1 events are upcast), so it is taken as is.
  */
-export const transferPriority = (sidecarPriority: number | undefined) =>
-  sidecarPriority === undefined ? DEFAULT_PRIORITY : 11 - sidecarPriority;
+export const transferPriority = (sidecarPriority: number | undefined) => sidecarPriority ?? DEFAULT_PRIORITY;
 
 export const laneFor = (priority: number): Lane => (priority <= URGENT_UP_TO ? 'urgent' : 'normal');
 
