@@ -96,7 +96,8 @@ export function loadConfig(sources: ConfigSources): HubConfig {
   // Read before the defaults are filled in: engines named in the file are each required, in any profile.
   const enginesConfigured = (raw as { screening?: { engines?: unknown } } | null)?.screening?.engines !== undefined;
   const file = withDefaults(raw, sources.file ? `config file ${sources.file}` : 'configuration');
-  const env = sources.env;
+  // An empty variable means unset, as a shell's `VAR= cmd` intends.
+  const env = Object.fromEntries(Object.entries(sources.env).filter(([, v]) => v !== undefined && v !== ''));
   const dataDir = resolve(sources.flags?.data ?? env.MXHUB_DATA ?? file.dataDir);
   const databaseUrl = env.DATABASE_URL ?? file.database?.url;
   const redisUrl = env.REDIS_URL ?? file.redis.url;

@@ -32,6 +32,14 @@ describe('loadConfig', () => {
     });
   });
 
+  test('an empty variable is unset: VAR= in a shell does not half-select the production profile', () => {
+    const c = loadConfig({
+      env: { DATABASE_URL: '', REDIS_URL: '', KAFKA_BROKERS: '', MXHUB_DATA: '' },
+      flags: { data: dir },
+    });
+    expect(c.profile).toBe('embedded');
+  });
+
   test('given only some of the three, an error naming the missing ones', () => {
     expect(() => loadConfig({ env: { DATABASE_URL: 'postgres://h/db' } })).toThrow(/without REDIS_URL, KAFKA_BROKERS/);
     expect(() => loadConfig({ env: {}, file: file({ profile: 'production' }) })).toThrow(
@@ -68,7 +76,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { MXHUB_ADMIN_TOKEN: 'x'.repeat(31) } })).toThrow(/MXHUB_ADMIN_TOKEN/);
     expect(loadConfig({ env: { MXHUB_ADMIN_TOKEN: 'x'.repeat(32) } }).adminToken).toBe('x'.repeat(32));
     // Empty is unset: the hub bootstraps DIR/admin-token instead.
-    expect(loadConfig({ env: { MXHUB_ADMIN_TOKEN: '' } }).adminToken).toBe('');
+    expect(loadConfig({ env: { MXHUB_ADMIN_TOKEN: '' } }).adminToken).toBeUndefined();
   });
 
   test('checkpoints are exported to DIR/checkpoints.jsonl unless checkpoints.exportFile names another file', () => {
