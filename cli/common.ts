@@ -65,12 +65,28 @@ export function remoteFor(flags: CommonFlags, config: HubConfig): Remote | undef
   return { url: run.url, token };
 }
 
-export async function callHub<T>(remote: Remote, method: 'GET' | 'POST', path: string, payload?: object): Promise<T> {
+/**
+ * The CLI's one HTTP client: JSON in and out with the bearer token; an
+ * answer that is not 2xx becomes a HubError carrying the hub's status and
+ * message, an unreachable hub an UnavailableError (exit 3). Response types
+ * come from the routes' own schemas (`Static<typeof ...>`), not hand copies.
+ */
+export async function callHub<T>(
+  remote: Remote,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  payload?: object,
+  headers: Record<string, string> = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(new URL(path, remote.url), {
       method,
-      headers: { authorization: `Bearer ${remote.token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${remote.token}`,
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(payload ? { body: JSON.stringify(payload) } : {}),
     });
   } catch (err) {

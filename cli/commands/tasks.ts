@@ -3,33 +3,33 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { setTimeout as sleep } from 'node:timers/promises';
 import prettyBytes from 'pretty-bytes';
 import prettyMs from 'pretty-ms';
-import { ConfigError, HubError, UnavailableError, ValidationError } from '../../lib/errors';
+import type { Static } from '@sinclair/typebox';
+import { ConfigError, ValidationError } from '../../lib/errors';
+import type { TransferListItem, TransferPage } from '../../services/transfer/routes/schemas';
 import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags, type Remote } from '../common';
 import { plainTable } from '../table';
 
-/** A transfer as `GET /v1/transfers` lists it (the fields this command shows). */
-export interface Task {
-  id: string;
-  assetId: string;
-  targetNetwork: string;
-  state: string;
-  lane: string;
-  priority: number;
-  step: string | null;
-  bytesTotal: number | null;
-  bytesDone: number;
-  attempts: number;
-  error: string | null;
-  durationMs: number | null;
-  bytesPerSecond: number | null;
-  etaSeconds: number | null;
-  createdAt: string;
-}
+/** A transfer as `GET /v1/transfers` lists it: the fields this command shows, typed from the route's schema. */
+export type Task = Pick<
+  Static<typeof TransferListItem>,
+  | 'id'
+  | 'assetId'
+  | 'targetNetwork'
+  | 'state'
+  | 'lane'
+  | 'priority'
+  | 'step'
+  | 'bytesTotal'
+  | 'bytesDone'
+  | 'attempts'
+  | 'error'
+  | 'durationMs'
+  | 'bytesPerSecond'
+  | 'etaSeconds'
+  | 'createdAt'
+>;
 
-interface TaskPage {
-  items: Task[];
-  next: string | null;
-}
+type TaskPage = Static<typeof TransferPage>;
 
 interface ListFlags extends CommonFlags {
   state?: string;
@@ -114,29 +114,6 @@ function remote(flags: CommonFlags): Remote {
     );
   }
   return r;
-}
-
-/** A command with a JSON body (callHub sends none). */
-async function send<T>(r: Remote, method: 'POST' | 'PATCH', path: string, body?: object): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(path, r.url), {
-      method,
-      headers: { authorization: `Bearer ${r.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (err) {
-    throw new UnavailableError(`the hub at ${r.url}`, err);
-  }
-  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-  if (!res.ok) {
-    throw new HubError(
-      'MXHUB_ERR_REMOTE',
-      `${method} ${path}: ${res.status} ${json.error?.message ?? ''}`.trim(),
-      res.status,
-    );
-  }
-  return json as T;
 }
 
 /** Progress bars of the running tasks on stderr, refreshed every second until none runs or Ctrl-C. */
@@ -226,7 +203,7 @@ export function tasksCommand(program: Command): void {
           ...(flags.priority !== undefined ? { priority: parsePriority(flags.priority) } : {}),
           ...(flags.lane !== undefined ? { lane: flags.lane } : {}),
         };
-        const result = await send<{ version: number }>(
+        const result = await callHub<{ version: number }>(
           remote(flags),
           'PATCH',
           `/v1/transfers/${encodeURIComponent(id)}`,
@@ -250,7 +227,7 @@ export function tasksCommand(program: Command): void {
       run(async () => {
         const body = flags.reason ? { reason: flags.reason } : undefined;
         const path = `/v1/transfers/${encodeURIComponent(id)}/${verb}`;
-        const result = await send<{ version: number }>(remote(flags), 'POST', path, body);
+        const result = await callHub<{ version: number }>(remote(flags), 'POST', path, body);
         process.stdout.write(`${id}: ${verb} accepted (version ${result.version})\n`);
       }),
     );

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LANES, NetworkId } from '../../../events/catalog/common';
-import { Id, Nullable, PageQuery, Reason, Time } from '../../gateway/schemas';
+import { Id, Nullable, PageQuery, Paged, Reason, Time } from '../../gateway/schemas';
 import { TRANSFER_STATES } from '../read-model/queries';
 
 /**
@@ -65,6 +65,8 @@ const ItemFields = {
   version: Type.Integer({ description: 'Version of the transfer stream the row reflects (send it as If-Match)' }),
 };
 export const TransferListItem = Type.Object(ItemFields, { title: 'TransferListItem' });
+/** A page of `GET /v1/transfers` (also what the CLI reads). */
+export const TransferPage = Paged(TransferListItem);
 export const TransferDetail = Type.Object({ ...ItemFields, sha256: Nullable(Type.String()) }, { title: 'Transfer' });
 
 export const Accepted = Type.Object({

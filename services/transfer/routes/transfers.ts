@@ -5,7 +5,6 @@ import {
   CHANGERS,
   commandErrors,
   IfMatchHeaders,
-  Paged,
   READERS,
   ReasonBody,
   readErrors,
@@ -17,11 +16,11 @@ import type { TransferItem, TransferQueries } from '../read-model/queries';
 import {
   Accepted,
   EmptyBody,
+  TransferPage,
   ReprioritizeBody,
   SendBody,
   SendResult,
   TransferDetail,
-  TransferListItem,
   TransferParams,
   TransfersQuery,
 } from './schemas';
@@ -71,7 +70,7 @@ export function transferRoutes(deps: TransfersRouteDeps): GatewayRoutes {
           tags: ['transfers'],
           summary: 'List transfers newest first; finished ones stay listed for the configured history days',
           querystring: TransfersQuery,
-          response: { 200: Paged(TransferListItem), ...readErrors },
+          response: { 200: TransferPage, ...readErrors },
         },
       },
       async (request) => {
