@@ -2,7 +2,7 @@ import type { ControlEvent } from '../../events/catalog/control-events';
 import type { EventStore } from '../../events/store/event-store';
 import { handleCommand, loadState, type CommandContext } from '../../events/handle-command';
 import { stamp } from '../../events/stamp';
-import { NotFoundError, ValidationError } from '../../lib/errors';
+import { NotFoundError, StateError, ValidationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { assetDecider } from '../../domain/asset/decide';
 import { requestTransfer, transferIdFor } from './domain/request';
@@ -109,7 +109,9 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
     /**
      * An operator sends a cleared asset to a network by hand. The same asset
      * to the same network is one transfer (a repeat is a no-op answered with
-     * the existing transfer), unless `force` asks for another copy.
+     * the existing transfer), unless `force` asks for another copy. When that
+     * transfer was cancelled the answer is a 409 (`StateError`) naming it and
+     * `retry`.
      */
     async send(assetId: string, input: SendInput, meta: CommandMeta) {
       checkNetwork(input.network);
@@ -130,8 +132,18 @@ export function createTransferCommands(deps: TransferCommandsDeps) {
         { type: 'Request', request },
         { ...ctx(meta), causationId: meta.causationId ?? meta.correlationId },
       );
+      const created = !result.conflict && result.events.length > 0;
+      // A cancellation was someone's decision: a plain send does not quietly answer with the dead task,
+      // nor undo the cancel; it says which transfer it was and how to send it again.
+      if (!created && (await loadState(deps.store, `transfer-${transferId}`, transferDecider)).status === 'cancelled') {
+        throw new StateError(
+          `asset ${assetId} was sent to '${input.network}' as transfer ${transferId}, which was cancelled: ` +
+            `retry it (POST /v1/transfers/${transferId}/retry, mxhub tasks retry ${transferId}) or send another copy with force`,
+          { transferId, status: 'cancelled' },
+        );
+      }
       // Requested before (or by a concurrent send): the existing transfer is the answer.
-      return { transferId, created: !result.conflict && result.events.length > 0 };
+      return { transferId, created };
     },
 
     async setNetwork(network: string, input: NetworkInput, meta: CommandMeta) {

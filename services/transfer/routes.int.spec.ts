@@ -624,6 +624,22 @@ describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{i
       expect((await listIds(`?assetId=${clearedAsset}`)).sort()).toEqual([forced.json().id, first.json().id].sort());
     });
 
+    test('a send without force of a cancelled transfer is a 409 naming it and retry; the retry queues it again', async () => {
+      const id = transferIdFor(clearedAsset, 'archive');
+      expect((await send('POST', `/v1/transfers/${id}/cancel`, 'operator', { reason: 'wrong cut' })).statusCode).toBe(
+        202,
+      );
+      const resend = await send('POST', `/v1/assets/${clearedAsset}/transfers`, 'operator', { network: 'archive' });
+      expect(resend.statusCode).toBe(409);
+      expect(resend.json().error).toMatchObject({ code: 'MXHUB_ERR_STATE', details: { transferId: id } });
+      expect(resend.json().error.message).toContain(`POST /v1/transfers/${id}/retry`);
+      const retried = await send('POST', `/v1/transfers/${id}/retry`, 'operator', { reason: 'right cut now' });
+      expect(retried.statusCode).toBe(202);
+      expect(await lastEvent(`transfer-${id}`)).toMatchObject({ type: 'TransferRetried' });
+      const again = await send('POST', `/v1/assets/${clearedAsset}/transfers`, 'operator', { network: 'archive' });
+      expect(again.json()).toEqual({ id, created: false });
+    });
+
     test('POST /v1/assets/{id}/transfers refusals: unknown asset 404, source network 400, unknown network 404, missing network 400', async () => {
       expect((await send('POST', `/v1/assets/${uuidv7()}/transfers`, 'admin', { network: 'archive' })).statusCode).toBe(
         404,

@@ -125,7 +125,15 @@ function facts(command: SagaCommand | AdminCommand, state: TransferState): Fact[
       expect(state, ['queued', 'running', 'paused', 'failed'], 'cancelling');
       return [{ type: 'TransferCancelled', data: command.reason ? { reason: command.reason } : {} }];
     case 'Retry':
-      expect(state, ['failed'], 'a retry');
+      expect(state, ['failed', 'cancelled'], 'a retry');
+      // A retried transfer runs again from the start: a cancelled one first has its partial copy and
+      // reservation removed, or the new attempt would resume from what the cancellation is undoing.
+      if (state.status === 'cancelled' && !state.compensated && !state.committed) {
+        throw new StateError(
+          `transfer ${state.transferId} is cancelled and its partial copy is still being removed: retry it once that is done`,
+          { transferId: state.transferId, status: state.status },
+        );
+      }
       return [{ type: 'TransferRetried', data: command.reason ? { reason: command.reason } : {} }];
     default: {
       const unhandled: never = command;

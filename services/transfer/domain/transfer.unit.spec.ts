@@ -124,6 +124,27 @@ describe('transfer saga decisions', () => {
     expect(retried.state.status).toBe('queued');
   });
 
+  test('a cancelled transfer is retried once its compensation is done, and runs again from the start', () => {
+    const cancelled: TransferCommand[] = [
+      start,
+      { type: 'RecordReserved', bytes: 100, tempPath: '/p' },
+      { type: 'Cancel' },
+    ];
+    expect(() => run([...cancelled, { type: 'Retry' }])).toThrow(
+      /is cancelled and its partial copy is still being removed/,
+    );
+    const compensated: TransferCommand[] = [...cancelled, { type: 'RecordCompensated', actions: ['removed /p'] }];
+    const retried = run([...compensated, { type: 'Retry', reason: 'sent by mistake' }]);
+    expect(retried.types.at(-1)).toBe('TransferRetried');
+    expect(retried.state).toMatchObject({ status: 'queued', compensated: true, reserved: undefined });
+    expect(nextAction(retried.state, false)).toBe('start');
+    const restarted = run([...compensated, { type: 'Retry' }, start]);
+    expect(restarted.state).toMatchObject({ status: 'running', attempts: 2 });
+    expect(nextAction(restarted.state, true)).toBe('reserve');
+    // Cancelled before it started: nothing to undo, so it can be retried at once.
+    expect(run([{ type: 'Cancel' }, { type: 'Retry' }]).state.status).toBe('queued');
+  });
+
   test('a lane or priority left out of a reprioritization keeps its value', () => {
     given([requested])
       .when({ type: 'Reprioritize', priority: 2 })
