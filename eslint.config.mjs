@@ -18,7 +18,7 @@ function layoutRule(files, otherService) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'ops/kafka/lib/', 'ops/*/run/', 'coverage/'] },
+  { ignores: ['node_modules/', '.mxhub-build/', 'ops/kafka/lib/', 'ops/*/run/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

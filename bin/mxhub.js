@@ -1,5 +1,24 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx): `npm ci && npm start` needs no build step.
+// Runs the compiled hub from .mxhub-build/, rebuilt first when any of its sources
+// changed (the rule is in bin/build.js), or the TypeScript sources through tsx when
+// it cannot be built or MXHUB_TSX=1 asks for them: `npm ci && npm start` needs no
+// separate build step, and an edited source never runs as stale JavaScript.
 require('./threadpool');
-require('tsx/cjs');
-require('../cli/main.ts');
+
+function runSources() {
+  require('tsx/cjs');
+  require('../cli/main.ts');
+}
+
+if (process.env.MXHUB_TSX === '1') runSources();
+else {
+  const { currentBuild, ensureBuild } = require('./build');
+  const run = (outputs) => {
+    if (!outputs) return runSources();
+    process.setSourceMapsEnabled(true);
+    require(outputs.mxhub);
+  };
+  const current = currentBuild();
+  if (current) run(current);
+  else ensureBuild().then(run);
+}

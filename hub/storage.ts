@@ -9,6 +9,7 @@ import { createPostgresEventStore } from '../events/store/adapters/postgres';
 import type { EventStore } from '../events/store/event-store';
 import { migrateLatest } from '../migrations/run';
 import type { HubConfig } from './config';
+import { ensurePGliteTemplate } from './pglite-template';
 
 export interface Storage {
   sql: Sql;
@@ -40,7 +41,8 @@ export async function openStorage(config: HubConfig): Promise<Storage> {
     store = createPostgresEventStore(sql);
   } else {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    const lite = await createPGliteSql({ dataDir: join(config.dataDir, 'pg') });
+    // A new data directory starts as a copy of the migrated template instead of running initdb.
+    const lite = await createPGliteSql({ dataDir: join(config.dataDir, 'pg'), template: ensurePGliteTemplate });
     sql = lite;
     await migrateLatest(lite);
     store = createPGliteEventStore(sql);

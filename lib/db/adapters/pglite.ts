@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { lockDirectory, type DirectoryLock } from '../../dir-lock';
 import { HubError } from '../../errors';
 import type { Sql } from '../sql';
@@ -8,6 +8,12 @@ import type { Sql } from '../sql';
 export interface PGliteSqlOptions {
   /** Data directory; omitted for an in-memory database (tests). */
   dataDir?: string;
+  /**
+   * A closed PGlite data directory to start a new `dataDir` from, copied in
+   * instead of running initdb; asked for only when `dataDir` holds no database
+   * yet. Undefined from it means initdb as usual. @default none: initdb
+   */
+  template?: () => Promise<string | undefined>;
 }
 
 type Queryable = Pick<PGlite | Transaction, 'query'>;
@@ -17,15 +23,36 @@ async function run<R>(db: Queryable, text: string, params?: unknown[]): Promise<
 }
 
 /**
+ * Copies a template database into `dir` (locked by the caller). PG_VERSION,
+ * which PGlite takes as "a database is here", goes last: a copy cut short
+ * leaves a directory that is copied again at the next start.
+ */
+function copyTemplate(from: string, dir: string): void {
+  for (const name of readdirSync(from))
+    if (name !== 'PG_VERSION') cpSync(join(from, name), join(dir, name), { recursive: true, force: true });
+  copyFileSync(join(from, 'PG_VERSION'), join(dir, 'PG_VERSION'));
+}
+
+/**
  * Opens PGlite on `dir` under an exclusive lock on it: two PGlite instances
  * writing one directory damage it beyond opening, and PGlite itself does not
  * guard against that. A directory that does not open (PGlite aborts on a
  * damaged one) is named in the error, not left as a bare WASM abort.
  */
-async function openOnDisk(dataDir: string): Promise<{ db: PGlite; lock: DirectoryLock }> {
+async function openOnDisk(
+  dataDir: string,
+  template: PGliteSqlOptions['template'],
+): Promise<{ db: PGlite; lock: DirectoryLock }> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const lock = await lockDirectory(dir, 'the embedded database');
+  try {
+    const from = template && !existsSync(join(dir, 'PG_VERSION')) ? await template() : undefined;
+    if (from) copyTemplate(from, dir);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   try {
     const db = new PGlite(dir);
     await db.waitReady;
@@ -51,7 +78,9 @@ async function openOnDisk(dataDir: string): Promise<{ db: PGlite; lock: Director
  * exclusive lock on its directory until `close` (or this process's end).
  */
 export async function createPGliteSql(options: PGliteSqlOptions = {}): Promise<Sql & { db: PGlite }> {
-  const { db, lock } = options.dataDir ? await openOnDisk(options.dataDir) : { db: new PGlite(), lock: undefined };
+  const { db, lock } = options.dataDir
+    ? await openOnDisk(options.dataDir, options.template)
+    : { db: new PGlite(), lock: undefined };
   await db.waitReady;
 
   const txSql = (tx: Transaction): Sql => {

@@ -1,0 +1,85 @@
+import { Command, Help } from 'commander';
+
+type Register = (program: Command) => void;
+
+/** One `mxhub` command as `mxhub --help` lists it, and the module that registers it in full. */
+export interface CommandEntry {
+  name: string;
+  /** The command with its arguments, as help lists it. */
+  term: string;
+  summary: string;
+  load(): Register;
+}
+
+/**
+ * Every command, in help order. A command's module is loaded only when that
+ * command runs (or its own help is asked for): loading them all loads the
+ * whole hub (fastify, PGlite, KafkaJS, BullMQ and the rest, a second or more)
+ * just to print `mxhub --help`. cli/program.unit.spec.ts holds this table to
+ * the commands themselves.
+ *
+ * require(), not import(): under tsx's CommonJS hook (bin/mxhub.js without a
+ * build, bin/run-ts.js) import() goes to Node's ESM loader, which does not
+ * resolve TypeScript; esbuild bundles a require() as lazily as an import().
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'start',
+    term: 'start [options]',
+    summary: 'run the hub (embedded profile unless configured for production)',
+    load: () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
+  },
+  {
+    name: 'replay',
+    term: 'replay [options]',
+    summary: 'rebuild every read model from the log into fresh tables and compare with the live ones',
+    load: () => (require('./commands/replay') as typeof import('./commands/replay')).replayCommand,
+  },
+  {
+    name: 'verify',
+    term: 'verify [options]',
+    summary:
+      'check every hash chain and signed checkpoint, and the database against the exported checkpoints; exit 1 ' +
+      'naming the first problem',
+    load: () => (require('./commands/verify') as typeof import('./commands/verify')).verifyCommand,
+  },
+  {
+    name: 'status',
+    term: 'status [options]',
+    summary: 'store position, relay position, projection lag',
+    load: () => (require('./commands/status') as typeof import('./commands/status')).statusCommand,
+  },
+  {
+    name: 'tasks',
+    term: 'tasks',
+    summary: 'view and control transfer tasks through the running hub',
+    load: () => (require('./commands/tasks') as typeof import('./commands/tasks')).tasksCommand,
+  },
+  {
+    name: 'scan-media',
+    term: 'scan-media [options] <path>',
+    summary: 'screen every file of a mounted card, disk or USB stick; --ingest hands the cleared ones to the hub',
+    load: () => (require('./commands/scan-media') as typeof import('./commands/scan-media')).scanMediaCommand,
+  },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The `mxhub` program for `argv`: the command it names (`mxhub X ...` or
+ * `mxhub help X`) registered in full, every other one as its help line.
+ */
+export function buildProgram(argv: string[], commands: CommandEntry[] = COMMANDS): Command {
+  const program = new Command('mxhub')
+    .description('media exchange hub: screening and transfer between broadcast networks')
+    .showHelpAfterError();
+  const named = argv[2] === 'help' ? argv[3] : argv[2];
+  const stubTerms = new Map<Command, string>();
+  for (const command of commands) {
+    if (command.name === named) command.load()(program);
+    else stubTerms.set(program.command(command.name).description(command.summary), command.term);
+  }
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => stubTerms.get(cmd) ?? help.subcommandTerm(cmd) });
+  return program;
+}
