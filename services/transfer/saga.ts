@@ -12,18 +12,9 @@ import { transferDecider, type TransferCommand } from './domain/decide';
 import { nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
 import type { Copier, CopyJob } from './copier/copier';
+import { CopyError } from './copier/errors';
 import type { Throttle } from './copier/throttle';
 import type { ProgressBoard } from './progress';
-
-/** The copier's failure, as far as the saga cares: a code and whether trying again can help. */
-interface CopyFailure {
-  code: string;
-  retryable: boolean;
-  message: string;
-}
-/** Only the copier's own errors are step failures; anything else (store down...) is retried by the queue. */
-const asCopyFailure = (err: unknown): CopyFailure | undefined =>
-  (err as { name?: unknown } | null)?.name === 'CopyError' ? (err as CopyFailure) : undefined;
 
 export interface TransferJob {
   transferId: string;
@@ -184,8 +175,9 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   }
 
   async function onCopyError(state: TransferState, step: string, err: unknown): Promise<void> {
-    const failure = asCopyFailure(err);
-    if (!failure) throw err;
+    // Only the copier's own errors are step failures; anything else (store down...) is retried by the queue.
+    if (!(err instanceof CopyError)) throw err;
+    const failure = err;
     if (failure.code === 'aborted') return; // an admin paused or cancelled: the next pass reads what
     const retryable = failure.retryable && state.attempts < maxAttempts;
     const reason =
