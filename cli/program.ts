@@ -57,6 +57,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => (require('./commands/tasks') as typeof import('./commands/tasks')).tasksCommand,
   },
   {
+    name: 'send',
+    term: 'send [options] <asset>',
+    summary: 'send a cleared asset to a network by hand, through the running hub',
+    load: () => (require('./commands/send') as typeof import('./commands/send')).sendCommand,
+  },
+  {
     name: 'scan-media',
     term: 'scan-media [options] <path>',
     summary: 'screen every file of a mounted card, disk or USB stick; --ingest hands the cleared ones to the hub',
