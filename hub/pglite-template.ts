@@ -29,7 +29,7 @@ function templateKey(): string {
   const pglite = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
   hash.update((JSON.parse(readFileSync(pglite, 'utf8')) as { version: string }).version);
   for (const name of readdirSync(MIGRATIONS).sort()) {
-    if (!name.endsWith('.ts') || name.endsWith('.spec.ts')) continue;
+    if (!/^\d+_\w+\.ts$/.test(name)) continue;
     hash.update(`\0${name}\0`).update(readFileSync(join(MIGRATIONS, name)));
   }
   return hash.digest('hex').slice(0, 16);
