@@ -217,7 +217,7 @@ export function tasksCommand(program: Command): void {
     pause: 'pause a queued or running task (a running copy stops at a chunk boundary)',
     resume: 'queue a paused task again',
     cancel: 'cancel a task; what it had done is undone',
-    retry: 'queue a failed task again',
+    retry: 'queue a failed or cancelled task again (a cancelled one once its copy is undone; it starts over)',
   } as const;
   for (const [verb, description] of Object.entries(verbs) as Array<[keyof typeof verbs, string]>) {
     const cmd = withCommonFlags(tasks.command(`${verb} <id>`).description(description));

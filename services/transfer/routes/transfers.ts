@@ -51,7 +51,7 @@ function withProgress<T extends TransferItem>(
 const summaries = {
   pause: 'Pause a queued or running transfer; a running copy stops at a chunk boundary and frees its channel',
   cancel: 'Cancel a transfer that has not succeeded; what it had done is undone',
-  retry: 'Queue a failed transfer again',
+  retry: 'Queue a failed or cancelled transfer again (a cancelled one once compensated; it starts over)',
 };
 
 /**
@@ -175,7 +175,9 @@ export function transferRoutes(deps: TransfersRouteDeps): GatewayRoutes {
         config: { roles: CHANGERS },
         schema: {
           tags: ['transfers'],
-          summary: 'Send a cleared asset to a network by hand; a repeat answers the existing transfer unless forced',
+          summary:
+            'Send a cleared asset to a network by hand; a repeat answers the existing transfer unless forced, ' +
+            'and a 409 naming it when that transfer was cancelled (retry it, or force another copy)',
           params: AssetParams,
           body: SendBody,
           response: { 200: SendResult, 201: SendResult, ...commandErrors },
