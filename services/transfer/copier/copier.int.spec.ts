@@ -22,6 +22,7 @@ import { createCopier, type Copier, type CopierOptions, type CopyJob } from './c
 import { CopyError } from './errors';
 import { nodeIo } from './io';
 import { partialPaths } from './partial';
+import { createTokenBucket } from './throttle';
 
 const KiB = 1024;
 const SMALL = { chunkBytes: 64 * KiB, durableEveryBytes: 256 * KiB, reserveMarginBytes: 0 };
@@ -399,6 +400,28 @@ describe('copier', () => {
     const throttle = { take: async (n: number) => void taken.push(n), setRate: () => undefined, rate: () => null };
     await createCopier(SMALL).copy(job, { throttles: [throttle, throttle] });
     expect(taken.reduce((a, b) => a + b, 0)).toBe(2 * job.sizeBytes);
+  });
+
+  it('holds a 500 kB/s cap from the first byte: 2 MB take about 4 s, in slices, reported at least every 250 ms or so', async () => {
+    const { job } = await given(2_000_000);
+    const cap = createTokenBucket({ bytesPerSecond: 500_000 });
+    const reports: Array<{ at: number; done: number; rate: number }> = [];
+    const started = Date.now();
+    // Default chunks (4 MiB): the whole file fits in one, which the old bucket let through at disk speed.
+    await createCopier({ reserveMarginBytes: 0 }).copy(job, {
+      throttles: [cap],
+      onProgress: (done, rate) => reports.push({ at: Date.now() - started, done, rate }),
+    });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(3700); // (2 MB - a 64 KiB burst) / 500 kB/s = 3.87 s
+    expect(took).toBeLessThan(8000);
+    // Progress moves in steps of a slice, not of a chunk: many reports, none far apart.
+    expect(reports.length).toBeGreaterThanOrEqual(8);
+    const gaps = reports.slice(1).map((r, i) => r.at - reports[i]!.at);
+    expect(Math.max(...gaps)).toBeLessThan(1000);
+    // The rate shown is the cap, not the disk speed.
+    const shown = reports.filter((r) => r.at > 1000).map((r) => r.rate);
+    expect(Math.max(...shown)).toBeLessThan(750_000);
   });
 
   it('copies an empty file', async () => {

@@ -5,16 +5,39 @@ import { privateDir } from '../../../connectors/watch-folder/claim';
 import { CopyError, asCopyError, errnoOf } from './errors';
 import type { CopierIo } from './io';
 import { durableOffset, hashPrefix, partialPaths, writeDurableOffset, type CopyJob } from './partial';
+import { createRateMeter } from './rate-meter';
 import type { ReservationLedger } from './reservations';
-import type { Throttle } from './throttle';
+import { DEFAULT_BURST_BYTES, type Throttle } from './throttle';
 
 export interface CopyRun {
   /** Stops the copy at the next chunk boundary; the partial stays, durable up to where it stopped. */
   signal?: AbortSignal;
   /** Every chunk passes through each of these (the lane's and the target network's caps). */
   throttles?: Throttle[];
-  /** After each chunk: bytes of the file now on the target, and this run's rate. */
+  /**
+   * At the start, at most every `PROGRESS_EVERY_MS` while copying, and at the end: bytes of the
+   * file now on the target, and the rate over the last `RATE_WINDOW_MS`.
+   */
   onProgress?(bytesDone: number, bytesPerSecond: number): void;
+}
+
+/** How often a copy reports progress at most: often enough for a smooth bar, rarely enough for the board. */
+export const PROGRESS_EVERY_MS = 250;
+/** The window the reported rate (and so the ETA) is taken over. */
+export const RATE_WINDOW_MS = 5000;
+/** A throttled copy reads, takes and writes this many seconds' worth of its cap at a time (within a chunk). */
+const SLICE_SECONDS = 0.1;
+
+/**
+ * How much to read next. A throttled copy goes in slices of about 0.1 s at
+ * its tightest cap (at least the bucket's burst, at most a chunk): taking a
+ * whole 4 MiB chunk at once would let it pass at disk speed and pay after.
+ */
+export function sliceBytes(chunkBytes: number, throttles: Throttle[] | undefined): number {
+  const rates = (throttles ?? []).map((t) => t.rate()).filter((r): r is number => r !== null);
+  if (rates.length === 0) return chunkBytes;
+  const slice = Math.floor(Math.min(...rates) * SLICE_SECONDS);
+  return Math.min(chunkBytes, Math.max(DEFAULT_BURST_BYTES, slice));
 }
 
 export interface CopySettings {
@@ -117,8 +140,18 @@ export async function copyToPartial(
     const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)] as const;
     const hash = createHash('sha256');
     if (from > 0) await hashPrefix(part, from, hash, buffers[0]);
-    const started = Date.now();
+    const meter = createRateMeter({ windowMs: RATE_WINDOW_MS });
+    let reportedAt = Date.now();
+    meter.add(reportedAt, from);
     run.onProgress?.(from, 0);
+    const report = (bytesDone: number, force = false) => {
+      const now = Date.now();
+      meter.add(now, bytesDone);
+      if (!force && now - reportedAt < PROGRESS_EVERY_MS) return;
+      reportedAt = now;
+      run.onProgress?.(bytesDone, meter.rate());
+    };
+    const next = (at: number) => Math.min(sliceBytes(settings.chunkBytes, run.throttles), size - at);
 
     const out = part;
     let lastCheckpoint = from;
@@ -142,8 +175,7 @@ export async function copyToPartial(
     let written = from;
     let pos = from;
     let i = 0;
-    let reading =
-      pos < size ? track(io.readSource(source, buffers[0], Math.min(settings.chunkBytes, size - pos), pos)) : undefined;
+    let reading = pos < size ? track(io.readSource(source, buffers[0], next(pos), pos)) : undefined;
     let writing: Promise<void> | undefined;
     try {
       while (reading) {
@@ -162,7 +194,7 @@ export async function copyToPartial(
           writing = undefined;
           written = at;
           ledger.progress(job.transferId, written);
-          run.onProgress?.(written, rate(written - from, started));
+          report(written);
         }
         if (syncFailure) throw syncFailure;
         if (written - lastCheckpoint >= settings.durableEveryBytes && !syncing) checkpoint(written);
@@ -170,8 +202,7 @@ export async function copyToPartial(
         for (const t of run.throttles ?? []) await t.take(n, run.signal);
         pos = at + n;
         writing = track(writeFully(io, out, chunk, at));
-        if (pos < size)
-          reading = track(io.readSource(source, buffers[1 - i]!, Math.min(settings.chunkBytes, size - pos), pos));
+        if (pos < size) reading = track(io.readSource(source, buffers[1 - i]!, next(pos), pos));
         hash.update(chunk);
         i = 1 - i;
       }
@@ -184,7 +215,7 @@ export async function copyToPartial(
       if (size > settings.durableEveryBytes) await writeDurableOffset(job, size);
       ledger.progress(job.transferId, size);
       await checkCustody(job, source);
-      run.onProgress?.(size, rate(size - from, started));
+      report(size, true);
       return { sha256: hash.digest('hex'), bytes: size };
     } catch (err) {
       await Promise.allSettled([...inflight]);
@@ -206,11 +237,6 @@ export async function copyToPartial(
     await source.close().catch(() => undefined);
   }
 }
-
-const rate = (bytes: number, since: number) => {
-  const seconds = (Date.now() - since) / 1000;
-  return seconds > 0 ? bytes / seconds : 0;
-};
 
 const abortError = (job: CopyJob, written: number) =>
   new CopyError('aborted', `copy of transfer ${job.transferId} stopped at ${written} of ${job.sizeBytes} bytes`);

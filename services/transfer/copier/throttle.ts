@@ -18,12 +18,17 @@ export interface TokenBucketOptions {
   /** Sustained rate; null for unlimited. */
   bytesPerSecond: number | null;
   /**
-   * How many bytes may pass at once after an idle spell. A chunk larger than
-   * the burst still passes: it empties the bucket and the excess is paid for
-   * by the takers after it. @default 4 MiB (one default copy chunk)
+   * How many bytes may pass at once after an idle spell; the bucket starts
+   * this full. A take larger than the burst still passes: it empties the
+   * bucket and the excess is paid for by the takers after it, so copies take
+   * in slices (copy-step.ts) for the cap to hold from the first byte. Kept
+   * small: a burst of a whole 4 MiB chunk let 4 MiB through unthrottled at
+   * the start of every copy. @default 64 KiB
    */
   burstBytes?: number;
 }
+
+export const DEFAULT_BURST_BYTES = 64 * 1024;
 
 interface Waiter {
   bytes: number;
@@ -38,7 +43,7 @@ interface Waiter {
  * Time comes from `Date.now` and `setTimeout`, so tests drive it with fake timers.
  */
 export function createTokenBucket(options: TokenBucketOptions): Throttle {
-  const burst = options.burstBytes ?? 4 * 1024 * 1024;
+  const burst = options.burstBytes ?? DEFAULT_BURST_BYTES;
   if (!(burst > 0)) throw new RangeError(`burstBytes must be positive, got ${burst}`);
   let rate = checkedRate(options.bytesPerSecond);
   let tokens = burst;
