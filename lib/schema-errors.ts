@@ -52,6 +52,34 @@ export function describeSchemaError(e: ErrorObject): SchemaProblem {
     const key = String(params.missingProperty);
     return { keyword: e.keyword, at, key, field: join(at, key), rule: 'is required', accepted: [] };
   }
+  if (e.keyword === 'enum') {
+    const accepted = (params.allowedValues as unknown[]).map(String);
+    return { keyword: e.keyword, at, field: at, rule: `must be one of: ${accepted.join(', ')}`, accepted };
+  }
   const rule = e.keyword === 'pattern' ? `must match ${String(params.pattern)}` : (e.message ?? 'is invalid');
   return { keyword: e.keyword, at, field: at, rule, accepted: [] };
+}
+
+/** The constants of a union of literals (TypeBox's `Union([Literal...])` is an `anyOf` of `const`s), if it is one. */
+function literalChoices(schema: unknown): string[] | undefined {
+  if (!Array.isArray(schema)) return undefined;
+  const values = schema.map((branch) => (branch as { const?: unknown } | null)?.const);
+  return values.every((v) => v !== undefined) ? values.map(String) : undefined;
+}
+
+/**
+ * The one problem to tell a caller about, from all the errors ajv gave for a
+ * value: a union of literals that matched no branch is said once with its
+ * choices (`must be one of: queued, running`), not as its first branch's
+ * `must be equal to constant`. Needs ajv's `verbose` option.
+ */
+export function describeSchemaErrors(errors: readonly ErrorObject[]): SchemaProblem {
+  const first = errors[0]!;
+  const union = errors.find((e) => e.keyword === 'anyOf' && literalChoices(e.schema) !== undefined);
+  if (union && (first.keyword === 'const' || first === union) && first.instancePath === union.instancePath) {
+    const accepted = literalChoices(union.schema)!;
+    const at = dotted(union.instancePath);
+    return { keyword: 'anyOf', at, field: at, rule: `must be one of: ${accepted.join(', ')}`, accepted };
+  }
+  return describeSchemaError(first);
 }

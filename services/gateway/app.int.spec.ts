@@ -28,6 +28,19 @@ const probeRoutes: GatewayRoutes = async (app) => {
     },
     async () => ({ ok: true }),
   );
+  app.get(
+    '/probe/listing',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        querystring: Type.Object(
+          { state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('running')])) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async () => ({ items: [] }),
+  );
 };
 
 let gw: TestGateway;
@@ -127,6 +140,18 @@ describe('error handler', () => {
     const res = await fetchJson('/v1/probe/things', body);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'MXHUB_ERR_VALIDATION', message });
+  });
+
+  test('a value outside a list of choices: 400 listing the accepted ones', async () => {
+    const res = await gw.request({ url: '/v1/probe/listing?state=done', headers: gw.as('admin') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe('query parameter "state" must be one of: queued, running');
+  });
+
+  test('a command without a body: 400 "a JSON body is required"', async () => {
+    const res = await gw.request({ method: 'POST', url: '/v1/probe/things', headers: gw.as('admin') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe('a JSON body is required');
   });
 
   test("fastify's own 4xx (malformed JSON) keeps its status in the same shape", async () => {

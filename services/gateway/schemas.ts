@@ -22,7 +22,7 @@ export const AssetParams = Type.Object({ assetId: { ...Id, description: 'The ass
 /** Same rule as the event store's: `<category>-<id>`. */
 export const StreamId = Type.String({
   pattern: '^[a-z][a-z0-9]*-[A-Za-z0-9._:-]{1,200}$',
-  description: 'A stream id, `<category>-<id>`, e.g. `asset-0192f0c1-...`',
+  description: 'stream ids look like asset-<id>, transfer-<id>, network-<id>, lane-<name>',
   examples: ['asset-0192f0c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f'],
 });
 

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import type { ErrorObject } from 'ajv';
 import { HubError } from '../../../lib/errors';
+import { describeSchemaErrors } from '../../../lib/schema-errors';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -18,29 +20,33 @@ const FORMAT_HINTS: Record<string, string> = {
   'date-time': 'an ISO-8601 time with zone, e.g. 2026-11-22T10:00:00Z',
 };
 
-/** Names the field and what would be accepted, from the first ajv error. */
+/** Names the field and what would be accepted (lib/schema-errors.ts words every ajv error of the hub). */
 function describeValidation(
   context: string,
-  e: FastifySchemaValidationError,
+  errors: readonly FastifySchemaValidationError[],
 ): { message: string; details: Record<string, unknown> } {
   const where = WHERE[context] ?? context;
-  const params = e.params as Record<string, unknown>;
-  const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  if (e.keyword === 'additionalProperties') {
-    const field = [path, String(params.additionalProperty)].filter(Boolean).join('.');
-    // ajv's `verbose` option (set in app.ts) adds the schema the error is about.
-    const parent = (e as { parentSchema?: { properties?: object } }).parentSchema;
-    const accepted = Object.keys(parent?.properties ?? {});
-    const hint = accepted.length ? `; accepted: ${accepted.join(', ')}` : '';
-    return {
-      message: `${where} "${field}" is not accepted${hint}`,
-      details: { field, location: context, rule: e.keyword },
-    };
+  const problem = describeSchemaErrors(errors as unknown as ErrorObject[]);
+  const details = { field: problem.field, location: context, rule: problem.keyword };
+  if (context === 'body' && problem.field === '' && problem.keyword === 'type')
+    return { message: 'a JSON body is required', details };
+  if (problem.keyword === 'additionalProperties') {
+    const hint = problem.accepted.length ? `; accepted: ${problem.accepted.join(', ')}` : '';
+    return { message: `${where} "${problem.field}" is not accepted${hint}`, details };
   }
-  const field = e.keyword === 'required' ? [path, String(params.missingProperty)].filter(Boolean).join('.') : path;
-  const format = e.keyword === 'format' ? FORMAT_HINTS[String(params.format)] : undefined;
-  const rule = format ? `must be ${format}` : e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
-  return { message: `${where} "${field || '(root)'}" ${rule}`, details: { field, location: context, rule: e.keyword } };
+  const first = errors[0]!;
+  const format =
+    first.keyword === 'format' ? FORMAT_HINTS[String((first.params as { format?: unknown }).format)] : undefined;
+  // A pattern is hard to read: the schema's own description says what it wants.
+  const described =
+    first.keyword === 'pattern'
+      ? (first as { parentSchema?: { description?: string } }).parentSchema?.description
+      : undefined;
+  // Our own words for choices and missing fields; ajv's for the rest (min lengths, patterns, types).
+  const ours = ['anyOf', 'enum', 'required'].includes(problem.keyword);
+  const base = ours ? problem.rule : (first.message ?? problem.rule);
+  const rule = format ? `must be ${format}` : described ? `${base} (${described})` : base;
+  return { message: `${where} "${problem.field || '(root)'}" ${rule}`, details };
 }
 
 function send(
@@ -69,7 +75,7 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
   }
   const fe = err as FastifyError;
   if (fe.validation?.[0]) {
-    const { message, details } = describeValidation(fe.validationContext ?? 'request', fe.validation[0]);
+    const { message, details } = describeValidation(fe.validationContext ?? 'request', fe.validation);
     request.log.info({ code: 'MXHUB_ERR_VALIDATION', message }, 'request refused');
     return send(request, reply, 400, { code: 'MXHUB_ERR_VALIDATION', message, details });
   }

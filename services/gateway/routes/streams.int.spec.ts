@@ -48,3 +48,9 @@ test('an id that is not a stream id: 400 naming the path parameter', async () =>
   });
   expect(res.json().error.message).toContain('path parameter "id" must match pattern');
 });
+
+test('an id without its category prefix: the 400 says what stream ids look like', async () => {
+  const res = await get(uuidv7());
+  expect(res.statusCode).toBe(400);
+  expect(res.json().error.message).toContain('stream ids look like asset-<id>, transfer-<id>');
+});
