@@ -329,7 +329,7 @@ describe('transfer routes: /v1/transfers, /v1/lanes, /v1/networks, /v1/assets/{i
       expect(res.json()).toMatchObject({
         id: ids.running,
         state: 'running',
-        step: 'reserved',
+        step: 'copying', // recorded: reserved; the copy reporting progress is the step running
         attempts: 1,
         bytesTotal: 4 * MB,
         bytesDone: 1 * MB,

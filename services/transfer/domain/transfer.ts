@@ -141,5 +141,28 @@ export function nextAction(s: TransferState, mine: boolean): SagaAction {
   return 'commit';
 }
 
+// The step a running saga is in once the step before it is recorded, in `nextAction`'s order.
+const RUNNING_AFTER: Record<string, string> = {
+  requested: 'starting',
+  started: 'reserving',
+  reserved: 'copying',
+  verified: 'committing',
+  committed: 'registering',
+};
+
+/**
+ * The step to show a person. The read model records the last saga step done
+ * (`reserved` once space is reserved), which, shown as is, says `reserved`
+ * for the whole copy: a running transfer shows the step its saga is in now
+ * (`copying` whenever its copy reports progress, else the step after the
+ * last recorded); any other shows the last recorded one (`registered`,
+ * `compensated`, or the step a failure happened in). Pure.
+ */
+export function stepShown(state: string, recorded: string | null, copyReporting: boolean): string | null {
+  if (state !== 'running') return recorded;
+  if (copyReporting) return 'copying';
+  return (recorded && RUNNING_AFTER[recorded]) ?? recorded;
+}
+
 export const isTerminal = (s: TransferState) =>
   s.status === 'succeeded' || ((s.status === 'failed' || s.status === 'cancelled') && (s.compensated || !!s.committed));

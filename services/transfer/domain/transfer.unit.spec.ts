@@ -3,7 +3,7 @@ import type { Stored } from '../../../events/catalog/stored';
 import { StateError } from '../../../lib/errors';
 import { deciderSpec } from '../../../test/support/decider-spec';
 import { transferDecider, type TransferCommand } from './decide';
-import { isTerminal, nextAction, type TransferState } from './transfer';
+import { isTerminal, nextAction, stepShown, type TransferState } from './transfer';
 
 const { given } = deciderSpec(transferDecider, {
   streamId: 'transfer-t1',
@@ -143,6 +143,18 @@ describe('transfer saga decisions', () => {
     expect(nextAction(restarted.state, true)).toBe('reserve');
     // Cancelled before it started: nothing to undo, so it can be retried at once.
     expect(run([{ type: 'Cancel' }, { type: 'Retry' }]).state.status).toBe('queued');
+  });
+
+  test('the step shown of a running transfer is the step running, not the last one recorded', () => {
+    expect(stepShown('running', 'reserved', false)).toBe('copying');
+    expect(stepShown('running', 'started', true)).toBe('copying'); // a resumed copy skips the reservation
+    expect(stepShown('running', 'started', false)).toBe('reserving');
+    expect(stepShown('running', 'verified', false)).toBe('committing');
+    expect(stepShown('running', 'committed', false)).toBe('registering');
+    expect(stepShown('succeeded', 'registered', false)).toBe('registered');
+    expect(stepShown('failed', 'copy', false)).toBe('copy');
+    expect(stepShown('queued', 'requested', true)).toBe('requested');
+    expect(stepShown('queued', null, false)).toBeNull();
   });
 
   test('a lane or priority left out of a reprioritization keeps its value', () => {

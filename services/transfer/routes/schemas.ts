@@ -46,7 +46,13 @@ const ItemFields = {
   state: Type.String(),
   lane: Type.String(),
   priority: Priority,
-  step: Nullable(Type.String({ description: 'The last saga step recorded' })),
+  step: Nullable(
+    Type.String({
+      description:
+        'While running, the step the saga is in now (starting, reserving, copying, committing, registering); ' +
+        'otherwise the last step recorded (requested, registered, compensated) or the step a failure happened in',
+    }),
+  ),
   bytesTotal: Nullable(Type.Integer()),
   bytesDone: Type.Integer({ description: `Bytes copied; ${live}` }),
   attempts: Type.Integer(),

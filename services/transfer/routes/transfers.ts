@@ -13,6 +13,7 @@ import { expectedVersion } from '../../gateway/if-match';
 import type { TransferCommands } from '../commands';
 import type { ProgressBoard, TransferProgress } from '../progress';
 import type { TransferItem, TransferQueries } from '../read-model/queries';
+import { stepShown } from '../domain/transfer';
 import {
   Accepted,
   EmptyBody,
@@ -31,16 +32,18 @@ export interface TransfersRouteDeps {
   progress: Pick<ProgressBoard, 'read'>;
 }
 
-/** The item with live figures of a running copy merged in; others get no ETA. */
+/** The item with live figures of a running copy merged in, and the step running; others get no ETA. */
 function withProgress<T extends TransferItem>(
   t: T,
   p: TransferProgress | undefined,
 ): T & { etaSeconds: number | null } {
-  if (t.state !== 'running' || !p) return { ...t, etaSeconds: null };
+  const step = stepShown(t.state, t.step, p !== undefined);
+  if (t.state !== 'running' || !p) return { ...t, step, etaSeconds: null };
   const total = p.bytesTotal || t.bytesTotal || 0;
   const left = Math.max(0, total - p.bytesDone);
   return {
     ...t,
+    step,
     bytesDone: p.bytesDone,
     bytesPerSecond: p.bytesPerSecond,
     channel: p.channel || t.channel,
