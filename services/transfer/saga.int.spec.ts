@@ -224,6 +224,49 @@ describe('transfer saga on the real copier', () => {
     ).toHaveLength(2);
   });
 
+  it('a cancelled transfer, once compensated, is retried and runs again from the start to delivery', async () => {
+    const slow = createTokenBucket({ bytesPerSecond: 512 * 1024, burstBytes: 64 * 1024 });
+    const commands = createTransferCommands({
+      store,
+      progress: createInProcessProgressBoard(),
+      networks: ['news', 'broadcast'],
+    });
+    const slowSaga = createTransferSaga(
+      {
+        store,
+        copier: createCopier({ chunkBytes: 64 * 1024, durableEveryBytes: 128 * 1024 }),
+        networks: Object.entries(roots()).map(([id, root]) => ({ id, root })),
+        isPaused: () => false,
+        nodes,
+        throttles: () => [slow],
+        progress: createInProcessProgressBoard(),
+        worker: 'test',
+        logger,
+      },
+      { controlPollMs: 20 },
+    );
+    const content = randomBytes(1024 * 1024);
+    const { transferId } = await clearedAsset('again.mxf', content);
+    const running = slowSaga.run(job(transferId), channel);
+    await new Promise((r) => setTimeout(r, 400));
+    await commands.cancel(transferId, 'wrong clip', meta);
+    await running;
+    expect((await types(transferId)).slice(-2)).toEqual(['TransferCancelled', 'TransferCompensated']);
+
+    await commands.retry(transferId, 'the right clip after all', meta);
+    await saga().run(job(transferId), channel);
+    const after = (await types(transferId)).slice((await types(transferId)).indexOf('TransferRetried'));
+    expect(after).toEqual([
+      'TransferRetried',
+      'TransferStarted',
+      'TransferReserved',
+      'TransferVerified',
+      'TransferCommitted',
+      'TransferCompleted',
+    ]);
+    expect(await readFile(join(roots().broadcast, 'inbox', 'again.mxf'))).toEqual(content);
+  });
+
   it('a paused network is not written to: the job is retried later', async () => {
     const { transferId } = await clearedAsset('wait.mxf', randomBytes(1024));
     const s = createTransferSaga({
