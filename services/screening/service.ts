@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Backbone, BackboneConsumer } from '../../events/backbone/backbone';
+import { AssetReleased, isAssetEvent, isEvent } from '../../events/catalog';
 import type { StoredEvent } from '../../events/envelope';
 import type { EventStore } from '../../events/store/event-store';
 import type { Sql } from '../../lib/db/sql';
@@ -30,7 +31,7 @@ export interface ScreeningServiceOptions {
   sweepIntervalMs?: number;
 }
 
-const isRescreen = (e: StoredEvent) => e.type === 'AssetReleased' && (e.data as { mode?: string }).mode === 'rescreen';
+const isRescreen = (e: StoredEvent) => isEvent(AssetReleased, e) && e.data.mode === 'rescreen';
 
 /**
  * The screening service in one process: the backbone consumer that turns
@@ -70,8 +71,8 @@ export function createScreeningService(deps: ScreeningServiceDeps, options: Scre
       manager.start();
       consumers.push(
         await deps.backbone.consume({ groupId: 'mxhub.screening', categories: ['asset'] }, async (event) => {
-          if (event.type === 'AssetIngested' || isRescreen(event)) {
-            await manager.enqueue((event.data as { assetId: string }).assetId);
+          if (isAssetEvent(event) && (event.type === 'AssetIngested' || isRescreen(event))) {
+            await manager.enqueue(event.data.assetId);
           }
         }),
       );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Backbone, BackboneConsumer } from '../../events/backbone/backbone';
 import type { StoredEvent } from '../../events/envelope';
 import type { EventStore } from '../../events/store/event-store';
+import { isEvent, isTransferEvent, NetworkPaused, NetworkResumed } from '../../events/catalog';
 import { loadState } from '../../events/handle-command';
 import type { Sql } from '../../lib/db/sql';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
@@ -114,17 +115,16 @@ export function createTransferService<B extends RateLimited & Throttle>(
   }
 
   async function onEvent(event: StoredEvent): Promise<void> {
-    const transferId = (event.data as { transferId?: string }).transferId;
-    if (event.type === 'NetworkPaused') return controls.refresh();
-    if (event.type === 'NetworkResumed') {
+    if (isEvent(NetworkPaused, event)) return controls.refresh();
+    if (isEvent(NetworkResumed, event)) {
       await controls.refresh();
-      await sweep({ network: (event.data as { network: string }).network });
+      await sweep({ network: event.data.network });
       return;
     }
-    if (!transferId) return;
+    if (!isTransferEvent(event)) return;
+    const { transferId } = event.data;
     if (event.type === 'TransferReprioritized') {
-      const d = event.data as { lane: Lane; priority: number };
-      await lanes.move(transferJobId(transferId), { lane: d.lane, priority: d.priority });
+      await lanes.move(transferJobId(transferId), { lane: event.data.lane, priority: event.data.priority });
       return;
     }
     if (event.type === 'TransferPaused') {
