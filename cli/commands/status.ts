@@ -6,11 +6,18 @@ import { readStatus, type HubStatus } from '../../services/audit/status';
 import { run, viaHubOrStore, withCommonFlags, type CommonFlags } from '../common';
 import { plainTable } from '../table';
 
+/** Active here, active in another process (by its lock), standing by, or not running anywhere. */
+function relayState(r: HubStatus['relay']): string {
+  if (r.active === null) return 'unknown';
+  if (!r.active) return r.healthy === null ? 'no relay running' : 'standby';
+  return r.heldBy !== undefined ? `active, database session ${r.heldBy}` : 'active';
+}
+
 function print(s: HubStatus, json: boolean | undefined): void {
   if (json) return void process.stdout.write(`${JSON.stringify(s)}\n`);
   const lines = [
     `store      ${s.store.kind}, ${s.store.events} events, head position ${s.store.headPosition}`,
-    `relay      position ${s.relay.position}${s.relay.active === null ? ' (hub not running)' : s.relay.active ? ' (active)' : ' (standby)'}${s.relay.lastError ? `, last error: ${s.relay.lastError}` : ''}`,
+    `relay      position ${s.relay.position} (${relayState(s.relay)})${s.relay.lastError ? `, last error: ${s.relay.lastError}` : ''}`,
     `checkpoints ${s.checkpoints.count} signed, last at ${s.checkpoints.lastPosition ?? '-'}`,
     `assets     ${
       Object.entries(s.assets ?? {})

@@ -217,3 +217,20 @@ export function createRelay(options: RelayOptions): Relay {
 function advisoryKey(text: string): string {
   return createHash('sha256').update(text).digest().readBigInt64BE(0).toString();
 }
+
+/**
+ * Who holds a relay's lock, seen from any session on the same server: the
+ * backend pid of the active relay, or null when none runs. This is where a
+ * relay's liveness is known (a run file on one machine says nothing about a
+ * hub elsewhere). A bigint advisory key shows in pg_locks split in two oids.
+ */
+export async function relayHolder(sql: Sql, name = 'relay'): Promise<number | null> {
+  const key = BigInt.asUintN(64, BigInt(advisoryKey(`mxhub:relay:${name}`)));
+  const [row] = await sql.query<{ pid: number }>(
+    `select pid from pg_locks
+      where locktype = 'advisory' and granted and objsubid = 1 and classid = $1::bigint::oid and objid = $2::bigint::oid
+      limit 1`,
+    [(key >> 32n).toString(), (key & 0xffffffffn).toString()],
+  );
+  return row?.pid ?? null;
+}

@@ -1,3 +1,4 @@
+import { relayHolder } from '../../events/backbone/relay';
 import type { Sql } from '../../lib/db/sql';
 import type { ProjectionRunner } from '../../events/projections';
 import type { EventStore } from '../../events/store/event-store';
@@ -5,16 +6,31 @@ import { createAssetQueries } from '../screening/read-model/queries';
 
 export interface HubStatus {
   store: { kind: string; headPosition: string; events: number };
-  relay: { active: boolean | null; position: string; healthy: boolean | null; lastError?: string };
+  /**
+   * `active`: this process's relay holds the lock; read directly from the store, whether any session on the
+   * server holds it (`heldBy` its backend pid), or null when that cannot be known.
+   */
+  relay: { active: boolean | null; position: string; healthy: boolean | null; lastError?: string; heldBy?: number };
   projections: Array<{ name: string; position: string; lagEvents: number; lagSeconds: number }>;
   checkpoints: { count: number; lastPosition: string | null };
   /** Assets by state (detected, screening, cleared, quarantined...), from the assets read model. */
   assets: Record<string, number>;
 }
 
+/** Whether some hub's relay runs, from PostgreSQL's lock table (null where it cannot be read). */
+async function relayFromLocks(sql: Sql): Promise<{ active: boolean | null; heldBy?: number }> {
+  try {
+    const pid = await relayHolder(sql);
+    return pid === null ? { active: false } : { active: true, heldBy: pid };
+  } catch {
+    return { active: null };
+  }
+}
+
 /**
  * What `mxhub status` and `GET /v1/status` report. `relay` comes from the
- * live relay when this process runs one, else from its checkpoint row.
+ * live relay when this process runs one, else from its checkpoint row and
+ * the holder of its advisory lock.
  */
 export async function readStatus(deps: {
   sql: Sql;
@@ -40,7 +56,7 @@ export async function readStatus(deps: {
           healthy: live.healthy,
           ...(live.lastError ? { lastError: live.lastError } : {}),
         }
-      : { active: null, position: relayRow?.position ?? '0', healthy: null },
+      : { ...(await relayFromLocks(sql)), position: relayRow?.position ?? '0', healthy: null },
     projections: (await deps.projections.status()).map((s) => ({
       ...s,
       position: s.position.toString(),

@@ -1,6 +1,7 @@
 import { createInProcessBackbone } from '../../../events/backbone/adapters/in-process';
 import type { Backbone } from '../../../events/backbone/backbone';
-import { createRelay } from '../../../events/backbone/relay';
+import { createRelay, relayHolder } from '../../../events/backbone/relay';
+import { createPgSql } from '../../../lib/db/adapters/pg';
 import type { StoredEvent } from '../../../events/envelope';
 import { createPostgresEventStore } from '../../../events/store/adapters/postgres';
 import type { EventStore } from '../../../events/store/event-store';
@@ -92,5 +93,26 @@ describe('relay (PostgreSQL store, in-process backbone)', () => {
     expect(published).toEqual((await store.readAll({ after: before, limit: 1000 })).map((e) => e.id));
     expect(published).toHaveLength(6);
     await backbone.close();
+  });
+
+  it('another process sees the active relay by its lock (mxhub status on a production hub it does not run)', async () => {
+    const { backbone } = flakyBackbone(0);
+    const relay = createRelay({ sql: db.sql, store, backbone });
+    const other = createPgSql({ connectionString: db.connectionString! });
+    try {
+      expect(await relayHolder(other)).toBeNull();
+      relay.start();
+      await until(() => relay.status().active, 30_000, 'relay taking its lock');
+      const pid = await relayHolder(other);
+      expect(typeof pid).toBe('number');
+      const [own] = await other.query<{ pid: number }>('select pg_backend_pid() as pid');
+      expect(pid).not.toBe(own!.pid);
+      await relay.stop();
+      expect(await relayHolder(other)).toBeNull();
+    } finally {
+      await relay.stop();
+      await other.close();
+      await backbone.close();
+    }
   });
 });
