@@ -218,7 +218,7 @@ describe('screening process manager', () => {
   });
 
   describe('a rescreen of a unit whose sidecar the connector refused (issue 9)', () => {
-    const NS = 'xmlns="urn:mxhub:sidecar:1" version="1"';
+    const NS = 'xmlns="urn:mxhub:sidecar:1" version="2"';
     const HOSTILE = `<?xml version="1.0"?><!DOCTYPE sidecar [<!ENTITY x "x">]><sidecar ${NS}><title>&x;</title></sidecar>`;
     // The real sidecar stage (it reads the file); the other stages pass.
     const sidecarStage = createScreeningStages({
