@@ -354,7 +354,12 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
       expect(res.statusCode).toBe(202);
       expect(res.headers['x-correlation-id']).toBe('ticket-4711');
       const events = await gw.store.readStream(`asset-${ids.rescreen}`);
-      expect(res.json()).toEqual({ assetId: ids.rescreen, version: events.length, mode: 'rescreen' });
+      expect(res.json()).toEqual({
+        assetId: ids.rescreen,
+        version: events.length,
+        mode: 'rescreen',
+        outcome: 'queued for rescreen',
+      });
       const released = events.at(-1)!;
       expect(released).toMatchObject({
         type: 'AssetReleased',
@@ -485,7 +490,12 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
         'if-match': String(version),
       });
       expect(fresh.statusCode).toBe(202);
-      expect(fresh.json()).toEqual({ assetId: ids.quarantined, version: version + 1, mode: 'rescreen' });
+      expect(fresh.json()).toEqual({
+        assetId: ids.quarantined,
+        version: version + 1,
+        mode: 'rescreen',
+        outcome: 'queued for rescreen',
+      });
       expect((await streamTypes(ids.quarantined)).at(-1)).toBe('AssetReleased');
     });
   });

@@ -40,7 +40,7 @@ export const openapi = fp<OpenApiOptions>(
           title: 'mxhub',
           version,
           description:
-            'Media exchange hub: the event log, stream timelines and (later) assets, quarantine and transfers.',
+            'Media exchange hub: assets and their screening, quarantine, transfers with their lanes and networks, the event log, stream timelines, status and log verification. This document as JSON: /docs/json.',
         },
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       },

@@ -76,7 +76,8 @@ export function quarantineRoutes(deps: QuarantineRouteDeps): GatewayRoutes {
         const result = await commands.release(assetId, { mode, reason }, commandMetadata(request), {
           expectedVersion: expectedVersion(request.headers),
         });
-        return reply.status(202).send({ assetId, version: result.nextVersion, mode });
+        const outcome = mode === 'rescreen' ? 'queued for rescreen' : 'cleared by override';
+        return reply.status(202).send({ assetId, version: result.nextVersion, mode, outcome });
       },
     );
 

@@ -5,9 +5,20 @@ import { ASSET_STATES } from '../read-model/queries';
 
 /** The screening service's route schemas; command inputs are typed from them. */
 
+export const AssetState = Type.Union(
+  ASSET_STATES.map((s) => Type.Literal(s)),
+  {
+    description:
+      'detected, ingested, screening, then cleared or quarantined (released: a rescreen is under way; deleted). ' +
+      'A cleared asset stays `cleared` while any target still waits for its copy, then is `delivered` (to every ' +
+      'target), `partially-delivered` (some targets delivered, the others failed for good or cancelled) or ' +
+      '`delivery-failed` (no target delivered)',
+  },
+);
+
 export const AssetsQuery = Type.Object(
   {
-    state: Type.Optional(Type.Union(ASSET_STATES.map((s) => Type.Literal(s)))),
+    state: Type.Optional(AssetState),
     sourceNetwork: Type.Optional(NetworkId),
     target: Type.Optional({ ...NetworkId, description: 'Assets sent to this network' }),
     ...PageQuery,
@@ -33,7 +44,7 @@ export const AssetPaged = <T extends TSchema>(item: T) =>
 
 const SummaryFields = {
   assetId: Type.String(),
-  state: Type.String(),
+  state: AssetState,
   sourceNetwork: Nullable(Type.String()),
   targets: Type.Array(Type.String()),
   originalName: Nullable(Type.String()),
@@ -59,8 +70,36 @@ export const AssetDetail = Type.Object(
     replicas: Type.Array(
       Type.Object({ network: Type.String(), path: Type.String(), sha256: Type.String(), storedAt: Time }),
     ),
+    transfers: Type.Array(
+      Type.Object(
+        {
+          transferId: Type.String(),
+          targetNetwork: Type.String(),
+          state: Type.Union(['queued', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s)), {
+            description: 'queued also while running, paused or backing off (GET /v1/transfers/{id} has the detail)',
+          }),
+          path: Nullable(Type.String({ description: 'Where the copy was delivered, once it succeeded' })),
+        },
+        { title: 'AssetTransfer' },
+      ),
+      { description: 'Every transfer of the asset, in the order they were requested' },
+    ),
   },
   { title: 'Asset' },
+);
+
+export const TimelineQuery = Type.Object(PageQuery, { additionalProperties: false });
+export const TimelineEntry = Type.Object(
+  {
+    position: Type.String({ description: 'Global log position: the order of the timeline' }),
+    streamId: Type.String({ description: 'asset-<id>, or transfer-<id> of one of its transfers' }),
+    version: Type.Integer(),
+    type: Type.String({ description: 'The event type (AssetDetected, TransferCompleted, ...)' }),
+    actor: Type.String(),
+    occurredAt: Time,
+    summary: Type.String({ description: 'A content-free line: the event type and its short enumerated fields' }),
+  },
+  { title: 'TimelineEntry' },
 );
 
 export const QuarantinedAsset = Type.Object(
@@ -93,6 +132,10 @@ export const Released = Type.Object({
   assetId: Type.String(),
   version: Type.Integer({ description: 'Version of the asset stream after the release' }),
   mode: Type.String(),
+  outcome: Type.String({
+    description:
+      '`queued for rescreen` (every stage runs again; the asset view shows the result) or `cleared by override`',
+  }),
 });
 
 export const DeleteBody = Nullable(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }));
