@@ -7,6 +7,7 @@ import * as readModels from './20261122000200_read_models';
 import * as screening from './20261122000300_screening';
 import * as transfers from './20261122000400_transfers';
 import * as appendOnlyLog from './20261122000500_append_only_log';
+import * as assetDeliveries from './20261202000100_asset_deliveries';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261122000300_screening', screening],
   ['20261122000400_transfers', transfers],
   ['20261122000500_append_only_log', appendOnlyLog],
+  ['20261202000100_asset_deliveries', assetDeliveries],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -2,6 +2,7 @@ import type { AssetEvent } from '../../../events/catalog';
 import type { Stored } from '../../../events/catalog/stored';
 import { at, defineProjection } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
+import { applyDelivery, DELIVERY_EVENT_TYPES, recomputeDelivery, type DeliveryEvent } from './deliveries';
 
 /** Updates one asset row unless it has seen this position already (idempotent). */
 async function update(tx: Sql, e: Stored<AssetEvent>, set: string, params: unknown[] = []): Promise<void> {
@@ -12,12 +13,18 @@ async function update(tx: Sql, e: Stored<AssetEvent>, set: string, params: unkno
   );
 }
 
-/** Screening's read model (writer): each asset's state, verdicts, metadata, quarantine facts and replicas. */
-export const assetsProjection = defineProjection<AssetEvent>({
+/**
+ * Screening's read model (writer): each asset's state, verdicts, metadata,
+ * quarantine facts, replicas, and its transfers. The transfer events are
+ * applied here, in the same log order as the asset's own, so `AssetCleared`
+ * can never land after (and undo) the delivery it led to.
+ */
+export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
   name: 'assets',
   tables: [
     { name: 'rm_assets', key: ['asset_id'] },
     { name: 'rm_replicas', key: ['asset_id', 'network'] },
+    { name: 'rm_asset_transfers', key: ['transfer_id'] },
   ],
   handles: [
     'AssetDetected',
@@ -30,9 +37,17 @@ export const assetsProjection = defineProjection<AssetEvent>({
     'AssetReleased',
     'AssetDeleted',
     'ReplicaStored',
+    ...DELIVERY_EVENT_TYPES,
   ],
   async apply(tx, e) {
     switch (e.type) {
+      case 'TransferRequested':
+      case 'TransferCompleted':
+      case 'TransferFailed':
+      case 'TransferCancelled':
+      case 'TransferRetried':
+      case 'TransferResumed':
+        return applyDelivery(tx, e);
       case 'AssetDetected': {
         const d = e.data;
         await tx.query(
@@ -80,7 +95,8 @@ export const assetsProjection = defineProjection<AssetEvent>({
         return update(tx, e, `state = 'screening', deferred = $5::jsonb`, [JSON.stringify(deferred)]);
       }
       case 'AssetCleared':
-        return update(tx, e, `state = 'cleared', quarantine = null, deferred = null`);
+        await update(tx, e, `state = 'cleared', quarantine = null, deferred = null`);
+        return recomputeDelivery(tx, e.data.assetId, at(e));
       case 'AssetQuarantined': {
         const d = e.data;
         const q = { stage: d.stage, rule: d.rule, reason: d.reason, path: d.quarantinePath, at: at(e) };

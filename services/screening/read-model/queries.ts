@@ -1,6 +1,16 @@
 import type { Sql } from '../../../lib/db/sql';
-import { NotFoundError } from '../../../lib/errors';
-import { isoText as iso, keysetPage, sqlParams, type KeysetPageQuery, type Paged } from '../../../lib/keyset-cursor';
+import { NotFoundError, ValidationError } from '../../../lib/errors';
+import {
+  DEFAULT_PAGE,
+  isoText as iso,
+  keysetPage,
+  MAX_PAGE,
+  sqlParams,
+  type KeysetPageQuery,
+  type Paged,
+} from '../../../lib/keyset-cursor';
+
+import { DELIVERY_STATES } from './deliveries';
 
 type Json = Record<string, unknown>;
 
@@ -13,12 +23,14 @@ export const ASSET_STATES = [
   'quarantined',
   'released',
   'deleted',
+  ...DELIVERY_STATES,
 ] as const;
+export type AssetState = (typeof ASSET_STATES)[number];
 
 /** One asset as the `rm_assets` read model holds it, in the API's camelCase. */
 export interface AssetSummary {
   assetId: string;
-  state: string;
+  state: AssetState;
   sourceNetwork: string | null;
   targets: string[];
   originalName: string | null;
@@ -45,9 +57,31 @@ export interface AssetListItem extends AssetSummary {
   deferred: Json | null;
 }
 
+/** One transfer of an asset, as the assets read model follows it. */
+export interface AssetTransfer {
+  transferId: string;
+  targetNetwork: string;
+  /** queued (also while running, paused or backing off), succeeded, failed or cancelled. */
+  state: string;
+  /** Where the copy was delivered, once it succeeded. */
+  path: string | null;
+}
+
 export interface AssetDetail extends AssetListItem {
   sidecar: Json | null;
   replicas: Replica[];
+  transfers: AssetTransfer[];
+}
+
+/** One event of an asset's journey, as the audit timeline holds it: content-free. */
+export interface TimelineEntry {
+  position: string;
+  streamId: string;
+  version: number;
+  type: string;
+  actor: string;
+  occurredAt: string;
+  summary: string;
 }
 
 export interface QuarantinedAsset {
@@ -97,11 +131,22 @@ interface DetailRow extends SummaryRow {
   deferred: Json | null;
 }
 
+// A timeline page ends at a log position: the cursor is that position, opaque to clients (base64url).
+const encodePositionCursor = (position: string) => Buffer.from(`p${position}`).toString('base64url');
+function decodePositionCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (/^p\d{1,19}$/.test(text)) return text.slice(1);
+  throw new ValidationError('cursor: not a cursor this API returned; pass the next of the previous page', {
+    field: 'cursor',
+  });
+}
+
 const toNumber = (v: string | null) => (v === null ? null : Number(v));
 
 const summary = (r: SummaryRow): AssetSummary => ({
   assetId: r.asset_id,
-  state: r.state,
+  // The projection writes no other value into rm_assets.state.
+  state: r.state as AssetState,
   sourceNetwork: r.source_network,
   targets: r.targets,
   originalName: r.original_name,
@@ -177,6 +222,11 @@ export function createAssetQueries(sql: Sql) {
            from rm_replicas where asset_id = $1 order by network`,
         [assetId],
       );
+      const transfers = await sql.query<AssetTransfer>(
+        `select transfer_id as "transferId", target_network as "targetNetwork", state, path
+           from rm_asset_transfers where asset_id = $1 order by last_position`,
+        [assetId],
+      );
       return {
         ...summary(row),
         verdicts: row.verdicts,
@@ -185,7 +235,38 @@ export function createAssetQueries(sql: Sql) {
         quarantine: row.quarantine,
         deferred: row.deferred,
         replicas,
+        transfers,
       };
+    },
+
+    /**
+     * Every event of the asset's stream and of its transfers' streams, in log
+     * order (global position), paged on the position. It reads the audit's
+     * timeline (`rm_timeline`), which holds every stream already; the asset's
+     * transfers come from this read model. NotFoundError if the asset is unknown.
+     */
+    async timeline(assetId: string, query: KeysetPageQuery = {}): Promise<Paged<TimelineEntry>> {
+      const limit = query.limit ?? DEFAULT_PAGE;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+        throw new ValidationError(`limit: must be an integer from 1 to ${MAX_PAGE}, got ${limit}`, { field: 'limit' });
+      }
+      const after = query.cursor === undefined ? '0' : decodePositionCursor(query.cursor);
+      const [known] = await sql.query(`select 1 from rm_assets where asset_id = $1`, [assetId]);
+      if (!known) throw new NotFoundError(`asset ${assetId} does not exist (or the read model has not seen it yet)`);
+      const rows = await sql.query<TimelineEntry>(
+        `select position::text as position, stream_id as "streamId", version, type, actor,
+                ${iso('occurred_at')} as "occurredAt", summary
+           from rm_timeline
+          where stream_id in (select 'asset-' || $1::text
+                              union all
+                              select 'transfer-' || transfer_id from rm_asset_transfers where asset_id = $1)
+            and position > $2::bigint
+          order by position limit $3`,
+        [assetId, after, limit + 1],
+      );
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, next: rows.length > limit && last ? encodePositionCursor(last.position) : null };
     },
 
     /** Assets in quarantine with the stage, rule and reason that put them there. */

@@ -1,14 +1,22 @@
 import type { GatewayRoutes } from '../../gateway/deps';
-import { AssetParams, READERS, readErrors } from '../../gateway/schemas';
+import { AssetParams, Paged, READERS, readErrors } from '../../gateway/schemas';
 import type { AssetQueries } from '../read-model/queries';
-import { AssetDetail, AssetListItem, AssetPaged, AssetsQuery, DEPRECATED_NEXT_CURSOR } from './schemas';
+import {
+  AssetDetail,
+  AssetListItem,
+  AssetPaged,
+  AssetsQuery,
+  DEPRECATED_NEXT_CURSOR,
+  TimelineEntry,
+  TimelineQuery,
+} from './schemas';
 
 /**
  * Assets as the assets read model holds them: state, verdicts, technical
  * metadata, quarantine facts, replicas. Reads may lag the log by the
  * projection's delay.
  */
-export function assetRoutes(queries: Pick<AssetQueries, 'list' | 'get'>): GatewayRoutes {
+export function assetRoutes(queries: Pick<AssetQueries, 'list' | 'get' | 'timeline'>): GatewayRoutes {
   return async (app) => {
     app.get(
       '/assets',
@@ -31,12 +39,28 @@ export function assetRoutes(queries: Pick<AssetQueries, 'list' | 'get'>): Gatewa
         config: { roles: READERS },
         schema: {
           tags: ['assets'],
-          summary: 'One asset with its verdicts, metadata, quarantine facts and replicas',
+          summary: 'One asset with its verdicts, metadata, quarantine facts, replicas and transfers',
           params: AssetParams,
           response: { 200: AssetDetail, ...readErrors },
         },
       },
       async (request) => queries.get(request.params.assetId),
+    );
+
+    app.get(
+      '/assets/:assetId/timeline',
+      {
+        config: { roles: READERS },
+        schema: {
+          tags: ['assets'],
+          summary: 'Every event of the asset and of its transfers, in log order',
+          description: 'Oldest first by global log position; pass `next` back as `cursor` for the next page.',
+          params: AssetParams,
+          querystring: TimelineQuery,
+          response: { 200: Paged(TimelineEntry), ...readErrors },
+        },
+      },
+      async (request) => queries.timeline(request.params.assetId, request.query),
     );
   };
 }

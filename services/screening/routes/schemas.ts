@@ -75,9 +75,12 @@ export const AssetDetail = Type.Object(
         {
           transferId: Type.String(),
           targetNetwork: Type.String(),
-          state: Type.Union(['queued', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s)), {
-            description: 'queued also while running, paused or backing off (GET /v1/transfers/{id} has the detail)',
-          }),
+          state: Type.Union(
+            ['queued', 'succeeded', 'failed', 'cancelled'].map((s) => Type.Literal(s)),
+            {
+              description: 'queued also while running, paused or backing off (GET /v1/transfers/{id} has the detail)',
+            },
+          ),
           path: Nullable(Type.String({ description: 'Where the copy was delivered, once it succeeded' })),
         },
         { title: 'AssetTransfer' },
