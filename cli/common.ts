@@ -17,11 +17,16 @@ export interface CommonFlags {
   json?: boolean;
 }
 
-/** Adds the flags every command shares. */
-export function withCommonFlags(cmd: Command): Command {
+/** The flags that say which hub: its data directory and config file (`start` takes only these). */
+export function withDataFlags(cmd: Command): Command {
   return cmd
     .option('--data <dir>', 'data directory (embedded database, keys, networks)', undefined)
-    .option('--config <file>', 'JSON config file')
+    .option('--config <file>', 'JSON config file');
+}
+
+/** The flags of a command that may talk to a running hub: which hub, and how to reach it. */
+export function withCommonFlags(cmd: Command): Command {
+  return withDataFlags(cmd)
     .option('--url <url>', 'talk to the hub at this URL instead of opening its database')
     .option('--token <token>', 'bearer token for --url (default: MXHUB_ADMIN_TOKEN or DIR/admin-token)');
 }

@@ -1,4 +1,18 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, Help } from 'commander';
+
+/** mxhub's version, from its package.json: the nearest one named mxhub above this file (source or build). */
+export function mxhubVersion(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'mxhub' && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 type Register = (program: Command) => void;
 
@@ -78,6 +92,7 @@ export const COMMANDS: CommandEntry[] = [
 export function buildProgram(argv: string[], commands: CommandEntry[] = COMMANDS): Command {
   const program = new Command('mxhub')
     .description('media exchange hub: screening and transfer between broadcast networks')
+    .version(mxhubVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
   const named = argv[2] === 'help' ? argv[3] : argv[2];
   const stubTerms = new Map<Command, string>();

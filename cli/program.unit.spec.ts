@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { buildProgram, COMMANDS } from './program';
+import { buildProgram, COMMANDS, mxhubVersion } from './program';
 
 const argv = (...args: string[]) => ['node', 'mxhub', ...args];
 
 async function everyCommandLoaded(): Promise<Command> {
-  const program = new Command('mxhub').description(
-    'media exchange hub: screening and transfer between broadcast networks',
-  );
+  const program = new Command('mxhub')
+    .description('media exchange hub: screening and transfer between broadcast networks')
+    .version(mxhubVersion(), '-V, --version', 'print the version');
   for (const command of COMMANDS) command.load()(program);
   return program;
 }
@@ -31,4 +33,9 @@ describe('the mxhub program loads only the command it runs', () => {
     const full = (await everyCommandLoaded()).commands.find((c) => c.name() === name)!;
     expect(program.commands.find((c) => c.name() === name)!.helpInformation()).toBe(full.helpInformation());
   });
+});
+
+test('mxhub --version prints the package version', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  expect(mxhubVersion()).toBe(pkg.version);
 });

@@ -3,12 +3,10 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError } from '../../lib/errors';
 import { buildHub } from '../../hub/build';
 import { removeRunFile, runningHub, writeRunFile } from '../../hub/run-file';
-import { configFrom, createLogger, run, withCommonFlags, type CommonFlags } from '../common';
+import { configFrom, createLogger, run, withDataFlags, type CommonFlags } from '../common';
 
 export function startCommand(program: Command): void {
-  withCommonFlags(
-    program.command('start').description('run the hub (embedded profile unless configured for production)'),
-  )
+  withDataFlags(program.command('start').description('run the hub (embedded profile unless configured for production)'))
     .option('--port <n>', 'HTTP port (0 picks a free one)')
     .option('--host <host>', 'HTTP bind address')
     .action((flags: CommonFlags) =>
