@@ -29,6 +29,8 @@ export interface Hub {
   transfer: TransferService;
   key: SigningKey;
   gateway: Awaited<ReturnType<typeof openGatewayPart>>['gateway'];
+  /** The antivirus engines scanning, and those configured but left out at start (embedded, unreachable). */
+  engines: { scanning: string[]; missing: string[] };
   /** The bootstrap admin token; none when `auth.tokens[]` configures an admin and MXHUB_ADMIN_TOKEN is not set. */
   adminToken?: AdminToken;
   /**
@@ -61,7 +63,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const transfer = openTransferPart({ ...services, catchUp: projections.catchUp }, stack);
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
     const gateway = await openGatewayPart(
-      { config, storage, backbone, projections, screening, transfer, logger },
+      { config, storage, backbone, projections, screening, transfer, connectors, logger },
       stack,
     );
     return {
@@ -72,6 +74,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       relay: projections.relay,
       projections: projections.runner,
       screening: screening.service,
+      engines: { scanning: screening.toolkit.engines.map((e) => e.name), missing: screening.toolkit.missing },
       transfer: transfer.service,
       key: projections.key,
       gateway: gateway.gateway,

@@ -16,8 +16,9 @@ import {
   judgeDropFolderEntry,
   printableName,
 } from './drop-entries';
+import type { DropBoard } from './drop-board';
 import { createIngester } from './ingest';
-import { createPairer, type DropUnit } from './pairing';
+import { createPairer, isSidecarName, type DropUnit } from './pairing';
 import { createDropRefusals } from './refusals';
 import { isNotFound, waitUntilStable } from './stability';
 
@@ -43,6 +44,8 @@ export interface WatchFolderOptions {
   sidecar?: SidecarParseOptions;
   /** How the node's layout is checked before anything is claimed. @default checkNodeLayout of the root */
   checkLayout?: () => Promise<NodeLayout>;
+  /** Where files seen and not yet claimed are shown (settling, waiting for a sidecar). @default none */
+  board?: DropBoard;
 }
 
 export interface WatchFolderConnector {
@@ -119,7 +122,7 @@ async function list(dir: string): Promise<Entry[]> {
  * restart finds nothing.
  */
 export function createWatchFolderConnector(options: WatchFolderOptions): WatchFolderConnector {
-  const { network, targets, store, logger } = options;
+  const { network, targets, store, logger, board } = options;
   const { stabilityMs, sidecarWaitMs, rescanMs, suffixes } = validate(options);
   const dropRoot = join(network.root, 'drop');
   const dropDirs = new Map(targets.map((t) => [join(dropRoot, t), t]));
@@ -133,7 +136,8 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
   let watcher: FSWatcher | undefined;
   let rescanTimer: NodeJS.Timeout | undefined;
   let stopped = false;
-  let layoutSound = false;
+  /** Unknown until the first look (start), then the last look's answer. */
+  let layoutSound: boolean | undefined;
 
   const refusals = createDropRefusals({ network, store, logger, clock });
   const refuse = async (file: string, refusal: { rule: string; reason: string }, stats?: Stats) => {
@@ -145,6 +149,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
     files.forEach((f) => {
       busy.delete(f);
       stable.delete(f);
+      board?.remove(network.id, relative(network.root, f));
     });
   const ingester = createIngester({
     network,
@@ -189,16 +194,37 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
 
   /** A file of a target's drop folder that looks takeable: wait for it to settle, then pair it. */
   const onFile = (file: string, target: string, stats: Stats) => {
-    if (busy.has(file) || stopped || !layoutSound) return;
+    if (busy.has(file) || stopped || layoutSound !== true) return;
     const failed = failures.get(file);
     if (failed && failed.notBefore > Date.now()) return;
     busy.add(file);
+    // A media file is shown from its first sight: a sidecar only travels with one (or alone, once its wait is over).
+    const shown = !isSidecarName(file);
+    const path = relative(network.root, file);
+    if (shown) {
+      board?.seen({
+        network: network.id,
+        target,
+        name: basename(file),
+        path,
+        sizeBytes: stats.size,
+        seenAt: clock().toISOString(),
+      });
+      logger.info(
+        { file: path, target, size: stats.size },
+        `detected ${path}: taken once it holds still for ${stabilityMs} ms`,
+      );
+    }
     track(
       waitUntilStable(file, { stabilityMs, isStopped: () => stopped })
         .then((settled) => {
           if (settled && !stopped) {
             stable.set(file, settled);
-            pairer.offer(target, file);
+            if (pairer.offer(target, file) && shown) {
+              const until = new Date(clock().getTime() + sidecarWaitMs).toISOString();
+              board?.waitingForSidecar(network.id, path, until);
+              logger.info({ file: path, target, until }, `${path}: waiting for sidecar until ${until}`);
+            }
           } else release([file]);
         })
         .catch((err: unknown) => {
@@ -210,7 +236,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
 
   /** Judges one path the watcher or a listing found, by `lstat` (never following it). */
   async function onPath(path: string, name: string | undefined, raw?: Buffer): Promise<void> {
-    if (!layoutSound) return;
+    if (layoutSound !== true) return;
     const stats = await lstat(raw ?? path).catch(() => undefined);
     if (!stats) return;
     const parent = dirname(path);
@@ -247,13 +273,14 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
   /** Checks the node's layout, then lists every drop folder: the ground truth behind the watcher's events. */
   async function rescan(): Promise<void> {
     const layout = await checkLayout();
-    if (layout.sound !== layoutSound)
-      logger[layout.sound ? 'info' : 'error'](
+    // Said when it changes: unsound at any time, sound again only after it was not (not at every start).
+    if (!layout.sound && layoutSound !== false)
+      logger.error(
         { problems: layout.problems },
-        layout.sound
-          ? 'node layout is sound again: claiming from its drop folders'
-          : `node layout is not sound, nothing is claimed from it: ${describeProblems(layout.problems)}`,
+        `node layout is not sound, nothing is claimed from it: ${describeProblems(layout.problems)}`,
       );
+    if (layout.sound && layoutSound === false)
+      logger.info('node layout is sound again: claiming from its drop folders');
     layoutSound = layout.sound;
     if (!layoutSound) return;
     const seen = new Set<string>();

@@ -10,8 +10,12 @@ export interface DropUnit {
 }
 
 export interface Pairer {
-  /** Offers a complete (stable) file of a target's drop folder. */
-  offer(target: string, file: string): void;
+  /**
+   * Offers a complete (stable) file of a target's drop folder. True when the
+   * file now waits (up to `waitMs`) for its partner; false when it left at once
+   * as (part of) a unit.
+   */
+  offer(target: string, file: string): boolean;
   /** Forgets every waiting file without emitting it; returns them so the caller can release them. */
   stop(): string[];
 }
@@ -66,7 +70,9 @@ export function createPairer(options: { waitMs: number; onUnit: (unit: DropUnit)
         waiting.set(key, entry);
       }
       entry[role] = file;
-      if (entry.media && entry.sidecar) flush(key);
+      if (!(entry.media && entry.sidecar)) return true;
+      flush(key);
+      return false;
     },
     stop() {
       const files: string[] = [];

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { createWatchFolderConnector } from '../../connectors/watch-folder/connector';
+import { createDropBoard } from '../../connectors/watch-folder/drop-board';
+import { dropRoutes } from '../../services/screening/routes/drops';
 import type { EventStore } from '../../events/store/event-store';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import type { HubConfig } from '../config';
@@ -10,6 +12,7 @@ export function openConnectorsPart(
   stack: CleanupStack,
 ) {
   const { config } = deps;
+  const board = createDropBoard();
   const connectors = config.networks.map((n) => {
     const connector = createWatchFolderConnector({
       network: n,
@@ -17,13 +20,18 @@ export function openConnectorsPart(
       store: deps.store,
       logger: deps.logger.child({ component: 'watch-folder', network: n.id }),
       ...config.connectors,
+      board,
     });
     stack.defer(`watch folder ${n.id}`, () => connector.stop());
     return connector;
   });
   return {
+    /** `GET /v1/drops`: what the connectors of this process have seen and not claimed yet. */
+    routes: dropRoutes(board),
     async start(): Promise<void> {
       for (const c of connectors) await c.start();
     },
   };
 }
+
+export type ConnectorsPart = ReturnType<typeof openConnectorsPart>;

@@ -11,6 +11,7 @@ import { createHubMetrics } from '../metrics';
 import type { Storage } from '../storage';
 import type { ProjectionsPart } from './projections';
 import type { ScreeningPart } from './screening';
+import type { ConnectorsPart } from './connectors';
 import type { TransferPart } from './transfer';
 
 export interface GatewayPartDeps {
@@ -20,6 +21,7 @@ export interface GatewayPartDeps {
   projections: ProjectionsPart;
   screening: ScreeningPart;
   transfer: TransferPart;
+  connectors: ConnectorsPart;
   logger: Logger;
 }
 
@@ -69,6 +71,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         }),
         screening.routes,
         transfer.routes,
+        deps.connectors.routes,
       ],
     },
   );

@@ -144,3 +144,21 @@ export const Released = Type.Object({
 export const DeleteBody = Nullable(Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }));
 export const DeleteQuery = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 export const Deleted = Type.Object({ assetId: Type.String(), deleted: Type.Boolean() });
+
+export const WaitingDrop = Type.Object(
+  {
+    network: Type.String({ description: 'The network whose node it was dropped on' }),
+    target: Type.String({ description: 'The drop folder’s target network' }),
+    name: Type.String(),
+    path: Type.String({ description: 'Relative to the node root: drop/<target>/<name>' }),
+    sizeBytes: Type.Integer(),
+    state: Type.Literal('detected'),
+    waitingFor: Type.Union([Type.Literal('settling'), Type.Literal('sidecar')], {
+      description: '`settling` while its size and mtime must hold still, then `sidecar` until the sidecar wait ends',
+    }),
+    seenAt: Time,
+    waitingForSidecarUntil: Nullable(Time),
+  },
+  { title: 'WaitingDrop' },
+);
+export const DropsQuery = Type.Object({ network: Type.Optional(NetworkId) }, { additionalProperties: false });
