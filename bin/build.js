@@ -5,16 +5,16 @@
  * start loads JavaScript instead of transpiling ~200 files through tsx.
  *
  * The rule that keeps it from ever running stale code: a build is current only
- * while every source file that went into it (esbuild's own list of inputs,
- * recorded in .mxhub-build/manifest.json) still has the size, mtime and inode
- * it had when it was read, and the manifest was written by this script under
- * the same esbuild and Node major version. Each file is stat'ed before it is
- * read, so an edit during a build shows at the next check. A new file counts
- * only once some input imports it, and that import is an edit. Checking costs
- * one stat per input (a few milliseconds); a stale build is rebuilt (some
- * 300 ms) before the hub loads; when esbuild is missing or a build fails (a
- * source being edited does not parse), bin/mxhub.js runs the sources through
- * tsx instead, which reports the error.
+ * while every file that went into it (each source esbuild loaded, this script
+ * and tsconfig.json, listed in .mxhub-build/manifest.json) still has the size,
+ * mtime and inode it had when it was read, under the same esbuild and Node
+ * major version. Each file is stat'ed before it is read, so an edit during a
+ * build shows at the next check. A new file counts only once some input
+ * imports it, and that import is an edit. Checking costs one stat per input (a
+ * few milliseconds); a stale build is rebuilt (some 300 ms) before the hub
+ * loads; when esbuild is missing or a build fails (a source being edited does
+ * not parse), bin/mxhub.js runs the sources through tsx instead, which reports
+ * the error.
  *
  * `__dirname` and `__filename` in a source file keep meaning that source's
  * folder and file (YARA rules, templates, anything found beside the code), so
@@ -30,8 +30,6 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const outDir = (root) => path.join(root, '.mxhub-build');
 const manifestFile = (root) => path.join(outDir(root), 'manifest.json');
-/** Bumped whenever this script's output changes shape. */
-const FORMAT = 1;
 const ENTRIES = { mxhub: 'cli/main.ts', 'pglite-template': 'hub/pglite-template.ts' };
 
 function esbuildVersion() {
@@ -42,7 +40,7 @@ function esbuildVersion() {
   }
 }
 
-const buildKey = (version) => `${FORMAT}:esbuild ${version}:node ${process.versions.node.split('.')[0]}`;
+const buildKey = (version) => `esbuild ${version}:node ${process.versions.node.split('.')[0]}`;
 
 /** [size, mtimeMs, ino] of a file, or undefined when it is gone. */
 function fingerprint(file) {
@@ -107,6 +105,11 @@ function sourcesPlugin(root, inputs) {
 async function build(root = ROOT, entries = ENTRIES) {
   const esbuild = require('esbuild');
   const inputs = {};
+  // The build's own settings are inputs too: this script, and the tsconfig.json esbuild reads.
+  for (const file of [path.join(__dirname, 'build.js'), path.join(root, 'tsconfig.json')]) {
+    const stat = fingerprint(file);
+    if (stat) inputs[path.relative(root, file)] = stat;
+  }
   const id = `${Date.now().toString(36)}-${process.pid}`;
   const result = await esbuild.build({
     absWorkingDir: root,
@@ -152,11 +155,11 @@ function removeOldBuilds(out, keep) {
 }
 
 /** The current build, rebuilt first if stale; undefined when it cannot be built (run the sources with tsx). */
-async function ensureBuild() {
-  const current = currentBuild();
+async function ensureBuild(root = ROOT, entries = ENTRIES) {
+  const current = currentBuild(root);
   if (current) return current;
   try {
-    return await build();
+    return await build(root, entries);
   } catch {
     return undefined;
   }

@@ -55,6 +55,12 @@ describe('the compiled build', () => {
     expect(buildAndRun(root)).toBe('beside the source v2');
   });
 
+  test('given a source that does not parse, then there is no build (bin/mxhub.js runs tsx, which names the error)', () => {
+    writeFileSync(asset, 'export const read = (: string => 1;\n');
+    const result = node(root, `console.log(await build.ensureBuild(root, { mxhub: 'cli/main.ts' }));`);
+    expect(result).toBe('undefined');
+  });
+
   test('given an input edited in place, or removed, then the build is stale', () => {
     writeFileSync(asset, "export const read = (): string => 'v3';\n");
     expect(isCurrent(root)).toBe(false);
