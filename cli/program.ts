@@ -71,6 +71,24 @@ export const COMMANDS: CommandEntry[] = [
     load: () => (require('./commands/tasks') as typeof import('./commands/tasks')).tasksCommand,
   },
   {
+    name: 'assets',
+    term: 'assets',
+    summary: 'assets through the running hub: state, verdicts, transfers',
+    load: () => (require('./commands/assets') as typeof import('./commands/assets')).assetsCommand,
+  },
+  {
+    name: 'quarantine',
+    term: 'quarantine [options]',
+    summary: 'refused assets with the stage, rule and reason',
+    load: () => (require('./commands/assets') as typeof import('./commands/assets')).quarantineCommand,
+  },
+  {
+    name: 'release',
+    term: 'release [options] <id>',
+    summary: 'release a quarantined asset: rescreen it, or clear it as it is',
+    load: () => (require('./commands/assets') as typeof import('./commands/assets')).releaseCommand,
+  },
+  {
     name: 'send',
     term: 'send [options] <asset>',
     summary: 'send a cleared asset to a network by hand, through the running hub',
