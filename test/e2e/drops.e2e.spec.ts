@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mxhub, startHub, type HubProcess } from '../support/hub-process';
+
+interface Drop {
+  name: string;
+  network: string;
+  target: string;
+  state: string;
+  waitingFor: string;
+  waitingForSidecarUntil: string | null;
+}
+
+/**
+ * The seconds between a drop and its claim are visible (issue 11 item 10):
+ * a file dropped without a sidecar is listed as detected at once, then as
+ * waiting for its sidecar until a time (in the API and the log), then
+ * becomes an asset whose timeline and state the API and the CLI show.
+ */
+describe('a dropped file on an embedded hub: seen at once, waiting for its sidecar, then an asset', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mxhub-e2e-drops-'));
+  let hub: HubProcess;
+  let auth: Record<string, string>;
+  const env = { MXHUB_ADMIN_TOKEN: 'drops-e2e-admin-token-0123456789abcdef' };
+
+  const get = async <T>(path: string): Promise<T> =>
+    (await fetch(`${hub.url}${path}`, { headers: auth })).json() as Promise<T>;
+  async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    let value = await read();
+    while (!ok(value) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      value = await read();
+    }
+    return value;
+  }
+
+  beforeAll(async () => {
+    hub = await startHub(['--data', dataDir], env);
+    auth = { authorization: `Bearer ${env.MXHUB_ADMIN_TOKEN}` };
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('GET /v1/drops lists it within 1 s, then until when it waits; then it is an asset with a timeline', async () => {
+    const dropped = Date.now();
+    writeFileSync(join(dataDir, 'networks', 'news', 'drop', 'broadcast', 'lonely.mxf'), Buffer.alloc(2048, 3));
+
+    const seen = await until(
+      () => get<{ items: Drop[] }>('/v1/drops'),
+      (p) => p.items.some((d) => d.name === 'lonely.mxf'),
+      1000,
+    );
+    expect(Date.now() - dropped).toBeLessThan(1500);
+    expect(seen.items.find((d) => d.name === 'lonely.mxf')).toMatchObject({
+      network: 'news',
+      target: 'broadcast',
+      state: 'detected',
+    });
+
+    const waiting = await until(
+      () => get<{ items: Drop[] }>('/v1/drops?network=news'),
+      (p) => p.items.some((d) => d.waitingFor === 'sidecar'),
+      5000,
+    );
+    const until5s = waiting.items.find((d) => d.name === 'lonely.mxf')!.waitingForSidecarUntil;
+    expect(Date.parse(until5s!) - Date.now()).toBeGreaterThan(2000);
+    expect(hub.logs.join('')).toContain(`drop/broadcast/lonely.mxf: waiting for sidecar until ${until5s}`);
+
+    // The wait ends: claimed alone, off the drop list, an asset (quarantined: 2 KiB of one byte is no MXF).
+    type Asset = { assetId: string; originalName: string; state: string };
+    const assets = await until(
+      () => get<{ items: Asset[] }>('/v1/assets?sourceNetwork=news'),
+      (p) => p.items.some((a) => a.originalName === 'lonely.mxf' && a.state === 'quarantined'),
+      20_000,
+    );
+    const asset = assets.items.find((a) => a.originalName === 'lonely.mxf')!;
+    expect(asset.state).toBe('quarantined');
+    expect((await get<{ items: Drop[] }>('/v1/drops')).items).toEqual([]);
+
+    const timeline = await until(
+      () => get<{ items: Array<{ type: string }>; next: string | null }>(`/v1/assets/${asset.assetId}/timeline`),
+      (p) => p.items.some((e) => e.type === 'AssetQuarantined'),
+      5000,
+    );
+    expect(timeline.items[0]!.type).toBe('AssetDetected');
+    expect(timeline.items.map((e) => e.type)).toContain('AssetQuarantined');
+
+    // The CLI shows the same through the hub's API.
+    const shown = await mxhub(['assets', 'show', 'lonely.mxf', '--data', dataDir], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(asset.assetId);
+    expect(shown.stdout).toMatch(/state\s+quarantined/);
+    const quarantine = await mxhub(['quarantine', '--data', dataDir], env);
+    expect(quarantine.stdout).toContain('lonely.mxf');
+  });
+});
