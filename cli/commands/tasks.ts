@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { setTimeout as sleep } from 'node:timers/promises';
 import prettyBytes from 'pretty-bytes';
 import prettyMs from 'pretty-ms';
 import type { Static } from '@sinclair/typebox';
 import { ConfigError, ValidationError } from '../../lib/errors';
-import type { TransferListItem, TransferPage } from '../../services/transfer/routes/schemas';
+import type { LaneJson, NetworkJson, TransferListItem, TransferPage } from '../../services/transfer/routes/schemas';
 import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags, type Remote } from '../common';
 import { plainTable } from '../table';
 
@@ -56,12 +55,17 @@ const timing = (t: Task) =>
       ? `took ${formatDuration(t.durationMs / 1000)}`
       : '-';
 
-/** The table `mxhub tasks list` prints: one row per task. */
-export function formatTasks(tasks: Task[]): string {
+/** The table `mxhub tasks list` prints: one row per task; with `names`, each task's file name and asset id too. */
+export function formatTasks(tasks: Task[], names?: ReadonlyMap<string, string>): string {
   if (tasks.length === 0) return 'no tasks\n';
-  const header = ['ID', 'STATE', 'LANE', 'PRI', 'TARGET', 'SIZE', 'DONE', 'RATE', 'TIME', 'TRIES', 'STEP', 'ERROR'];
+  const header = [
+    'ID',
+    ...(names ? ['FILE', 'ASSET'] : []),
+    ...['STATE', 'LANE', 'PRI', 'TARGET', 'SIZE', 'DONE', 'RATE', 'TIME', 'TRIES', 'STEP', 'ERROR'],
+  ];
   const rows = tasks.map((t) => [
     t.id,
+    ...(names ? [names.get(t.assetId) ?? '-', t.assetId] : []),
     t.state,
     t.lane,
     String(t.priority),
@@ -116,57 +120,116 @@ function remote(flags: CommonFlags): Remote {
   return r;
 }
 
-/** Progress bars of the running tasks on stderr, refreshed every second until none runs or Ctrl-C. */
-async function watch(r: Remote): Promise<number> {
-  const tty = process.stderr.isTTY;
-  const bars = new MultiBar(
-    {
-      format: '{id} {lane} [{bar}] {percentage}% {done}/{size} {rate} eta {eta_text}',
-      stream: process.stderr,
-      hideCursor: true,
-    },
-    Presets.shades_classic,
+/** A task as `watch` shows it: also when it last changed (a back-off runs from its last failure). */
+export type WatchedTask = Task & Pick<Static<typeof TransferListItem>, 'updatedAt'>;
+
+/** What a waiting task waits for: the controls and lanes as the hub answers them. */
+export interface WaitContext {
+  networks: Array<Static<typeof NetworkJson>>;
+  lanes: Array<Static<typeof LaneJson>>;
+}
+
+/** Why a task that is not running is not: a paused network, a pause, a back-off, or a full lane. */
+export function waitingReason(t: WatchedTask, ctx: WaitContext): string {
+  if (t.state === 'paused') return 'paused by an operator';
+  const network = ctx.networks.find((n) => n.id === t.targetNetwork);
+  if (network?.paused) return `network ${t.targetNetwork} paused${network.reason ? `: ${network.reason}` : ''}`;
+  // A queued task with an error is one the saga failed and will try again after its back-off.
+  if (t.error && t.attempts > 0) return `backing off since ${t.updatedAt} (attempt ${t.attempts}: ${t.error})`;
+  const lane = ctx.lanes.find((l) => l.name === t.lane);
+  if (lane && lane.channels === 0) return `lane ${t.lane} has no channels`;
+  return lane
+    ? `lane full: waiting for a ${t.lane} channel (${lane.busy} of ${lane.channels} busy in this process)`
+    : `waiting for a ${t.lane} channel`;
+}
+
+const bar = (t: Task, width = 20) => {
+  const done = t.bytesTotal ? Math.min(width, Math.floor((width * t.bytesDone) / t.bytesTotal)) : 0;
+  return `[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${percent(t)}`;
+};
+
+/**
+ * The board `mxhub tasks watch` shows: running tasks with their progress,
+ * then queued and paused ones with what they wait for, each with its file
+ * name and asset id.
+ */
+export function formatBoard(tasks: WatchedTask[], names: ReadonlyMap<string, string>, ctx: WaitContext): string {
+  if (tasks.length === 0) return 'no task is running, queued or paused\n';
+  const order = { running: 0, queued: 1, paused: 2 } as Record<string, number>;
+  const sorted = [...tasks].sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3));
+  const rows = sorted.map((t) => [
+    t.id,
+    names.get(t.assetId) ?? '-',
+    t.assetId,
+    t.state,
+    t.lane,
+    String(t.priority),
+    t.targetNetwork,
+    ...(t.state === 'running'
+      ? [
+          bar(t),
+          `${t.bytesPerSecond === null ? '-' : `${formatBytes(t.bytesPerSecond)}/s`} eta ${formatDuration(t.etaSeconds)}`,
+        ]
+      : [percent(t), waitingReason(t, ctx)]),
+  ]);
+  return plainTable(['ID', 'FILE', 'ASSET', 'STATE', 'LANE', 'PRI', 'TARGET', 'PROGRESS', 'RATE / WAITING FOR'], rows);
+}
+
+/** The file name of each task's asset, asked once per asset (`GET /v1/assets/{id}`); '-' when unknown. */
+export async function assetNames(
+  r: Remote,
+  tasks: Task[],
+  known = new Map<string, string>(),
+): Promise<Map<string, string>> {
+  const missing = [...new Set(tasks.map((t) => t.assetId))].filter((id) => !known.has(id));
+  await Promise.all(
+    missing.map(async (id) => {
+      const asset = await callHub<{ originalName: string | null }>(
+        r,
+        'GET',
+        `/v1/assets/${encodeURIComponent(id)}`,
+      ).catch(() => ({ originalName: null }));
+      known.set(id, asset.originalName ?? '-');
+    }),
   );
-  const shown = new Map<string, SingleBar>();
+  return known;
+}
+
+/**
+ * The live board of unfinished tasks, refreshed every second until Ctrl-C:
+ * redrawn in place on a terminal, printed again when it changed otherwise.
+ */
+async function watch(r: Remote, flags: { asset?: string }): Promise<number> {
+  const tty = process.stdout.isTTY;
+  const names = new Map<string, string>();
+  const asset = flags.asset ? `&assetId=${encodeURIComponent(flags.asset)}` : '';
   let stop = false;
+  let last = '';
   const interrupt = () => void (stop = true);
   process.once('SIGINT', interrupt);
   try {
     while (!stop) {
-      const { items } = await callHub<TaskPage>(r, 'GET', '/v1/transfers?state=running&limit=1000');
-      if (items.length === 0) {
-        if (shown.size === 0) process.stderr.write('no task is running\n');
-        break;
-      }
-      for (const t of items) {
-        const payload = {
-          id: t.id,
-          lane: t.lane,
-          done: formatBytes(t.bytesDone),
-          size: formatBytes(t.bytesTotal),
-          rate: t.bytesPerSecond === null ? '-' : `${formatBytes(t.bytesPerSecond)}/s`,
-          eta_text: formatDuration(t.etaSeconds),
-        };
-        if (!tty) {
-          process.stderr.write(`${progressLine(t)}\n`);
-          continue;
-        }
-        const bar = shown.get(t.id);
-        if (bar) bar.update(t.bytesDone, payload);
-        else shown.set(t.id, bars.create(t.bytesTotal ?? 0, t.bytesDone, payload));
-      }
-      // A task that finished since the last refresh leaves the board.
-      for (const [id, bar] of shown) {
-        if (!items.some((t) => t.id === id)) {
-          bars.remove(bar);
-          shown.delete(id);
-        }
-      }
+      const pages = await Promise.all(
+        ['running', 'queued', 'paused'].map((state) =>
+          callHub<{ items: WatchedTask[] }>(r, 'GET', `/v1/transfers?state=${state}&limit=1000${asset}`),
+        ),
+      );
+      const tasks = pages.flatMap((p) => p.items);
+      const [networks, lanes] = await Promise.all([
+        callHub<{ items: WaitContext['networks'] }>(r, 'GET', '/v1/networks'),
+        callHub<{ items: WaitContext['lanes'] }>(r, 'GET', '/v1/lanes'),
+      ]);
+      const board = formatBoard(tasks, await assetNames(r, tasks, names), {
+        networks: networks.items,
+        lanes: lanes.items,
+      });
+      if (tty) process.stdout.write(`\x1b[H\x1b[2J${new Date().toISOString()}  (Ctrl-C to stop)\n${board}`);
+      else if (board !== last) process.stdout.write(`${new Date().toISOString()}\n${board}`);
+      last = board;
       await sleep(1000);
     }
   } finally {
     process.off('SIGINT', interrupt);
-    bars.stop();
   }
   return 0;
 }
@@ -184,9 +247,10 @@ export function tasksCommand(program: Command): void {
     .option('--json', 'print the API answer as JSON')
     .action((flags: ListFlags) =>
       run(async () => {
-        const page = await callHub<TaskPage>(remote(flags), 'GET', `/v1/transfers${listQuery(flags)}`);
+        const r = remote(flags);
+        const page = await callHub<TaskPage>(r, 'GET', `/v1/transfers${listQuery(flags)}`);
         if (flags.json) return void process.stdout.write(`${JSON.stringify(page)}\n`);
-        process.stdout.write(formatTasks(page.items));
+        process.stdout.write(formatTasks(page.items, await assetNames(r, page.items)));
         if (page.next) process.stdout.write(`more: --cursor ${page.next}\n`);
       }),
     );
@@ -234,6 +298,10 @@ export function tasksCommand(program: Command): void {
   }
 
   withCommonFlags(
-    tasks.command('watch').description('progress bars of running tasks, until none runs or Ctrl-C'),
-  ).action((flags: CommonFlags) => run(() => watch(remote(flags))));
+    tasks
+      .command('watch')
+      .description('running tasks with progress, queued and paused ones with what they wait for, until Ctrl-C'),
+  )
+    .option('--asset <id>', 'tasks of this asset')
+    .action((flags: CommonFlags & { asset?: string }) => run(() => watch(remote(flags), flags)));
 }
