@@ -15,6 +15,7 @@ export interface CommonFlags {
   url?: string;
   token?: string;
   json?: boolean;
+  logFormat?: string;
 }
 
 /** The flags that say which hub: its data directory and config file (`start` takes only these). */
@@ -40,8 +41,27 @@ export function configFrom(flags: CommonFlags): HubConfig {
   return loadConfig({ file: flags.config, flags: { data: flags.data, port, host: flags.host }, env: process.env });
 }
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'mxhub' } });
+/**
+ * The hub's logger: JSON lines (for collectors) unless written to a terminal,
+ * where pino-pretty makes them readable; `format` forces either.
+ */
+export function createLogger(level: string, format?: 'json' | 'pretty'): Logger {
+  const pretty = format === 'pretty' || (format === undefined && process.stdout.isTTY === true);
+  const options = { level, base: { service: 'mxhub' } };
+  if (!pretty) return pino(options);
+  return pino({
+    ...options,
+    transport: {
+      target: 'pino-pretty',
+      options: { colorize: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' },
+    },
+  });
+}
+
+/** `--log-format json|pretty`, checked. */
+export function logFormat(value: string | undefined): 'json' | 'pretty' | undefined {
+  if (value === undefined || value === 'json' || value === 'pretty') return value;
+  throw new ConfigError(`--log-format must be json or pretty, got "${value}"`);
 }
 
 export interface Remote {

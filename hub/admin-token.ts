@@ -7,8 +7,10 @@ export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 export interface AdminToken {
   token: string;
-  /** Where it was written, when it was generated rather than given. */
+  /** Where it is kept, when it was generated rather than given. */
   file?: string;
+  /** True when this start generated and wrote it. */
+  created?: boolean;
 }
 
 export interface BootstrapOptions {
@@ -29,6 +31,7 @@ export function bootstrapAdminToken(dataDir: string, options: BootstrapOptions):
   if (options.fromEnv) return { token: options.fromEnv };
   if (options.adminConfigured) return undefined;
   const file = join(dataDir, 'admin-token');
-  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-  return { token: readFileSync(file, 'utf8').trim(), file };
+  const created = !existsSync(file);
+  if (created) writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return { token: readFileSync(file, 'utf8').trim(), file, created };
 }

@@ -3,16 +3,18 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError } from '../../lib/errors';
 import { buildHub } from '../../hub/build';
 import { removeRunFile, runningHub, writeRunFile } from '../../hub/run-file';
-import { configFrom, createLogger, run, withDataFlags, type CommonFlags } from '../common';
+import { configFrom, createLogger, logFormat, run, withDataFlags, type CommonFlags } from '../common';
+import { startSummary } from '../start-summary';
 
 export function startCommand(program: Command): void {
   withDataFlags(program.command('start').description('run the hub (embedded profile unless configured for production)'))
     .option('--port <n>', 'HTTP port (0 picks a free one)')
     .option('--host <host>', 'HTTP bind address')
+    .option('--log-format <format>', 'json, or pretty (the default on a terminal)')
     .action((flags: CommonFlags) =>
       run(async () => {
         const config = configFrom(flags);
-        const logger = createLogger(config.logLevel);
+        const logger = createLogger(config.logLevel, logFormat(flags.logFormat));
         const other = runningHub(config.dataDir);
         if (other) throw new ConfigError(`a hub (pid ${other.pid}) already runs on ${config.dataDir} at ${other.url}`);
         const hub = await buildHub(config, logger);
@@ -22,8 +24,10 @@ export function startCommand(program: Command): void {
           { url, profile: config.profile, dataDir: config.dataDir, backbone: hub.backbone.kind, store: hub.sql.kind },
           'mxhub started',
         );
-        if (hub.adminToken?.file)
+        if (hub.adminToken?.created)
           logger.info({ file: hub.adminToken.file }, `admin token written to ${hub.adminToken.file}`);
+        // Said whatever the log level: where the hub listens and what it runs with.
+        process.stderr.write(startSummary(hub, url));
 
         // close-with-grace owns the ending: the first SIGTERM or SIGINT (or an uncaught error) stops the hub
         // and exits 0, or 1 when the stop failed; a second signal while stopping exits at once.

@@ -1,4 +1,4 @@
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { GatewayDeps, GatewayRoutes } from './deps';
 import { authGuard, type RouteEntry } from './plugins/auth-guard';
 import { correlation, correlationIdOf } from './plugins/correlation';
@@ -40,6 +40,21 @@ export interface GatewayOptions {
  * OpenAPI), then one guarded context holding the health and metrics routes
  * and everything under `/v1`. The docs UI sits outside the guard.
  */
+/**
+ * Request lines at `debug`: at `info` a browsing client or a polling script
+ * would drown the lines that say what happened to files. Errors stay `error`.
+ */
+class QuietRequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  }
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
   const routeTable: RouteEntry[] = [];
   const app = Fastify({
@@ -47,7 +62,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
     // The request id is the correlation id: fastify's per-request child
     // logger then stamps it on every log line of the request.
     genReqId: correlationIdOf,
-    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+    logController: new QuietRequestLog({ requestIdLogLabel: 'correlationId' }),
     bodyLimit: options.bodyLimit ?? 1048576,
     ajv: {
       // Refuse unknown fields instead of silently dropping them (a typo in a

@@ -118,10 +118,16 @@ export function createScreeningProcessManager(deps: ScreeningProcessDeps, option
       ...(quarantinePath ? { quarantinePath } : {}),
     });
     if (!recorded) return;
-    log.info(
-      { passed: verdict.passed, ...(verdict.passed ? {} : { rule: verdict.rule }), ms: Date.now() - started },
-      verdict.passed ? 'stage passed' : 'stage refused the asset: quarantined',
-    );
+    const ms = Date.now() - started;
+    // One line per step of a file's life: info when a stage passes, warn when it quarantines the file.
+    if (verdict.passed) log.info({ passed: true, ms }, `screened: ${stage} passed`);
+    else
+      log.warn(
+        { passed: false, rule: verdict.rule, ms },
+        `quarantined at ${stage}: ${verdict.rule} (${verdict.reason})`,
+      );
+    if (verdict.passed && !nextStage({ ...state, passed: [...state.passed, stage] }))
+      log.info({ originalName: state.originalName }, `cleared: ${state.originalName}`);
     await job.progress(Math.round(((STAGES.indexOf(stage) + 1) / STAGES.length) * 100));
   }
 

@@ -239,7 +239,11 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
               await apply(state, { type: 'RecordCommitted', path: (await deps.copier.commit(cj)).path });
               break;
             case 'register':
-              if (await register(state)) log.info({ correlationId: state.correlationId }, 'transfer completed');
+              if (await register(state))
+                log.info(
+                  { correlationId: state.correlationId, path: state.committed?.path },
+                  `delivered to ${state.targetNetwork}: ${state.committed?.path ?? '(path not recorded)'}`,
+                );
               break;
             case 'compensate':
               await apply(state, { type: 'RecordCompensated', actions: await deps.copier.compensate(cj) });

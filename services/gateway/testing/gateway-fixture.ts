@@ -71,7 +71,8 @@ export async function startTestGateway(
   const deps: GatewayDeps = {
     store,
     sql: t.sql,
-    logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    // debug: request lines are logged there, and tests follow a request's correlation id through them.
+    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
     metrics: new Registry(),
     auth: { tokens: entries },
     health: {
