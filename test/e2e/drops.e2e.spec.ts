@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mxhub, startHub, type HubProcess } from '../support/hub-process';
+import { cleanMedia } from '../support/media-corpus';
 
 interface Drop {
   name: string;
@@ -43,6 +44,7 @@ describe('a dropped file on an embedded hub: seen at once, waiting for its sidec
   afterAll(async () => {
     await hub?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(join(tmpdir(), `mxhub-media-${process.pid}`), { recursive: true, force: true });
   });
 
   test('GET /v1/drops lists it within 1 s, then until when it waits; then it is an asset with a timeline', async () => {
@@ -96,5 +98,41 @@ describe('a dropped file on an embedded hub: seen at once, waiting for its sidec
     expect(shown.stdout).toMatch(/state\s+quarantined/);
     const quarantine = await mxhub(['quarantine', '--data', dataDir], env);
     expect(quarantine.stdout).toContain('lonely.mxf');
+  });
+
+  test('a clean file is delivered: the asset says so, lists its transfer and path, and tasks show its name', async () => {
+    writeFileSync(join(dataDir, 'networks', 'news', 'drop', 'broadcast', 'tone.wav'), cleanMedia().wav);
+    type Asset = { assetId: string; originalName: string; state: string };
+    const assets = await until(
+      () => get<{ items: Asset[] }>('/v1/assets?state=delivered'),
+      (p) => p.items.some((a) => a.originalName === 'tone.wav'),
+      60_000,
+    );
+    const { assetId } = assets.items.find((a) => a.originalName === 'tone.wav')!;
+    const asset = await get<{ state: string; transfers: Array<Record<string, unknown>> }>(`/v1/assets/${assetId}`);
+    expect(asset.state).toBe('delivered');
+    expect(asset.transfers).toEqual([
+      {
+        transferId: expect.any(String),
+        targetNetwork: 'broadcast',
+        state: 'succeeded',
+        path: expect.stringMatching(/inbox\/tone\.wav$/),
+      },
+    ]);
+    const timeline = await until(
+      () => get<{ items: Array<{ type: string; streamId: string }> }>(`/v1/assets/${assetId}/timeline?limit=1000`),
+      (p) => p.items.some((e) => e.type === 'TransferCompleted'),
+      5000,
+    );
+    const types = timeline.items.map((e) => e.type);
+    expect(types.indexOf('AssetCleared')).toBeLessThan(types.indexOf('TransferRequested'));
+    expect(types.indexOf('TransferRequested')).toBeLessThan(types.indexOf('TransferCompleted'));
+    expect(timeline.items.find((e) => e.type === 'TransferCompleted')!.streamId).toBe(
+      `transfer-${asset.transfers[0]!.transferId as string}`,
+    );
+
+    const tasks = await mxhub(['tasks', 'list', '--asset', assetId, '--data', dataDir], env);
+    expect(tasks.code).toBe(0);
+    expect(tasks.stdout).toMatch(new RegExp(`tone\\.wav\\s+${assetId}\\s+succeeded`));
   });
 });
