@@ -1,4 +1,4 @@
-import { formatBoard, formatTasks, waitingReason, type WaitContext, type WatchedTask } from './tasks';
+import { formatBoard, formatTasks, logLines, waitingReason, type WaitContext, type WatchedTask } from './tasks';
 
 const task = (over: Partial<WatchedTask> = {}): WatchedTask => ({
   id: 't1',
@@ -81,5 +81,23 @@ describe('mxhub tasks watch: what each waiting task waits for', () => {
     const out = formatTasks([task()], new Map([['a1', 'clip.mxf']]));
     expect(out.split('\n')[0]).toMatch(/^ID\s+FILE\s+ASSET\s+STATE/);
     expect(out.split('\n')[1]).toMatch(/^t1\s+clip\.mxf\s+a1\s+queued/);
+  });
+});
+
+describe('mxhub tasks watch without a terminal', () => {
+  test('running tasks every refresh, a waiting task only when its reason is new or changed', () => {
+    const names = new Map([['a1', 'clip.mxf']]);
+    const said = new Map<string, string>();
+    const running = task({ id: 'r1', state: 'running', bytesDone: 1_000_000, bytesPerSecond: 500_000, etaSeconds: 6 });
+    const queued = task({ id: 'q1' });
+    expect(logLines([running, queued], names, ctx(), said)).toEqual([
+      'r1 normal 25% 1 MB/4 MB 500 kB/s eta 6s clip.mxf a1',
+      'q1 normal clip.mxf a1 queued: lane full: waiting for a normal channel (12 of 12 busy in this process)',
+    ]);
+    expect(logLines([running, queued], names, ctx(), said)).toEqual([
+      'r1 normal 25% 1 MB/4 MB 500 kB/s eta 6s clip.mxf a1',
+    ]);
+    const paused = ctx({ networks: [{ id: 'broadcast', paused: true, reason: null, bandwidthMbps: null }] });
+    expect(logLines([queued], names, paused, said)).toEqual(['q1 normal clip.mxf a1 queued: network broadcast paused']);
   });
 });

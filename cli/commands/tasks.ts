@@ -196,15 +196,38 @@ export async function assetNames(
 }
 
 /**
- * The live board of unfinished tasks, refreshed every second until Ctrl-C:
- * redrawn in place on a terminal, printed again when it changed otherwise.
+ * Lines for a log or a pipe (no terminal to redraw): each running task's
+ * progress at every refresh, and a waiting task's reason only when it is new
+ * or changed, so a long wait is one line, not one a second.
  */
+export function logLines(
+  tasks: WatchedTask[],
+  names: ReadonlyMap<string, string>,
+  ctx: WaitContext,
+  said: Map<string, string>,
+): string[] {
+  const lines: string[] = [];
+  for (const t of tasks) {
+    const name = names.get(t.assetId) ?? '-';
+    if (t.state === 'running') {
+      said.delete(t.id);
+      lines.push(`${progressLine(t)} ${name} ${t.assetId}`);
+      continue;
+    }
+    const reason = `${t.state}: ${waitingReason(t, ctx)}`;
+    if (said.get(t.id) !== reason) lines.push(`${t.id} ${t.lane} ${name} ${t.assetId} ${reason}`);
+    said.set(t.id, reason);
+  }
+  return lines;
+}
+
+/** The live board of unfinished tasks, refreshed every second until Ctrl-C (redrawn in place on a terminal). */
 async function watch(r: Remote, flags: { asset?: string }): Promise<number> {
   const tty = process.stdout.isTTY;
   const names = new Map<string, string>();
+  const said = new Map<string, string>();
   const asset = flags.asset ? `&assetId=${encodeURIComponent(flags.asset)}` : '';
   let stop = false;
-  let last = '';
   const interrupt = () => void (stop = true);
   process.once('SIGINT', interrupt);
   try {
@@ -219,13 +242,14 @@ async function watch(r: Remote, flags: { asset?: string }): Promise<number> {
         callHub<{ items: WaitContext['networks'] }>(r, 'GET', '/v1/networks'),
         callHub<{ items: WaitContext['lanes'] }>(r, 'GET', '/v1/lanes'),
       ]);
-      const board = formatBoard(tasks, await assetNames(r, tasks, names), {
-        networks: networks.items,
-        lanes: lanes.items,
-      });
-      if (tty) process.stdout.write(`\x1b[H\x1b[2J${new Date().toISOString()}  (Ctrl-C to stop)\n${board}`);
-      else if (board !== last) process.stdout.write(`${new Date().toISOString()}\n${board}`);
-      last = board;
+      const ctx = { networks: networks.items, lanes: lanes.items };
+      await assetNames(r, tasks, names);
+      if (tty) {
+        const board = formatBoard(tasks, names, ctx);
+        process.stdout.write(`\x1b[H\x1b[2J${new Date().toISOString()}  (Ctrl-C to stop)\n${board}`);
+      } else {
+        for (const line of logLines(tasks, names, ctx, said)) process.stdout.write(`${line}\n`);
+      }
       await sleep(1000);
     }
   } finally {
