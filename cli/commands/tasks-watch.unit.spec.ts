@@ -99,5 +99,7 @@ describe('mxhub tasks watch without a terminal', () => {
     ]);
     const paused = ctx({ networks: [{ id: 'broadcast', paused: true, reason: null, bandwidthMbps: null }] });
     expect(logLines([queued], names, paused, said)).toEqual(['q1 normal clip.mxf a1 queued: network broadcast paused']);
+    expect(logLines([], names, paused, said)).toEqual(['no task is running, queued or paused']);
+    expect(logLines([], names, paused, said)).toEqual([]);
   });
 });

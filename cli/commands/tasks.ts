@@ -207,6 +207,13 @@ export function logLines(
   said: Map<string, string>,
 ): string[] {
   const lines: string[] = [];
+  // The empty board is said once too, under a key no task id has.
+  if (tasks.length === 0) {
+    if (!said.has('')) lines.push('no task is running, queued or paused');
+    said.set('', '');
+    return lines;
+  }
+  said.delete('');
   for (const t of tasks) {
     const name = names.get(t.assetId) ?? '-';
     if (t.state === 'running') {
