@@ -71,7 +71,10 @@ export async function writeCheckpoint(sql: Sql, key: SigningKey, exported?: Anch
   const privateKey = key.privateKey;
   return sql.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
-    const [last] = await tx.query<Row>(`select ${ROW} from mx_log_checkpoints order by seq desc limit 1`);
+    // Qualified: `seq` alone would sort the text alias of the select list ("9" after "10").
+    const [last] = await tx.query<Row>(
+      `select ${ROW} from mx_log_checkpoints order by mx_log_checkpoints.seq desc limit 1`,
+    );
     if (exported) await assertExportedHeld(tx, key, last, exported);
     const from = BigInt(last?.position ?? '0');
     const rows = await tx.query<{ position: string; hash: string }>(

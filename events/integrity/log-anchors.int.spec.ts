@@ -63,7 +63,7 @@ describe.each(['pglite', 'postgres'] as const)('exported checkpoints on %s', (ki
 
   const rows = () =>
     t.sql.query<{ seq: string; position: string }>(
-      'select seq::text as seq, position::text as position from mx_log_checkpoints order by seq',
+      'select seq::text as seq, position::text as position from mx_log_checkpoints order by mx_log_checkpoints.seq',
     );
   const verifyWithAnchors = async () => verifyLog(t.sql, key, { anchors: await anchors() });
 
@@ -103,6 +103,18 @@ describe.each(['pglite', 'postgres'] as const)('exported checkpoints on %s', (ki
     expect(await verifyWithAnchors()).toMatchObject({ ok: true, events: 36, checkpoints: 4, anchors: 4, problems: [] });
     const checkpointer = await runHub();
     expect(checkpointer.status()).toMatchObject({ ok: true, detail: expect.stringMatching(/last exported seq/) });
+  });
+
+  test('past nine checkpoints it keeps signing: the newest is found by number, not by its text ("10" before "9")', async () => {
+    for (let b = 0; b < 8; b++) {
+      const s = `asset-${uuidv7()}`;
+      await settled(store, (await store.append(s, [detected(s)])).lastPosition);
+      await runHub();
+    }
+    expect(await rows()).toHaveLength(12);
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
+    expect((await anchors()).map((a) => a.seq).at(-1)).toBe((await rows()).at(-1)!.seq);
+    expect(await verifyWithAnchors()).toMatchObject({ ok: true, checkpoints: 12 });
   });
 
   test('every checkpoint deleted: verify fails naming each one by seq, position and event count; no re-signing', async () => {

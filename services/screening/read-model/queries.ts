@@ -261,7 +261,7 @@ export function createAssetQueries(sql: Sql) {
                               union all
                               select 'transfer-' || transfer_id from rm_asset_transfers where asset_id = $1)
             and position > $2::bigint
-          order by position limit $3`,
+          order by rm_timeline.position limit $3`,
         [assetId, after, limit + 1],
       );
       const items = rows.slice(0, limit);
