@@ -35,9 +35,10 @@ describe('mxhub tasks watch: what each waiting task waits for', () => {
     expect(waitingReason(task(), paused)).toBe('network broadcast paused: maintenance');
   });
 
-  test('given a failed attempt, then backing off since the failure, with the error', () => {
+  test('given a failed attempt, then backing off until the saga tries again, with the error', () => {
+    // Two failed attempts: the saga waits 4 s after the second (1 s, doubling).
     expect(waitingReason(task({ attempts: 2, error: 'target disk full' }), ctx())).toBe(
-      'backing off since 2026-12-01T10:00:05.000Z (attempt 2: target disk full)',
+      'backing off until 2026-12-01T10:00:09.000Z (attempt 2: target disk full)',
     );
   });
 

@@ -4,6 +4,7 @@ import prettyBytes from 'pretty-bytes';
 import prettyMs from 'pretty-ms';
 import type { Static } from '@sinclair/typebox';
 import { ConfigError, ValidationError } from '../../lib/errors';
+import { retryDelayMs } from '../../services/transfer/domain/retry';
 import type { LaneJson, NetworkJson, TransferListItem, TransferPage } from '../../services/transfer/routes/schemas';
 import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags, type Remote } from '../common';
 import { plainTable } from '../table';
@@ -135,7 +136,10 @@ export function waitingReason(t: WatchedTask, ctx: WaitContext): string {
   const network = ctx.networks.find((n) => n.id === t.targetNetwork);
   if (network?.paused) return `network ${t.targetNetwork} paused${network.reason ? `: ${network.reason}` : ''}`;
   // A queued task with an error is one the saga failed and will try again after its back-off.
-  if (t.error && t.attempts > 0) return `backing off since ${t.updatedAt} (attempt ${t.attempts}: ${t.error})`;
+  if (t.error && t.attempts > 0) {
+    const until = new Date(Date.parse(t.updatedAt) + retryDelayMs(t.attempts)).toISOString();
+    return `backing off until ${until} (attempt ${t.attempts}: ${t.error})`;
+  }
   const lane = ctx.lanes.find((l) => l.name === t.lane);
   if (lane && lane.channels === 0) return `lane ${t.lane} has no channels`;
   return lane

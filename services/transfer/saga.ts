@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../../events/store/event-store';
-import { backoff } from '../../lib/backoff';
 import { handleCommand, loadState } from '../../events/handle-command';
 import { stamp } from '../../events/stamp';
 import { HubError } from '../../lib/errors';
@@ -11,6 +10,7 @@ import { assetDecider } from '../../domain/asset/decide';
 import { transferDecider, type TransferCommand } from './domain/decide';
 import { nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
+import { retryDelayMs } from './domain/retry';
 import type { Copier, CopyJob } from './copier/copier';
 import { CopyError } from './copier/errors';
 import type { Throttle } from './copier/throttle';
@@ -186,8 +186,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         : `${failure.message} (gave up after ${state.attempts} attempts)`;
     await apply(state, { type: 'Fail', reason, retryable, step });
     deps.logger.warn({ transferId: state.transferId, step, code: failure.code, retryable }, 'transfer step failed');
-    if (retryable)
-      throw new RetryLaterError(failure.message, backoff(state.attempts + 1, { baseMs: 1000, maxMs: 30_000 }));
+    if (retryable) throw new RetryLaterError(failure.message, retryDelayMs(state.attempts));
   }
 
   async function run(job: Job<TransferJob>, channel: { id: string; lane: string }): Promise<void> {
