@@ -70,8 +70,9 @@ describe('projections and replay', () => {
     const states = await t.sql.query<{ state: string; n: number }>(
       'select state, count(*)::int n from rm_assets group by state order by state',
     );
+    // The eight cleared assets were each delivered to their one target (issue 11: the state says where it went).
     expect(states).toEqual([
-      { state: 'cleared', n: 8 },
+      { state: 'delivered', n: 8 },
       { state: 'quarantined', n: 4 },
     ]);
     expect(await t.sql.query('select state from rm_transfers where state <> $1', ['succeeded'])).toEqual([]);

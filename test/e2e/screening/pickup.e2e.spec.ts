@@ -15,6 +15,7 @@ import {
   dropSamples,
   ensureSharedClamd,
   listAssets,
+  screeningOutcome,
   startScreeningHub,
   waitForOutcomes,
   writeHubConfig,
@@ -114,7 +115,8 @@ describe('restart pick-up and sidecar pairing', () => {
     expect(assets).toHaveLength(3);
 
     const agrees = assets.find((a) => a.originalName === 'agrees.mxf')!;
-    expect(await h.get(`/v1/assets/${agrees.assetId}`)).toMatchObject({
+    const detail = await h.get<AssetJson>(`/v1/assets/${agrees.assetId}`);
+    expect({ ...detail, state: screeningOutcome(detail.state) }).toMatchObject({
       state: 'cleared',
       sidecar: expect.objectContaining({ title: 'Sidecar of agrees.mxf', checksum: digest }),
     });

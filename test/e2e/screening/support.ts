@@ -220,21 +220,34 @@ export async function listQuarantine(h: ScreeningHub): Promise<QuarantineItem[]>
 export const streamOf = async (h: ScreeningHub, assetId: string) =>
   (await h.get<{ items: EventJson[] }>(`/v1/streams/asset-${assetId}`)).items;
 
+/** Once cleared, an asset's state goes on to say where it went; for screening it is still cleared. */
+const DELIVERY_STATES = new Set(['delivered', 'partially-delivered', 'delivery-failed']);
+/** The screening outcome an asset state stands for. */
+export const screeningOutcome = (state: string) => (DELIVERY_STATES.has(state) ? 'cleared' : state);
 const FINAL = new Set(['cleared', 'quarantined']);
 
 /**
- * Polls /v1/assets until an asset for each name is cleared or quarantined,
- * then resolves with every asset's detail (GET /v1/assets/{id}).
+ * Polls /v1/assets until an asset for each name is cleared or quarantined
+ * (delivered counts as cleared), then resolves with every asset's detail
+ * (GET /v1/assets/{id}) with `state` as the screening outcome and the state
+ * the hub reported in `reportedState`.
  * On time-out, fails naming what each sample had reached.
  */
-export async function waitForOutcomes(h: ScreeningHub, names: string[], timeoutMs = 90_000): Promise<AssetJson[]> {
+export async function waitForOutcomes(
+  h: ScreeningHub,
+  names: string[],
+  timeoutMs = 90_000,
+): Promise<Array<AssetJson & { reportedState: string }>> {
   const deadline = Date.now() + timeoutMs;
   let assets: AssetJson[] = [];
   for (;;) {
     assets = await listAssets(h);
-    const done = names.every((n) => assets.some((a) => a.originalName === n && FINAL.has(a.state)));
+    const done = names.every((n) => assets.some((a) => a.originalName === n && FINAL.has(screeningOutcome(a.state))));
     // The listing carries summaries; verdicts, technical metadata and quarantine facts are in each asset's detail.
-    if (done) return Promise.all(assets.map((a) => h.get<AssetJson>(`/v1/assets/${a.assetId}`)));
+    if (done) {
+      const details = await Promise.all(assets.map((a) => h.get<AssetJson>(`/v1/assets/${a.assetId}`)));
+      return details.map((d) => ({ ...d, state: screeningOutcome(d.state), reportedState: d.state }));
+    }
     if (Date.now() > deadline) {
       const report = names.map((n) => {
         const found = assets.filter((a) => a.originalName === n).map((a) => a.state);
