@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Sql } from '../../lib/db/sql';
 import { HubError, ValidationError } from '../../lib/errors';
 import type { Backbone } from '../backbone/backbone';
+import type { CheckpointRow } from './anchor-check';
 import type { Anchor } from './anchors';
 import { checkpointDigest, signedText } from './digest';
 import { openCheckpointExport, type CheckpointExport } from './export';
@@ -18,14 +19,9 @@ export class LogIntegrityError extends HubError {
   }
 }
 
-interface Row {
+/** A checkpoint row with its sequence number. */
+interface Row extends CheckpointRow {
   seq: string;
-  position: string;
-  event_count: string;
-  digest: string;
-  prev_digest: string;
-  signature: string;
-  key_id: string;
 }
 
 const ROW = `seq::text as seq, position::text as position, event_count::text as event_count, digest, prev_digest,
