@@ -6,15 +6,23 @@ import type { NewEvent, StoredEvent } from '../envelope';
 import type { EventDefinition } from './define';
 import { assetEvents } from './asset-events';
 import { controlEvents } from './control-events';
+import { matchEvents, subscriptionEvents } from './subscription-events';
 import { transferEvents } from './transfer-events';
 
 export * from './asset-events';
 export * from './transfer-events';
 export * from './control-events';
+export * from './subscription-events';
 export type { EventDefinition } from './define';
 export * from './stored';
 
-const definitions: readonly EventDefinition[] = [...assetEvents, ...transferEvents, ...controlEvents];
+const definitions: readonly EventDefinition[] = [
+  ...assetEvents,
+  ...transferEvents,
+  ...controlEvents,
+  ...subscriptionEvents,
+  ...matchEvents,
+];
 
 export interface Catalog {
   definition(type: string): EventDefinition;
