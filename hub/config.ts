@@ -25,7 +25,7 @@ export interface HubConfig {
   /** Key prefix of the BullMQ queues. */
   queuePrefix: string;
   kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
-  networks: Array<{ id: string; root: string }>;
+  networks: Array<{ id: string; root: string; capacity?: { highWatermark: number; lowWatermark: number } }>;
   connectors: { stabilityMs: number; sidecarWaitMs: number; temporarySuffixes: string[]; rescanMs: number };
   tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
   adminToken?: string;
@@ -33,6 +33,9 @@ export interface HubConfig {
   checkpoints: { keyFile: string; intervalMs: number; exportFile: string };
   screening: ScreeningSettings;
   transfer: TransferSettings;
+  /** Node probes and the fixity audit (`storage`), nominal link speeds (`links`). */
+  storage?: ConfigFile['storage'];
+  links?: ConfigFile['links'];
   logLevel: string;
 }
 
@@ -159,6 +162,7 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     networks: file.networks.map((n) => ({
       id: n.id,
       root: resolve(n.root ?? join(dataDir, 'networks', n.id)),
+      capacity: n.capacity,
     })),
     connectors: file.connectors,
     tokens: file.auth.tokens as HubConfig['tokens'],
@@ -171,6 +175,8 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     },
     screening,
     transfer: file.transfer,
+    storage: file.storage,
+    links: file.links,
     logLevel: env.LOG_LEVEL ?? file.log.level,
   };
 }

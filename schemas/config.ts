@@ -9,6 +9,14 @@ export const NetworkConfig = Type.Object(
     id: NetworkId,
     /** Root of the network's storage node; `drop/<target>/` and `inbox/` live under it. @default DIR/networks/<id> */
     root: Type.Optional(Type.String({ minLength: 1 })),
+    /** Above `highWatermark` percent used, the hub evicts cached replicas down to `lowWatermark`. */
+    capacity: Type.Object(
+      {
+        highWatermark: Type.Number({ minimum: 1, maximum: 100, default: 90 }),
+        lowWatermark: Type.Number({ minimum: 0, maximum: 100, default: 80 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );
@@ -118,6 +126,30 @@ export const TransferConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** A link's nominal speed between two networks' nodes; a pair not listed is unlimited. */
+export const LinkConfig = Type.Object(
+  { from: NetworkId, to: NetworkId, mbps: Type.Number({ exclusiveMinimum: 0 }) },
+  { additionalProperties: false },
+);
+
+export const StorageConfig = Type.Object(
+  {
+    /** How often every node is probed (layout, statfs, a small write, read and delete in its hub area). */
+    probeIntervalMs: Type.Integer({ minimum: 50, default: 5000 }),
+    /** The fixity audit: re-hashes replicas, oldest verification first. */
+    audit: Type.Object(
+      {
+        /** Read speed cap of the audit, megabits per second, over all nodes of this process. */
+        mbps: Type.Number({ exclusiveMinimum: 0, default: 400 }),
+        /** A replica is due for a new audit this long after its last verification. */
+        intervalHours: Type.Number({ exclusiveMinimum: 0, default: 168 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /**
  * The hub's configuration file (JSON, `--config FILE`). Every key may be left
  * out: the defaults here (`default`) are filled in by ajv (`useDefaults`, in
@@ -185,6 +217,9 @@ export const ConfigSchema = Type.Object(
     ),
     screening: ScreeningConfig,
     transfer: TransferConfig,
+    storage: StorageConfig,
+    /** Nominal link speeds (GET /v1/links shows them beside the measured ones). */
+    links: Type.Array(LinkConfig, { default: [] }),
     auth: Type.Object(
       { tokens: Type.Array(TokenConfig, { default: [] }) },
       { additionalProperties: false, default: {} },
