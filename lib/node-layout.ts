@@ -112,6 +112,13 @@ export interface NodeLayoutMonitorOptions {
   onChange?: (id: string, result: NodeLayout) => void;
   /** Warned once when a node turns unsound (or its problems change), told at info when it is sound again. */
   logger?: Pick<Logger, 'warn' | 'info'>;
+  /**
+   * A health probe run after a sound layout check (services/store/nodes: free
+   * space, a small write, read and delete): its problems make the node unsound
+   * too, so whatever waits on an unsound layout waits on a failing node alike.
+   * Must not throw: what fails is a problem.
+   */
+  probe?: (node: { id: string; root: string }) => Promise<LayoutProblem[]>;
 }
 
 const sameResult = (a: NodeLayout, b: NodeLayout) =>
@@ -130,6 +137,9 @@ export function createNodeLayoutMonitor(
   const intervalMs = opts.intervalMs ?? 5000;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const results = new Map<string, NodeLayout>();
+  const probedAt = new Map<string, Date>();
+  const listeners = new Set<(id: string, result: NodeLayout) => void>();
+  if (opts.onChange) listeners.add(opts.onChange);
   // Probes of one node may overlap (a caller's check during a round): only a newer probe's result replaces an older one.
   const started = new Map<string, number>();
   const applied = new Map<string, number>();
@@ -147,7 +157,7 @@ export function createNodeLayoutMonitor(
         `node of ${id} is unsound, nothing is delivered into it: ${describeProblems(result.problems)}`,
       );
     else if (before && !before.sound) opts.logger?.info({ network: id }, `node of ${id} is sound again`);
-    opts.onChange?.(id, result);
+    for (const listener of listeners) listener(id, result);
   }
 
   async function check(id: string): Promise<NodeLayout> {
@@ -155,9 +165,14 @@ export function createNodeLayoutMonitor(
     if (!node) throw new Error(`no node root is known for network '${id}'`);
     const n = (started.get(id) ?? 0) + 1;
     started.set(id, n);
-    const result = await checkNodeLayout(node.root, { targets: node.targets });
+    let result = await checkNodeLayout(node.root, { targets: node.targets });
+    if (result.sound && opts.probe) {
+      const problems = await opts.probe(node);
+      if (problems.length > 0) result = unsound(problems);
+    }
     if (n > (applied.get(id) ?? 0)) {
       applied.set(id, n);
+      probedAt.set(id, new Date());
       record(id, result);
     }
     return result;
@@ -193,6 +208,13 @@ export function createNodeLayoutMonitor(
     status: (id: string): NodeLayout | undefined => results.get(id),
     /** The last result of every node probed so far. */
     all: (): Record<string, NodeLayout> => Object.fromEntries(results),
+    /** When the result `status` gives was probed, or undefined before the first probe. */
+    probedAt: (id: string): Date | undefined => probedAt.get(id),
+    /** Calls `listener` as `onChange` is called; returns what unsubscribes it. */
+    subscribe(listener: (id: string, result: NodeLayout) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 
