@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Subscriptions (issue 13 item 6) as a read model, and the cleared assets a
- * backfill walks (when each was cleared, from where). One statement per
+ * backfill walks (when each was cleared). One statement per
  * `knex.raw`: knex-pglite runs each as a prepared statement.
  */
 export async function up(knex: Knex): Promise<void> {
@@ -22,7 +22,6 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('create index rm_subscriptions_created_idx on rm_subscriptions (created_at, subscription_id)');
   await knex.raw(`create table rm_cleared_assets (
     asset_id text primary key,
-    source_network text not null,
     cleared_at timestamptz not null,
     last_position bigint not null
   )`);
