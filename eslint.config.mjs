@@ -1,18 +1,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** no-restricted-imports for `files`: never hub/ or cli/, and never the service named `otherService`. */
-function layoutRule(files, otherService) {
+/** no-restricted-imports for `files`: never hub/ or cli/, and never the services named in `otherServices`. */
+function layoutRule(files, otherServices = []) {
   const patterns = [
     {
       regex: '^(\\.\\./)+(hub|cli)(/|$)',
       message: 'the composition root (hub/) and the CLI (cli/) import the services, never the reverse',
     },
   ];
-  if (otherService)
+  // A sibling service is only reached by climbing out of this one: `../store/` is the store service, while
+  // `../../events/store/` (the event store) is not.
+  for (const other of otherServices)
     patterns.push({
-      regex: `(^|/)${otherService}(/|$)`,
-      message: `services talk through events, never by import: not ${otherService} from here`,
+      regex: `^(\\.\\./)+(services/)?${other}(/|$)`,
+      message: `services talk through events, never by import: not ${other} from here`,
     });
   return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
 }
@@ -38,8 +40,9 @@ export default tseslint.config(
     'formats/**/*.ts',
     'lib/**/*.ts',
   ]),
-  layoutRule(['services/transfer/**/*.ts'], 'screening'),
-  layoutRule(['services/screening/**/*.ts'], 'transfer'),
+  layoutRule(['services/transfer/**/*.ts'], ['screening', 'store']),
+  layoutRule(['services/screening/**/*.ts'], ['transfer', 'store']),
+  layoutRule(['services/store/**/*.ts'], ['screening', 'transfer']),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -16,6 +16,7 @@ import { openGatewayPart } from './parts/gateway';
 import { openProjectionsPart } from './parts/projections';
 import { openScreeningPart } from './parts/screening';
 import { openStoragePart } from './parts/storage';
+import { openStorePart } from './parts/store';
 import { openTransferPart } from './parts/transfer';
 
 export interface Hub {
@@ -62,8 +63,9 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const screening = await openScreeningPart({ ...services, catchUp: projections.catchUp }, stack);
     const transfer = openTransferPart({ ...services, catchUp: projections.catchUp }, stack);
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
+    const store = openStorePart({ storage });
     const gateway = await openGatewayPart(
-      { config, storage, backbone, projections, screening, transfer, connectors, logger },
+      { config, storage, backbone, projections, screening, transfer, connectors, store, logger },
       stack,
     );
     return {

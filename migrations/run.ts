@@ -8,6 +8,7 @@ import * as screening from './20261122000300_screening';
 import * as transfers from './20261122000400_transfers';
 import * as appendOnlyLog from './20261122000500_append_only_log';
 import * as assetDeliveries from './20261202000100_asset_deliveries';
+import * as storeReplicas from './20261202000200_store_replicas';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261122000400_transfers', transfers],
   ['20261122000500_append_only_log', appendOnlyLog],
   ['20261202000100_asset_deliveries', assetDeliveries],
+  ['20261202000200_store_replicas', storeReplicas],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

@@ -81,9 +81,30 @@ function recordVerdict(command: Extract<ScreeningCommand, { type: 'RecordVerdict
       },
     });
   } else if (nextStage({ ...state, passed: [...state.passed, command.stage] }) === undefined) {
-    add({ type: 'AssetCleared', data: { targets: state.targets } });
+    events.push(...cleared(state));
   }
   return events;
+}
+
+/**
+ * Clearing also records the origin copy as a replica: the claimed file stays
+ * in the origin node's hub area (its staging), so from now on it is a copy
+ * the store may serve or fetch from, pool asset or not.
+ */
+function cleared(state: AssetState, override?: true): Fact[] {
+  return [
+    { type: 'AssetCleared', data: { targets: state.targets, ...(override ? { override } : {}) } },
+    {
+      type: 'ReplicaStored',
+      data: {
+        network: state.sourceNetwork,
+        path: state.stagedPath,
+        sha256: state.sha256,
+        kind: 'origin',
+        sizeBytes: state.sizeBytes,
+      },
+    },
+  ];
 }
 
 /**
@@ -121,9 +142,7 @@ function facts(command: ScreeningCommand, state: AssetState): Fact[] {
       }
       return [
         { type: 'AssetReleased', data: { mode: command.mode, reason: command.reason } },
-        ...(command.mode === 'override'
-          ? [{ type: 'AssetCleared' as const, data: { targets: state.targets, override: true } }]
-          : []),
+        ...(command.mode === 'override' ? cleared(state, true) : []),
       ];
     case 'DeleteAsset':
       if (state.status !== 'quarantined') {

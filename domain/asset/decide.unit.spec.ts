@@ -46,11 +46,21 @@ describe('screening decide', () => {
     expect(nextStage(whitelisted.state)).toBe('intrusion');
   });
 
-  test('given every stage but analysis passed, passing analysis clears the asset for its targets', () => {
+  test('given every stage but analysis passed, passing analysis clears the asset for its targets and records its origin replica', () => {
     const analysed = given(screenedThrough(['whitelist', 'intrusion', 'antivirus'])).when(pass('analysis'));
     analysed.then([
       { type: 'AssetScreened', data: { assetId: 'a1', stage: 'analysis', passed: true } },
-      { type: 'AssetCleared', data: { assetId: 'a1', targets: ['broadcast'] } },
+      { type: 'AssetCleared', data: { assetId: 'a1', targets: ['broadcast'] } },      {
+        type: 'ReplicaStored',
+        data: {
+          assetId: 'a1',
+          network: 'news',
+          path: '/n/.mxhub/staging/a1/clip.mxf',
+          sha256: 'f'.repeat(64),
+          kind: 'origin',
+          sizeBytes: 10,
+        },
+      },
     ]);
     expect(analysed.state.status).toBe('cleared');
   });
@@ -62,7 +72,7 @@ describe('screening decide', () => {
     ]);
     expect(nextStage(state)).toBe('sidecar');
     expect(state.sidecarPriority).toBe(10);
-    expect(when(pass('sidecar')).events.map((e) => e.type)).toEqual(['AssetScreened', 'AssetCleared']);
+    expect(when(pass('sidecar')).events.map((e) => e.type)).toEqual(['AssetScreened', 'AssetCleared', 'ReplicaStored']);
   });
 
   test('a refusal quarantines with stage, rule, reason and path, chained by causation and kept in the journey', () => {
@@ -190,6 +200,17 @@ describe('screening decide', () => {
         { type: 'SidecarParsed', data: { assetId: 'a1', sidecar: { title: 't', materialId: 'M-1', priority: 9 } } },
         { type: 'AssetScreened', data: { assetId: 'a1', stage: 'sidecar', passed: true } },
         { type: 'AssetCleared', data: { assetId: 'a1', targets: ['broadcast'] } },
+        {
+          type: 'ReplicaStored',
+          data: {
+            assetId: 'a1',
+            network: 'news',
+            path: '/n/.mxhub/staging/a1/clip.mxf',
+            sha256: 'f'.repeat(64),
+            kind: 'origin',
+            sizeBytes: 10,
+          },
+        },
       ]);
       expect(parsed.state).toMatchObject({ status: 'cleared', sidecarPriority: 9 });
     });
@@ -209,7 +230,7 @@ describe('screening decide', () => {
         stage: 'sidecar',
         verdict: { passed: true, sidecar: { title: 't' } },
       });
-      expect(screened.events.map((e) => e.type)).toEqual(['AssetScreened', 'AssetCleared']);
+      expect(screened.events.map((e) => e.type)).toEqual(['AssetScreened', 'AssetCleared', 'ReplicaStored']);
     });
   });
 
@@ -236,7 +257,7 @@ describe('screening decide', () => {
 
     test('release by override clears at once and says so', () => {
       const released = given(quarantined).when({ type: 'ReleaseAsset', mode: 'override', reason: 'known' });
-      expect(released.events.map((e) => e.type)).toEqual(['AssetReleased', 'AssetCleared']);
+      expect(released.events.map((e) => e.type)).toEqual(['AssetReleased', 'AssetCleared', 'ReplicaStored']);
       expect(released.events[1]!.data).toMatchObject({ override: true });
       expect(released.state.status).toBe('cleared');
     });

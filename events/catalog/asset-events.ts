@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
 import { eventGuard } from './stored';
-import { AssetId, NetworkId, Reason, Sha256, Stage } from './common';
+import { AssetId, NetworkId, Reason, ReplicaKind, Sha256, Stage } from './common';
 
 export const AssetDetected = defineEvent(
   'AssetDetected',
@@ -9,7 +9,8 @@ export const AssetDetected = defineEvent(
     {
       assetId: AssetId,
       sourceNetwork: NetworkId,
-      targets: Type.Array(NetworkId, { minItems: 1 }),
+      /** Empty for a pool asset (dropped straight into drop/): kept on its origin node, sent nowhere. */
+      targets: Type.Array(NetworkId),
       originalName: Type.String({ minLength: 1, maxLength: 1024 }),
       sizeBytes: Type.Integer({ minimum: 0 }),
     },
@@ -93,7 +94,7 @@ export const AssetCleared = defineEvent(
   Type.Object(
     {
       assetId: AssetId,
-      targets: Type.Array(NetworkId, { minItems: 1 }),
+      targets: Type.Array(NetworkId),
       /** True when an admin released the asset from quarantine without screening it again. */
       override: Type.Optional(Type.Boolean()),
     },
@@ -145,10 +146,13 @@ export const ReplicaStored = defineEvent(
       path: Type.String({ minLength: 1 }),
       sha256: Sha256,
       transferId: Type.Optional(Type.String()),
+      /** Absent on events written before the store: those were all deliveries into an inbox. */
+      kind: Type.Optional(ReplicaKind),
+      sizeBytes: Type.Optional(Type.Integer({ minimum: 0 })),
     },
     { additionalProperties: false },
   ),
-  'A verified copy of the asset is stored on a network’s node.',
+  'A verified copy of the asset is stored on a network’s node: its origin copy (kept in the node’s hub area), a delivery into an inbox, or a copy cached by a fetch.',
 );
 
 export const assetEvents = [

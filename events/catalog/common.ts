@@ -21,3 +21,7 @@ export const Stage = Type.Union([
   Type.Literal('analysis'),
   Type.Literal('sidecar'),
 ]);
+/** Why a replica is where it is: `origin` (dropped there), `delivered` (into an inbox), `cached` (by a fetch). */
+export const REPLICA_KINDS = ['origin', 'delivered', 'cached'] as const;
+export const ReplicaKind = Type.Union(REPLICA_KINDS.map((k) => Type.Literal(k)));
+export type ReplicaKind = (typeof REPLICA_KINDS)[number];

@@ -6,20 +6,26 @@ import type { NewEvent, StoredEvent } from '../envelope';
 import type { EventDefinition } from './define';
 import { assetEvents } from './asset-events';
 import { controlEvents } from './control-events';
+import { nodeEvents } from './node-events';
+import { replicaEvents } from './replica-events';
 import { matchEvents, subscriptionEvents } from './subscription-events';
 import { transferEvents } from './transfer-events';
 
 export * from './asset-events';
 export * from './transfer-events';
 export * from './control-events';
+export * from './node-events';
+export * from './replica-events';
 export * from './subscription-events';
 export type { EventDefinition } from './define';
 export * from './stored';
 
 const definitions: readonly EventDefinition[] = [
   ...assetEvents,
+  ...replicaEvents,
   ...transferEvents,
   ...controlEvents,
+  ...nodeEvents,
   ...subscriptionEvents,
   ...matchEvents,
 ];

@@ -1,5 +1,6 @@
 import { timelineProjection } from '../../services/audit/read-model/projection';
 import { assetsProjection } from '../../services/screening/read-model/projection';
+import { storeProjection } from '../../services/store/read-model/projection';
 import { controlsProjection } from '../../services/transfer/read-model/controls-projection';
 import { transfersProjection } from '../../services/transfer/read-model/projection';
 import type { Projection } from './projection';
@@ -17,4 +18,5 @@ export const allProjections = (): Projection[] => [
   transfersProjection,
   timelineProjection,
   controlsProjection,
+  storeProjection,
 ];

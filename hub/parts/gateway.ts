@@ -11,6 +11,7 @@ import { createHubMetrics } from '../metrics';
 import type { Storage } from '../storage';
 import type { ProjectionsPart } from './projections';
 import type { ScreeningPart } from './screening';
+import type { StorePart } from './store';
 import type { ConnectorsPart } from './connectors';
 import type { TransferPart } from './transfer';
 
@@ -22,6 +23,7 @@ export interface GatewayPartDeps {
   screening: ScreeningPart;
   transfer: TransferPart;
   connectors: ConnectorsPart;
+  store: StorePart;
   logger: Logger;
 }
 
@@ -72,6 +74,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         screening.routes,
         transfer.routes,
         deps.connectors.routes,
+        deps.store.routes,
       ],
     },
   );

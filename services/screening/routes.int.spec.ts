@@ -281,6 +281,13 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
           sha256: SHA,
           storedAt: '2026-11-22T11:00:00.000Z',
         },
+        // Clearing records the origin copy, kept in the source node's staging (issue 13 item 1).
+        {
+          network: 'news',
+          path: join(folder('news', 'staging', ids.cleared), 'clip.mxf'),
+          sha256: SHA,
+          storedAt: '2026-11-22T10:01:20.000Z',
+        },
       ]);
     });
 

@@ -15,7 +15,7 @@ async function update(tx: Sql, e: Stored<AssetEvent>, set: string, params: unkno
 
 /**
  * Screening's read model (writer): each asset's state, verdicts, metadata,
- * quarantine facts, replicas, and its transfers. The transfer events are
+ * quarantine facts, and its transfers (replicas are the store's). The transfer events are
  * applied here, in the same log order as the asset's own, so `AssetCleared`
  * can never land after (and undo) the delivery it led to.
  */
@@ -23,7 +23,6 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
   name: 'assets',
   tables: [
     { name: 'rm_assets', key: ['asset_id'] },
-    { name: 'rm_replicas', key: ['asset_id', 'network'] },
     { name: 'rm_asset_transfers', key: ['transfer_id'] },
   ],
   handles: [
@@ -36,7 +35,6 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
     'AssetQuarantined',
     'AssetReleased',
     'AssetDeleted',
-    'ReplicaStored',
     ...DELIVERY_EVENT_TYPES,
   ],
   async apply(tx, e) {
@@ -106,18 +104,6 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
         return update(tx, e, `state = case when $5 = 'override' then 'cleared' else 'released' end`, [e.data.mode]);
       case 'AssetDeleted':
         return update(tx, e, `state = 'deleted'`);
-      case 'ReplicaStored': {
-        const d = e.data;
-        await tx.query(
-          `insert into rm_replicas (asset_id, network, path, sha256, stored_at, last_position)
-           values ($1, $2, $3, $4, $5, $6)
-           on conflict (asset_id, network) do update set path = excluded.path, sha256 = excluded.sha256,
-             stored_at = excluded.stored_at, last_position = excluded.last_position
-           where rm_replicas.last_position < excluded.last_position`,
-          [d.assetId, d.network, d.path, d.sha256, at(e), e.position.toString()],
-        );
-        return;
-      }
     }
   },
 });

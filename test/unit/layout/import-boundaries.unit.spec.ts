@@ -20,6 +20,9 @@ describe('import boundaries', () => {
     ['services/transfer/saga.ts', "import { x } from '../screening/stages';", /never by import/],
     ['services/transfer/copier/copy-step.ts', "import { x } from '../../screening/custody';", /never by import/],
     ['services/screening/stages.ts', "import { x } from '../transfer/requests';", /never by import/],
+    ['services/store/read-model/queries.ts', "import { x } from '../../transfer/requests';", /never by import/],
+    ['services/store/routes/replicas.ts', "import { x } from '../../screening/custody';", /never by import/],
+    ['services/transfer/saga.ts', "import { x } from '../store/read-model/queries';", /never by import/],
     ['services/screening/toolkit.ts', "import { x } from '../../hub/config';", /composition root/],
     ['events/store/sql-event-store.ts', "import { x } from '../../hub/build';", /composition root/],
     ['connectors/watch-folder/ingest.ts', "import { x } from '../../cli/common';", /composition root/],
@@ -39,5 +42,6 @@ describe('import boundaries', () => {
     ].join('\n');
     expect(await lint('services/transfer/saga.ts', source)).toEqual([]);
     expect(await lint('services/screening/stages.ts', source)).toEqual([]);
+    expect(await lint('services/store/routes/replicas.ts', source.replaceAll("'../../", "'../../../"))).toEqual([]);
   });
 });

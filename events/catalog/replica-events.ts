@@ -1,0 +1,100 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent, type EventsOf } from './define';
+import { eventGuard } from './stored';
+import { AssetId, NetworkId, Reason, Sha256, TransferId } from './common';
+
+/**
+ * What became of one replica after it was stored, and who read it. They go on
+ * the asset's stream (so an asset's history tells where its bytes are) but
+ * are not part of the asset aggregate: screening and delivery never fold them.
+ * A replica is named by its network and path (an asset may have several on
+ * one node: its origin copy and a cached one).
+ */
+const ReplicaRef = {
+  assetId: AssetId,
+  network: NetworkId,
+  path: Type.String({ minLength: 1 }),
+};
+
+export const ReplicaVerified = defineEvent(
+  'ReplicaVerified',
+  Type.Object({ ...ReplicaRef, sha256: Sha256 }, { additionalProperties: false }),
+  'The replica was read whole and its SHA-256 matches the asset’s.',
+);
+
+export const ReplicaMissing = defineEvent(
+  'ReplicaMissing',
+  Type.Object({ ...ReplicaRef, reason: Type.Optional(Reason) }, { additionalProperties: false }),
+  'The replica’s file is gone (or unreadable) from its node.',
+);
+
+export const ReplicaCorrupt = defineEvent(
+  'ReplicaCorrupt',
+  Type.Object(
+    {
+      ...ReplicaRef,
+      /** What the file hashed to instead of the asset's SHA-256. */
+      foundSha256: Sha256,
+      /** Where the bad file was moved aside (it is never deleted). */
+      movedTo: Type.Optional(Type.String({ minLength: 1 })),
+    },
+    { additionalProperties: false },
+  ),
+  'The replica’s bytes no longer hash to the asset’s SHA-256.',
+);
+
+export const ReplicaRepaired = defineEvent(
+  'ReplicaRepaired',
+  Type.Object(
+    {
+      ...ReplicaRef,
+      sha256: Sha256,
+      /** The network whose good replica it was copied from. */
+      fromNetwork: Type.Optional(NetworkId),
+      transferId: Type.Optional(TransferId),
+    },
+    { additionalProperties: false },
+  ),
+  'A missing or corrupt replica was copied again from a good one and verified.',
+);
+
+export const ReplicaEvicted = defineEvent(
+  'ReplicaEvicted',
+  Type.Object({ ...ReplicaRef, reason: Type.Optional(Reason) }, { additionalProperties: false }),
+  'A cached replica was removed from its node to free space (never an origin or delivered one, never the last good one).',
+);
+
+export const AssetRead = defineEvent(
+  'AssetRead',
+  Type.Object(
+    {
+      ...ReplicaRef,
+      /** Bytes asked for, inclusive, when the client sent a Range; absent for the whole file. */
+      range: Type.Optional(
+        Type.Object(
+          { start: Type.Integer({ minimum: 0 }), end: Type.Integer({ minimum: 0 }) },
+          { additionalProperties: false },
+        ),
+      ),
+      bytes: Type.Integer({ minimum: 0 }),
+      /** The network the reader asked for, when it is not the one served from. */
+      forNetwork: Type.Optional(NetworkId),
+    },
+    { additionalProperties: false },
+  ),
+  'Someone (the event’s actor) read the asset’s bytes from a replica through GET /v1/assets/{id}/content.',
+);
+
+export const replicaEvents = [
+  ReplicaVerified,
+  ReplicaMissing,
+  ReplicaCorrupt,
+  ReplicaRepaired,
+  ReplicaEvicted,
+  AssetRead,
+] as const;
+
+export type ReplicaEvent = EventsOf<typeof replicaEvents>;
+
+/** Narrows a stored event to `Stored<ReplicaEvent>`. */
+export const isReplicaEvent = eventGuard(replicaEvents);

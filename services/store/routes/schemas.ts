@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { REPLICA_KINDS } from '../../../events/catalog/common';
+import { Nullable, Paged, Time } from '../../gateway/schemas';
+
+/** The store's route schemas: replicas, content, fetch. */
+
+export const ReplicaStateSchema = Type.Union(
+  ['ok', 'missing', 'corrupt', 'evicted'].map((s) => Type.Literal(s)),
+  { description: '`ok` may be read and fetched from; `missing`, `corrupt` wait for a repair; `evicted` was removed' },
+);
+
+export const ReplicaItem = Type.Object({
+  network: Type.String({ description: 'The network whose node holds the copy' }),
+  kind: Type.Union(
+    REPLICA_KINDS.map((k) => Type.Literal(k)),
+    {
+      description:
+        '`origin` (where it was dropped, in the node’s hub area), `delivered` (into an inbox), `cached` (by a fetch)',
+    },
+  ),
+  path: Type.String(),
+  sha256: Type.String(),
+  state: ReplicaStateSchema,
+  verifiedAt: Nullable(Time, { description: 'When its bytes last hashed to the asset’s SHA-256' }),
+  sizeBytes: Nullable(Type.Integer({ minimum: 0 })),
+  lastReadAt: Nullable(Time),
+});
+
+export const ReplicaPage = Paged(ReplicaItem);
