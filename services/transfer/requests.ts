@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { StoredEvent } from '../../events/envelope';
+import type { DataOf } from '../../events/catalog/define';
 import { AssetCleared } from '../../events/catalog/asset-events';
+import { SubscriptionMatched } from '../../events/catalog/subscription-events';
 import { isEvent } from '../../events/catalog/stored';
 import type { EventStore } from '../../events/store/event-store';
 import { handleCommand } from '../../events/handle-command';
@@ -53,11 +55,45 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     return requested;
   }
 
+  /**
+   * A subscription took the asset (its event on the asset's stream): one
+   * transfer to the subscribed network, with the rule's lane and priority.
+   * The id is the asset's and network's, as for a target of the drop, so an
+   * asset already bound there (a target, an earlier match) is not sent twice.
+   */
+  async function requestMatched(matched: StoredEvent<'SubscriptionMatched', DataOf<typeof SubscriptionMatched>>) {
+    const { assetId, network, lane, priority } = matched.data;
+    const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
+    if (state.status !== 'cleared' || network === state.sourceNetwork) return false;
+    const transferId = transferIdFor(assetId, network);
+    const result = await handleCommand(
+      deps.store,
+      `transfer-${transferId}`,
+      transferDecider,
+      { type: 'Request', request: requestTransfer(state, { target: network, transferId, lane, priority }) },
+      {
+        actor: 'service:transfer',
+        now: clock().toISOString(),
+        newId: () => uuidv7(clock().getTime()),
+        correlationId: state.correlationId,
+        causationId: matched.id,
+      },
+    );
+    if (result.conflict || result.events.length === 0) return false;
+    deps.logger.info(
+      { assetId, transferId, target: network, correlationId: state.correlationId },
+      'transfer requested',
+    );
+    return true;
+  }
+
   return {
     request,
-    /** Backbone handler: reacts to AssetCleared. */
+    requestMatched,
+    /** Backbone handler: reacts to AssetCleared and to a subscription's SubscriptionMatched. */
     async handle(event: StoredEvent): Promise<void> {
       if (isEvent(AssetCleared, event)) await request(event.data.assetId, event);
+      if (isEvent(SubscriptionMatched, event)) await requestMatched(event);
     },
   };
 }
