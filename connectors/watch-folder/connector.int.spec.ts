@@ -52,6 +52,26 @@ describe('watch-folder connector', () => {
     expect((await stat(join(root, '.mxhub', 'staging', assetId))).mode & 0o077).toBe(0);
   });
 
+  it('takes a file dropped straight into drop/ for the pool: claimed and hashed, with no target (issue 13)', async () => {
+    const root = await fx.newRoot();
+    await fx.connector({ root }).start();
+    const content = Buffer.from('pool material '.repeat(500));
+    const dropped = join(root, 'drop', 'interview.wav');
+    await writeFile(dropped, content);
+
+    const [stream] = await eventually(async () => {
+      const assets = await fx.assetsNamed('interview.wav');
+      return assets[0]?.length === 2 && assets;
+    });
+    const [detected, ingested] = stream!;
+    const assetId = (detected!.data as { assetId: string }).assetId;
+    expect(detected!.data).toMatchObject({ sourceNetwork: 'news', targets: [], originalName: 'interview.wav' });
+    const stagedPath = join(root, '.mxhub', 'staging', assetId, 'interview.wav');
+    expect(ingested!.data).toEqual({ assetId, stagedPath, sizeBytes: content.length, sha256: sha256(content) });
+    expect(await exists(dropped)).toBe(false);
+    expect(await readFile(stagedPath)).toEqual(content);
+  });
+
   it('waits for a growing file to be stable and hashes all of it', async () => {
     const root = await fx.newRoot();
     const connector = fx.connector({ root, stabilityMs: 600 });

@@ -63,6 +63,8 @@ export interface WatchFolderConnector {
 }
 
 const TARGET = /^[a-z][a-z0-9-]{0,62}$/;
+/** The "target" of a file dropped straight into drop/: the pool, no network (`drop/` joined with it is `drop/`). */
+export const POOL = '';
 const MAX_BACKOFF_MS = 60_000;
 
 function validate(options: WatchFolderOptions) {
@@ -107,7 +109,8 @@ async function list(dir: string): Promise<Entry[]> {
 
 /**
  * One network's watch folders: turns complete files dropped into
- * `<root>/drop/<target>/` into assets (see `createIngester` for the claim).
+ * `<root>/drop/<target>/`, or straight into `<root>/drop/` for the pool, into
+ * assets (see `createIngester` for the claim).
  *
  * Two ways in: chokidar events, for speed, and a listing of every drop folder
  * every `rescanMs`, which finds what events missed, retries failed claims
@@ -247,7 +250,8 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
       else if ('refuse' in verdict) await refuse(path, verdict.refuse, stats);
     } else if (parent === dropRoot) {
       const verdict = judgeDropFolderEntry(name, stats, targetSet, suffixes);
-      if ('refuse' in verdict) await refuse(path, verdict.refuse, stats);
+      if ('take' in verdict) onFile(path, POOL, stats);
+      else if ('refuse' in verdict) await refuse(path, verdict.refuse, stats);
     } else if (
       dirname(parent) === dropRoot &&
       !targetSet.has(basename(parent)) &&

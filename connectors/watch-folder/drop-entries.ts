@@ -70,7 +70,11 @@ export function judgeDropEntry(name: string | undefined, stats: Stats, suffixes:
   return { take: true };
 }
 
-/** An entry of `drop/` itself: only the folders of known targets belong there. */
+/**
+ * An entry of `drop/` itself: the folders of known targets, and files for
+ * the pool (taken as from a target's folder, kept on this node and sent
+ * nowhere until a subscription or a fetch asks for them).
+ */
 export function judgeDropFolderEntry(
   name: string | undefined,
   stats: Stats,
@@ -87,10 +91,5 @@ export function judgeDropFolderEntry(
         reason: `'${name}' is not a network this node may send to (known: ${[...targets].join(', ')})`,
       },
     };
-  return {
-    refuse: {
-      rule: 'drop.no-target',
-      reason: 'lies directly in drop/; files go into drop/<target>/ to say where they are sent',
-    },
-  };
+  return judgeDropEntry(name, stats, suffixes);
 }

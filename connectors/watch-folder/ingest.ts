@@ -32,9 +32,13 @@ export interface IngesterDeps {
 
 const DEFAULT_SIDECAR_MAX_BYTES = 256 * 1024;
 
-/** Where a unit's sidecar sends it: its destinations, when it names any, else its drop folder's target. */
-function destinationsOf(sidecar: Sidecar, dropTarget: string): string[] {
-  return sidecar.destinations.length > 0 ? [...new Set(sidecar.destinations)] : [dropTarget];
+/**
+ * Where a unit goes: its sidecar's destinations, when it names any, else its
+ * drop folder's target; nowhere for a file of the pool (`drop/` itself, target '').
+ */
+function destinationsOf(sidecar: Sidecar | undefined, dropTarget: string): string[] {
+  if (sidecar && sidecar.destinations.length > 0) return [...new Set(sidecar.destinations)];
+  return dropTarget ? [dropTarget] : [];
 }
 
 /**
@@ -103,7 +107,7 @@ export function createIngester(deps: IngesterDeps) {
     const { sha256, sizeBytes } = hashed ?? (await hashFile(media));
     const sidecarPath = claimed.sidecar ? join(staging, claimed.sidecar) : undefined;
     const read = sidecarPath ? await readSidecar(assetId, { media, sidecar: sidecarPath }) : undefined;
-    const targets = read?.sidecar ? destinationsOf(read.sidecar, claimed.target) : [claimed.target];
+    const targets = destinationsOf(read?.sidecar, claimed.target);
     const now = clock();
     const events = ingestEvents(
       {

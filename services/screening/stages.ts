@@ -91,7 +91,9 @@ async function antivirus(engines: ScanEngine[], path: string): Promise<StageOutc
 
 async function analysis(analyzer: Analyzer, s: StageSubject): Promise<StageOutcome> {
   let technical: Record<string, unknown> | undefined;
-  for (const target of s.targets) {
+  // A pool asset (no targets) stays on its source node, so that node's policy is the one it must meet.
+  const judgedFor = s.targets.length > 0 ? s.targets : [s.sourceNetwork];
+  for (const target of judgedFor) {
     const v = await analyzer.analyze(s.path, s.originalName, target);
     technical ??= v.technical as Record<string, unknown> | undefined;
     if (!v.passed)

@@ -58,7 +58,8 @@ export function checkWhitelist(rules: WhitelistRules, s: WhitelistSubject): Stag
   }
   const extension = extname(s.originalName).slice(1).toLowerCase();
   const types = { ...defaultTypes, ...rules.types };
-  for (const target of s.targets) {
+  // A pool asset (no targets) stays on its source node: that node's types apply.
+  for (const target of s.targets.length > 0 ? s.targets : [s.sourceNetwork]) {
     const accepted = types[target];
     if (accepted && !accepted.includes(extension)) {
       return refuse(

@@ -47,6 +47,17 @@ describe('whitelist authentication', () => {
     ).toMatchObject({ rule: 'whitelist.type' });
   });
 
+  test('a pool asset (no targets) meets the types of the node it stays on', () => {
+    const pool = { ...subject, targets: [], originalName: 'setup.zip' };
+    expect(checkWhitelist({}, { ...pool, sourceNetwork: 'news' })).toMatchObject({
+      rule: 'whitelist.type',
+      reason: expect.stringMatching(/^target 'news' does not accept \.zip files/),
+    });
+    expect(checkWhitelist({}, { ...pool, sourceNetwork: 'archive', detectedBy: 'connector:archive' })).toEqual({
+      passed: true,
+    });
+  });
+
   test('hash lists: a denied digest is refused; an allow list admits only its digests', () => {
     expect(checkWhitelist({ denyHashes: [subject.sha256] }, subject)).toMatchObject({ rule: 'whitelist.hash-denied' });
     expect(checkWhitelist({ allowHashes: ['b'.repeat(64)] }, subject)).toMatchObject({

@@ -94,6 +94,8 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
       }
       case 'AssetCleared':
         await update(tx, e, `state = 'cleared', quarantine = null, deferred = null`);
+        // A pool asset (no targets) is cleared and stays so: nothing was to be delivered.
+        if (e.data.targets.length === 0) return;
         return recomputeDelivery(tx, e.data.assetId, at(e));
       case 'AssetQuarantined': {
         const d = e.data;
