@@ -17,6 +17,7 @@ import { openProjectionsPart } from './parts/projections';
 import { openScreeningPart } from './parts/screening';
 import { openStoragePart } from './parts/storage';
 import { openStorePart } from './parts/store';
+import { openStoreNodesPart } from './parts/store-nodes';
 import { openTransferPart } from './parts/transfer';
 
 export interface Hub {
@@ -64,8 +65,9 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const transfer = openTransferPart({ ...services, catchUp: projections.catchUp }, stack);
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
     const store = openStorePart({ storage });
+    const storeNodes = openStoreNodesPart({ config, storage, monitor: transfer.nodes, logger }, stack);
     const gateway = await openGatewayPart(
-      { config, storage, backbone, projections, screening, transfer, connectors, store, logger },
+      { config, storage, backbone, projections, screening, transfer, connectors, store, storeNodes, logger },
       stack,
     );
     return {
@@ -83,7 +85,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       ...(gateway.adminToken ? { adminToken: gateway.adminToken } : {}),
       start: () =>
         stack.guard(async () => {
-          for (const part of [projections, screening, transfer, connectors]) await part.start();
+          for (const part of [projections, screening, transfer, storeNodes, connectors]) await part.start();
           return gateway.listen();
         }),
       stop: () => stack.close(),

@@ -12,6 +12,7 @@ import type { Storage } from '../storage';
 import type { ProjectionsPart } from './projections';
 import type { ScreeningPart } from './screening';
 import type { StorePart } from './store';
+import type { StoreNodesPart } from './store-nodes';
 import type { ConnectorsPart } from './connectors';
 import type { TransferPart } from './transfer';
 
@@ -24,6 +25,7 @@ export interface GatewayPartDeps {
   transfer: TransferPart;
   connectors: ConnectorsPart;
   store: StorePart;
+  storeNodes: StoreNodesPart;
   logger: Logger;
 }
 
@@ -75,6 +77,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         transfer.routes,
         deps.connectors.routes,
         deps.store.routes,
+        deps.storeNodes.routes,
       ],
     },
   );

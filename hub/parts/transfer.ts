@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Backbone } from '../../events/backbone/backbone';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import { createNodeLayoutMonitor } from '../../lib/node-layout';
+import { probeNode } from '../../services/store/nodes/probe';
 import { createTransferCommands } from '../../services/transfer/commands';
 import { createCopier } from '../../services/transfer/copier/copier';
 import { createTokenBucket } from '../../services/transfer/copier/throttle';
@@ -40,7 +41,12 @@ export function openTransferPart(deps: TransferPartDeps, stack: CleanupStack) {
       root: n.root,
       targets: config.networks.filter((t) => t.id !== n.id).map((t) => t.id),
     })),
-    { logger: deps.logger.child({ component: 'node-layout' }) },
+    {
+      logger: deps.logger.child({ component: 'node-layout' }),
+      // The store's health probe: a node whose statfs or small write fails is down, and transfers into it wait.
+      probe: probeNode,
+      intervalMs: config.storage?.probeIntervalMs,
+    },
   );
   stack.defer('node layout monitor', () => nodes.stop());
   const progress = config.redisUrl
