@@ -1,6 +1,7 @@
 import { timelineProjection } from '../../services/audit/read-model/projection';
 import { assetsProjection } from '../../services/screening/read-model/projection';
 import { storeProjection } from '../../services/store/read-model/projection';
+import { subscriptionsProjection } from '../../services/store/subscriptions/read-model/projection';
 import { controlsProjection } from '../../services/transfer/read-model/controls-projection';
 import { transfersProjection } from '../../services/transfer/read-model/projection';
 import type { Projection } from './projection';
@@ -19,4 +20,5 @@ export const allProjections = (): Projection[] => [
   timelineProjection,
   controlsProjection,
   storeProjection,
+  subscriptionsProjection,
 ];
