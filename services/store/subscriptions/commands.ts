@@ -1,5 +1,6 @@
 import type { EventStore } from '../../../events/store/event-store';
-import { handleCommand, type CommandContext } from '../../../events/handle-command';
+import { handleCommand, loadState, type CommandContext } from '../../../events/handle-command';
+import { NotFoundError } from '../../../lib/errors';
 import { uuidv7 } from '../../../lib/ids';
 import type { SubscriptionRule } from './domain/rule';
 import { subscriptionDecider, type RulePatch, type SubscriptionCommand } from './domain/subscription';
@@ -43,6 +44,12 @@ export function createSubscriptionCommands(deps: SubscriptionCommandsDeps) {
   }
 
   return {
+    /** The subscription as its stream says now (a command's answer: the read model may lag). */
+    async current(id: string) {
+      const state = await loadState(deps.store, `subscription-${id}`, subscriptionDecider);
+      if (state.status !== 'active' || !state.rule) throw new NotFoundError(`subscription ${id} does not exist`);
+      return { id, ...state.rule, enabled: state.enabled, version: state.version };
+    },
     create: (input: SubscriptionRule & { enabled?: boolean }, meta: CommandMeta) => {
       const { enabled, ...rule } = input;
       const subscriptionId = uuidv7(clock().getTime());
