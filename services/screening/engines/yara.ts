@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compile, type RuleMatch, type YaraX } from '@litko/yara-x';
+import { compile } from '@litko/yara-x';
 import yaraPackage from '@litko/yara-x/package.json';
 import { ConfigError } from '../../../lib/errors';
+import { sharedWorkerPool, type TaskRef, type WorkerPool } from '../../../lib/worker-pool/worker-pool';
 import {
   describeError,
   errorVerdict,
@@ -33,7 +34,17 @@ export interface YaraEngineOptions {
    * @default 20 MiB/s
    */
   minBytesPerSecond?: number;
+  /** Where scans run, off the main thread. @default the process's shared pool */
+  pool?: WorkerPool;
 }
+
+/** What the worker (yara-task.js) returns of a match: never the matched bytes. */
+interface RuleMatch {
+  ruleIdentifier: string;
+  description?: string;
+}
+
+const SCAN_TASK: TaskRef = { file: path.join(__dirname, 'yara-task.js'), name: 'scanFile' };
 
 function readRuleFiles(rulePaths: string[]): Array<{ file: string; source: string }> {
   const files = rulePaths.flatMap((p) => {
@@ -50,8 +61,7 @@ function readRuleFiles(rulePaths: string[]): Array<{ file: string; source: strin
 
 function describeMatches(matches: RuleMatch[]): string {
   const [first, ...rest] = matches;
-  const meta = (first?.meta ?? {}) as { description?: unknown };
-  const what = typeof meta.description === 'string' ? `: ${meta.description}` : '';
+  const what = first?.description ? `: ${first.description}` : '';
   const more = rest.length > 0 ? ` (also ${rest.map((m) => m.ruleIdentifier).join(', ')})` : '';
   // Only rule names and their descriptions: match data is file content and
   // must never reach events or logs.
@@ -75,9 +85,10 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number, signal?: AbortSigna
 }
 
 /**
- * YARA-X through `@litko/yara-x`. The rules are compiled once, here; a rule
- * that does not compile is a configuration error at start-up, not a scan
- * error later. The signature version is a digest of the rule sources, so a
+ * YARA-X through `@litko/yara-x`, scanning on a worker thread (see
+ * yara-task.js for why). The rules are compiled here first, so a rule that
+ * does not compile is a configuration error at start-up, not a scan error
+ * later. The signature version is a digest of the rule sources, so a
  * verdict names the exact rule set it was given with.
  */
 export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
@@ -86,14 +97,17 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
   const files = readRuleFiles(options.rulePaths ?? [SHIPPED_RULES]);
   const digest = createHash('sha256');
   for (const { file, source } of files) digest.update(path.basename(file)).update('\0').update(source).update('\0');
-  let rules: YaraX;
+  const source = files.map((f) => f.source).join('\n');
   try {
-    rules = compile(files.map((f) => f.source).join('\n')) as YaraX;
+    // Compiled here only to refuse bad rules at start-up; the scans use each worker's own compilation.
+    compile(source);
   } catch (error) {
     throw new ConfigError(
       `YARA rules in ${files.map((f) => f.file).join(', ')} do not compile: ${describeError(error)}`,
     );
   }
+  const pool = options.pool ?? sharedWorkerPool();
+  const key = digest.copy().digest('hex');
   const engine: EngineVersion = {
     engineVersion: `YARA-X (@litko/yara-x ${yaraPackage.version})`,
     signatureVersion: `mxhub-rules sha256:${digest.digest('hex').slice(0, 16)} (${files.length} files)`,
@@ -103,7 +117,9 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
     try {
       const before = await stat(filePath);
       const allowance = Math.max(timeoutMs, (before.size / minBytesPerSecond) * 1000);
-      const matches = await withTimeout(rules.scanFileAsync(filePath), allowance, scanOptions.signal);
+      // Each worker compiles the rules once (keyed by their digest) and keeps them.
+      const scan = pool.run<RuleMatch[]>(SCAN_TASK, { key, source, path: filePath }, scanOptions.signal);
+      const matches = await withTimeout(scan, allowance, scanOptions.signal);
       const after = await stat(filePath);
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
         return errorVerdict('yara-x', engine, 0, 'file changed while being scanned');
