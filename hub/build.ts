@@ -18,6 +18,7 @@ import { openScreeningPart } from './parts/screening';
 import { openStoragePart } from './parts/storage';
 import { openStorePart } from './parts/store';
 import { openStoreNodesPart } from './parts/store-nodes';
+import { openSubscriptionsPart } from './parts/subscriptions';
 import { openTransferPart } from './parts/transfer';
 
 export interface Hub {
@@ -66,8 +67,21 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
     const store = openStorePart({ storage });
     const storeNodes = openStoreNodesPart({ config, storage, monitor: transfer.nodes, logger }, stack);
+    const subscriptions = openSubscriptionsPart({ config, storage, backbone, logger }, stack);
     const gateway = await openGatewayPart(
-      { config, storage, backbone, projections, screening, transfer, connectors, store, storeNodes, logger },
+      {
+        config,
+        storage,
+        backbone,
+        projections,
+        screening,
+        transfer,
+        connectors,
+        store,
+        storeNodes,
+        subscriptions,
+        logger,
+      },
       stack,
     );
     return {
@@ -85,7 +99,8 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       ...(gateway.adminToken ? { adminToken: gateway.adminToken } : {}),
       start: () =>
         stack.guard(async () => {
-          for (const part of [projections, screening, transfer, storeNodes, connectors]) await part.start();
+          for (const part of [projections, screening, transfer, storeNodes, subscriptions, connectors])
+            await part.start();
           return gateway.listen();
         }),
       stop: () => stack.close(),

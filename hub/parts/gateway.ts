@@ -13,6 +13,7 @@ import type { ProjectionsPart } from './projections';
 import type { ScreeningPart } from './screening';
 import type { StorePart } from './store';
 import type { StoreNodesPart } from './store-nodes';
+import type { SubscriptionsPart } from './subscriptions';
 import type { ConnectorsPart } from './connectors';
 import type { TransferPart } from './transfer';
 
@@ -26,6 +27,7 @@ export interface GatewayPartDeps {
   connectors: ConnectorsPart;
   store: StorePart;
   storeNodes: StoreNodesPart;
+  subscriptions: SubscriptionsPart;
   logger: Logger;
 }
 
@@ -78,6 +80,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         deps.connectors.routes,
         deps.store.routes,
         deps.storeNodes.routes,
+        deps.subscriptions.routes,
       ],
     },
   );
