@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { constants, createReadStream, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, rename, rmdir, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { copyAndHash, sha256File, type Hashed } from '../../lib/worker-pool/hashing';
 import { hardLinked, notRegular, type Refusal } from './drop-entries';
 import { isNotFound } from './stability';
 
@@ -47,17 +47,12 @@ export async function removeIfEmpty(dir: string): Promise<void> {
 }
 
 /**
- * SHA-256 and size of a file, streamed. The size is the number of bytes
- * hashed, not a separate stat, so the two always describe the same content.
+ * SHA-256 and size of a file, hashed on a worker thread (a GiB is seconds of
+ * hashing the event loop must not wait through). The size is the number of
+ * bytes hashed, not a separate stat, so the two always describe the same content.
  */
-export async function hashFile(file: string): Promise<{ sha256: string; sizeBytes: number }> {
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    sizeBytes += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), sizeBytes };
+export async function hashFile(file: string): Promise<Hashed> {
+  return sha256File(file);
 }
 
 /**
@@ -124,35 +119,15 @@ export function unchanged(a: Stats, b: Stats): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && b.nlink <= 1;
 }
 
-const COPY_CHUNK = 4 * 1024 * 1024;
-
 /**
  * Copies a held file into a new hub-owned file (0600, created exclusively)
- * and hashes the bytes in the same pass, then fsyncs the copy. What the hash
- * describes is exactly what the copy holds: the dropper never had a handle on
- * the copy, so whatever it does later to its own file (a second link, an
- * open descriptor) cannot reach what is screened and delivered.
+ * and hashes the bytes in the same pass, then fsyncs the copy, on a worker
+ * thread reading the held descriptor. What the hash describes is exactly what
+ * the copy holds: the dropper never had a handle on the copy, so whatever it
+ * does later to its own file (a second link, an open descriptor) cannot reach
+ * what is screened and delivered.
  */
-export async function copyHeld(held: HeldFile, to: string): Promise<{ sha256: string; sizeBytes: number }> {
-  const out = await open(to, 'wx', 0o600);
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(COPY_CHUNK, held.stats.size || 1)));
-    let sizeBytes = 0;
-    for (;;) {
-      const { bytesRead } = await held.handle.read(buffer, 0, buffer.length, sizeBytes);
-      if (bytesRead === 0) break;
-      const chunk = buffer.subarray(0, bytesRead);
-      hash.update(chunk);
-      for (let done = 0; done < bytesRead;) {
-        const { bytesWritten } = await out.write(chunk, done, bytesRead - done, sizeBytes + done);
-        done += bytesWritten;
-      }
-      sizeBytes += bytesRead;
-    }
-    await out.datasync();
-    return { sha256: hash.digest('hex'), sizeBytes };
-  } finally {
-    await out.close();
-  }
+export async function copyHeld(held: HeldFile, to: string): Promise<Hashed> {
+  // The descriptor stays open (the caller closes it after this settles), so the worker reads the very file held.
+  return copyAndHash(held.handle.fd, to);
 }
