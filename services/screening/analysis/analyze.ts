@@ -2,6 +2,7 @@ import { ValidationError } from '../../../lib/errors';
 import { withFileSource, type ByteSource } from '../intrusion/byte-source';
 import { checkFormatMatchesName, detectFormat, DETECT_BYTES } from './detect-format';
 import { createMediaInfoReader, type MetadataReader } from './mediainfo';
+import { metadataExtent } from './metadata-extent';
 import { checkPolicy, defaultPolicies, type AcceptancePolicies } from './policy';
 import type { AnalysisRule, PolicyRule } from './result';
 import { checkStructure } from './structure';
@@ -60,7 +61,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     if (!structure.ok) return { passed: false, rule: structure.rule, reason: structure.reason };
     let technical: TechnicalMetadata;
     try {
-      technical = await metadata.read(source);
+      technical = await metadata.read(await metadataExtent(source, format));
     } catch (error) {
       // A failing disk is not the file's fault: retrying may succeed.
       if (isSystemError(error)) throw error;

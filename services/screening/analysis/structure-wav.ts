@@ -21,22 +21,20 @@ async function declaredSizes(source: ByteSource, head: Buffer) {
   return { riffSize, dataSize };
 }
 
+interface Chunk {
+  id: string;
+  offset: number;
+  /** Payload bytes, the 64-bit `ds64` size for an RF64 `data` chunk. */
+  size: number;
+}
+
 /**
- * The RIFF size must account for the whole file, and each chunk (padded to
- * an even length) must fit inside it; a `fmt ` and a `data` chunk must be
- * there. A cut WAV disagrees with its own sizes.
+ * The chunks of a RIFF file in order, from their headers alone: a few reads
+ * per chunk, never the payloads. Refuses as soon as a header is cut short or
+ * a chunk overruns the file.
  */
-export async function checkWavChunks(source: ByteSource): Promise<StepResult> {
-  const head = await source.read(0, 16);
-  if (head.length < 12) return refused('analysis.truncated', 'the RIFF header is cut short by the end of the file');
-  const { riffSize, dataSize } = await declaredSizes(source, head);
-  if (riffSize + 8 !== source.size) {
-    return refused(
-      'analysis.wav-chunk-size',
-      `the RIFF header declares ${riffSize + 8} bytes but the file has ${source.size}`,
-    );
-  }
-  const seen = new Set<string>();
+async function walkChunks(source: ByteSource, dataSize: number | undefined): Promise<Chunk[] | StepResult> {
+  const chunks: Chunk[] = [];
   let offset = 12;
   for (let count = 0; offset < source.size; count += 1) {
     if (count >= MAX_CHUNKS) return refused('analysis.malformed', `more than ${MAX_CHUNKS} chunks`);
@@ -58,11 +56,43 @@ export async function checkWavChunks(source: ByteSource): Promise<StepResult> {
         `${chunkLabel(id)} at offset ${offset} declares ${size} bytes but only ${source.size - offset - 8} remain`,
       );
     }
-    seen.add(id);
+    chunks.push({ id, offset, size });
     offset = end;
   }
-  const missing = ['fmt ', 'data'].filter((id) => !seen.has(id));
+  return chunks;
+}
+
+/**
+ * The RIFF size must account for the whole file, and each chunk (padded to
+ * an even length) must fit inside it; a `fmt ` and a `data` chunk must be
+ * there. A cut WAV disagrees with its own sizes.
+ */
+export async function checkWavChunks(source: ByteSource): Promise<StepResult> {
+  const head = await source.read(0, 16);
+  if (head.length < 12) return refused('analysis.truncated', 'the RIFF header is cut short by the end of the file');
+  const { riffSize, dataSize } = await declaredSizes(source, head);
+  if (riffSize + 8 !== source.size) {
+    return refused(
+      'analysis.wav-chunk-size',
+      `the RIFF header declares ${riffSize + 8} bytes but the file has ${source.size}`,
+    );
+  }
+  const chunks = await walkChunks(source, dataSize);
+  if (!Array.isArray(chunks)) return chunks;
+  const missing = ['fmt ', 'data'].filter((id) => !chunks.some((c) => c.id === id));
   return missing.length === 0
     ? passed
     : refused('analysis.malformed', `the WAV file has no ${missing.map((id) => `'${id.trim()}'`).join(' or ')} chunk`);
+}
+
+/**
+ * Where the samples of a (structurally sound) WAV file begin: the payload
+ * of its `data` chunk; undefined when the chunks cannot be walked.
+ */
+export async function wavSamplesOffset(source: ByteSource): Promise<number | undefined> {
+  const head = await source.read(0, 16);
+  if (head.length < 12) return undefined;
+  const chunks = await walkChunks(source, (await declaredSizes(source, head)).dataSize);
+  const data = Array.isArray(chunks) ? chunks.find((c) => c.id === 'data') : undefined;
+  return data ? data.offset + 8 : undefined;
 }
