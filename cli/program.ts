@@ -95,6 +95,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => (require('./commands/send') as typeof import('./commands/send')).sendCommand,
   },
   {
+    name: 'subscriptions',
+    term: 'subscriptions',
+    summary: 'rules by which a network receives cleared assets, through the running hub',
+    load: () => (require('./commands/subscriptions') as typeof import('./commands/subscriptions')).subscriptionsCommand,
+  },
+  {
     name: 'scan-media',
     term: 'scan-media [options] <path>',
     summary: 'screen every file of a mounted card, disk or USB stick; --ingest hands the cleared ones to the hub',
