@@ -17,9 +17,12 @@ export const WAV_SAMPLES_READ = 2 ** 20;
  *   it reports the same fields (codec, channels, rate, depth, duration, bit
  *   rate). The structure check (structure-wav.ts) has walked every chunk
  *   header already, so nothing of the file goes unchecked that a check needs.
- * - MP4/MOV and MXF: whole, because MediaInfo seeks there itself (to `moov`,
- *   to the partitions and index) and skips the essence; cutting the view
- *   would hide a `moov` or footer at the end.
+ * - MP4/MOV: whole, because MediaInfo seeks to `moov` itself and skips
+ *   `mdat` (measured: 1.37 MB read of a 1.1 MB MP4, in 7 reads); cutting the
+ *   view would hide a `moov` at the end.
+ * - MXF: whole as yet. MediaInfo reads much of the essence (68 MB of a 97 MB
+ *   MPEG-2 MXF); a cut to the partitions and index must keep the footer and
+ *   its index reachable, and is left for the issue 12 note.
  * - Anything else: whole.
  *
  * Reads past the cut return nothing, which MediaInfo takes as the end of the
