@@ -65,9 +65,12 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const screening = await openScreeningPart({ ...services, catchUp: projections.catchUp }, stack);
     const transfer = openTransferPart({ ...services, catchUp: projections.catchUp }, stack);
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
-    const store = openStorePart({ config, storage });
     const storeNodes = openStoreNodesPart({ config, storage, monitor: transfer.nodes, logger }, stack);
-    const subscriptions = openSubscriptionsPart({ config, storage, backbone, logger }, stack);
+    const store = openStorePart({ config, storage, links: storeNodes.linkStats });
+    const subscriptions = openSubscriptionsPart(
+      { config, storage, backbone, logger, catchUp: projections.catchUp },
+      stack,
+    );
     const gateway = await openGatewayPart(
       {
         config,

@@ -9,6 +9,7 @@ import * as transfers from './20261122000400_transfers';
 import * as appendOnlyLog from './20261122000500_append_only_log';
 import * as assetDeliveries from './20261202000100_asset_deliveries';
 import * as storeReplicas from './20261202000200_store_replicas';
+import * as storeLinks from './20261202000300_store_links';
 import * as subscriptions from './20261202000400_subscriptions';
 
 interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261122000500_append_only_log', appendOnlyLog],
   ['20261202000100_asset_deliveries', assetDeliveries],
   ['20261202000200_store_replicas', storeReplicas],
+  ['20261202000300_store_links', storeLinks],
   ['20261202000400_subscriptions', subscriptions],
 ];
 

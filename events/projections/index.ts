@@ -1,5 +1,6 @@
 import { timelineProjection } from '../../services/audit/read-model/projection';
 import { assetsProjection } from '../../services/screening/read-model/projection';
+import { linksProjection } from '../../services/store/links/projection';
 import { storeProjection } from '../../services/store/read-model/projection';
 import { subscriptionsProjection } from '../../services/store/subscriptions/read-model/projection';
 import { controlsProjection } from '../../services/transfer/read-model/controls-projection';
@@ -21,4 +22,5 @@ export const allProjections = (): Projection[] => [
   controlsProjection,
   storeProjection,
   subscriptionsProjection,
+  linksProjection,
 ];

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
+import { createLinkQueries } from '../../services/store/links/link-queries';
+import { createLinkStats } from '../../services/store/links/link-stats';
 import { createNodeQueries } from '../../services/store/nodes/node-queries';
 import { createNodeReporter } from '../../services/store/nodes/node-reporter';
 import type { GatewayRoutes } from '../../services/gateway/deps';
+import { linkRoutes } from '../../services/store/routes/links';
 import { nodeRoutes } from '../../services/store/routes/nodes';
 import type { HubConfig } from '../config';
 import type { Storage } from '../storage';
@@ -17,8 +20,9 @@ export interface StoreNodesPartDeps {
 }
 
 /**
- * The store's nodes (issue 13 item 4): NodeDown/NodeUp from the monitor's
- * probes, and GET /v1/nodes.
+ * The store's nodes and links (issue 13 item 4): NodeDown/NodeUp from the
+ * monitor's probes, GET /v1/nodes, the measured links (GET /v1/links) and the
+ * `LinkStats` the store's choice of a source reads.
  */
 export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack) {
   const { config } = deps;
@@ -26,14 +30,28 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
   const reporter = createNodeReporter({ store: deps.storage.store, monitor: deps.monitor, logger });
   stack.defer('node reporter', () => reporter.stop());
   const queries = createNodeQueries(deps.storage.sql);
+  const linkQueries = createLinkQueries(deps.storage.sql);
+  const nominal = config.links ?? [];
+  const linkStats = createLinkStats({
+    queries: linkQueries,
+    nominal,
+    isUp: (network) => deps.monitor.status(network)?.sound !== false,
+  });
+  stack.defer('link stats', () => linkStats.stop());
+  const networks = config.networks.map((n) => n.id);
   const routes: GatewayRoutes = async (app, options) => {
     await app.register(nodeRoutes({ networks: config.networks, monitor: deps.monitor, queries }), options);
+    await app.register(linkRoutes({ networks, nominal, queries: linkQueries }), options);
   };
   return {
     reporter,
+    linkStats,
     routes,
-    /** After the transfer part started the monitor: reports what its first round found. */
-    start: () => reporter.start(),
+    /** After the transfer part started the monitor: reports what its first round found, reads the links. */
+    async start(): Promise<void> {
+      await reporter.start();
+      await linkStats.start();
+    },
   };
 }
 
