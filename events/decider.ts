@@ -31,19 +31,20 @@ export interface Evolver<State extends StreamState, E extends Event> {
 }
 
 /**
- * Folds a stream into the decider's state. An event of another type (none
+ * Folds a stream (or the events after `from`) into the decider's state. An event of another type (none
  * is appended to an aggregate's stream today) only moves the version, so the
  * expected version stays the stream's.
  */
 export function fold<State extends StreamState, E extends Event>(
   decider: Evolver<State, E>,
   events: readonly StoredEvent[],
+  from: State = decider.initialState(),
 ): State {
   return events.reduce(
     (state, event) =>
       decider.isEvent(event)
         ? decider.evolve(state, event)
         : { ...state, version: event.version, lastEventId: event.id },
-    decider.initialState(),
+    from,
   );
 }

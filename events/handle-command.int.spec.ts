@@ -46,6 +46,20 @@ describe('handleCommand (PGlite event store)', () => {
     return assetId;
   }
 
+  test('the state after the command is the state a read of the stream folds to', async () => {
+    const assetId = await ingested();
+    const first = await handleCommand(store, `asset-${assetId}`, assetDecider, whitelist, context);
+    if (first.conflict) throw first.error;
+    const intrusion: ScreeningCommand = { type: 'RecordVerdict', stage: 'intrusion', verdict: { passed: true } };
+    // The writer acts again on what it holds, with no read in between.
+    const second = await handleCommand(store, `asset-${assetId}`, assetDecider, intrusion, context, {
+      state: first.after,
+    });
+    if (second.conflict) throw second.error;
+    expect(second.after).toEqual(await loadState(store, `asset-${assetId}`, assetDecider));
+    expect(second.after.version).toBe(4);
+  });
+
   test('reads, folds, decides and appends against the version it read, in the journey and caused by the last event', async () => {
     const assetId = await ingested();
     const [, ingest] = await store.readStream(`asset-${assetId}`);

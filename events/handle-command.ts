@@ -1,7 +1,7 @@
 import { ConcurrencyError, NotFoundError, PreconditionFailedError } from '../lib/errors';
-import type { Event, NewEvent } from './envelope';
-import type { EventStore } from './store/event-store';
-import { fold, type Decider, type StreamState } from './decider';
+import type { Event, NewEvent, StoredEvent } from './envelope';
+import type { AppendResult, EventStore } from './store/event-store';
+import { fold, type Decider, type Evolver, type StreamState } from './decider';
 import { stamp } from './stamp';
 
 /** Who asks and when; ids and time come from outside so that `decide` stays pure. */
@@ -40,6 +40,8 @@ export type CommandResult<State> =
       conflict: false;
       /** The state the command was decided on. */
       state: State;
+      /** The state after the command: `state` with what was appended folded in (a writer acting again needs no read). */
+      after: State;
       /** What was appended; empty when the command changed nothing (no append). */
       events: NewEvent[];
       /** Stream version after the command. */
@@ -51,6 +53,33 @@ export type CommandResult<State> =
       /** The store's error, for callers that answer it (409, retryable). */
       error: ConcurrencyError;
     };
+
+/**
+ * Folds events this writer just appended into `state`, as reading them back
+ * would. The writer knows each event's id, type, data, metadata and version;
+ * positions, hashes and the commit time it does not (only the last position),
+ * which is why `evolve` folds by version and envelope, never by those.
+ */
+function evolveAppended<State extends StreamState, E extends Event>(
+  decider: Evolver<State, E>,
+  state: State,
+  streamId: string,
+  events: readonly NewEvent[],
+  appended: AppendResult,
+): State {
+  const first = appended.nextVersion - events.length + 1;
+  const stored: StoredEvent[] = events.map((e, i) => ({
+    ...e,
+    streamId,
+    version: first + i,
+    position: appended.lastPosition,
+    schemaVersion: e.schemaVersion ?? 1,
+    prevHash: '',
+    hash: '',
+    recordedAt: e.metadata.occurredAt,
+  }));
+  return fold(decider, stored, state);
+}
 
 /** Reads a stream and folds it with the decider (for reads that decide nothing). */
 export async function loadState<State extends StreamState, E extends Event>(
@@ -99,12 +128,13 @@ export async function handleCommand<State extends StreamState, Command, E extend
     throw new PreconditionFailedError(streamId, expectedVersion, state.version);
   }
   const decided = decider.decide(command, state);
-  if (decided.length === 0) return { conflict: false, state, events: [], nextVersion: state.version };
+  if (decided.length === 0) return { conflict: false, state, after: state, events: [], nextVersion: state.version };
   const events: NewEvent[] = stampDecision(state, decided, context);
   await options.beforeAppend?.(state, events);
   try {
-    const { nextVersion } = await store.append(streamId, events, state.version);
-    return { conflict: false, state, events, nextVersion };
+    const appended = await store.append(streamId, events, state.version);
+    const after = evolveAppended(decider, state, streamId, events, appended);
+    return { conflict: false, state, after, events, nextVersion: appended.nextVersion };
   } catch (err) {
     if (!(err instanceof ConcurrencyError)) throw err;
     if (expectedVersion !== undefined) throw new PreconditionFailedError(streamId, expectedVersion, err.actual);

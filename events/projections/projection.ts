@@ -19,6 +19,12 @@ export interface Projection {
   /** Event types it reacts to; others are skipped without a query. */
   handles: readonly string[] | 'all';
   apply(tx: Sql, event: StoredEvent): Promise<void>;
+  /**
+   * Applies several events at once (in log order, only those it handles),
+   * with the effect of `apply` on each in turn: a projection that writes
+   * one row per event says it in one statement instead of one per event.
+   */
+  applyMany?(tx: Sql, events: StoredEvent[]): Promise<void>;
 }
 
 /** Occurrence time of an event, the only clock a projection may read. */

@@ -37,7 +37,12 @@ export async function applyBatch(
   schema?: string,
 ): Promise<void> {
   if (schema) await tx.query(`set local search_path to ${schema}, public`);
-  for (const e of events) if (wants(projection, e)) await projection.apply(tx, e);
+  const wanted = events.filter((e) => wants(projection, e));
+  if (projection.applyMany) {
+    if (wanted.length > 0) await projection.applyMany(tx, wanted);
+    return;
+  }
+  for (const e of wanted) await projection.apply(tx, e);
 }
 
 /**

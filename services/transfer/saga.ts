@@ -78,15 +78,16 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   const load = (id: string) => loadState(deps.store, `transfer-${id}`, transferDecider);
 
   /**
-   * Appends what the command decides on the state this pass acted on; false
-   * when someone else wrote first (the next pass reloads and looks again).
+   * Appends what the command decides on the state this pass acted on: the
+   * state after it, or undefined when someone else wrote first (the next
+   * pass reads the stream and looks again).
    */
-  async function apply(state: TransferState, command: TransferCommand): Promise<boolean> {
+  async function apply(state: TransferState, command: TransferCommand): Promise<TransferState | undefined> {
     const context = { actor, now: clock().toISOString(), newId: () => uuidv7(clock().getTime()) };
     const result = await handleCommand(deps.store, `transfer-${state.transferId}`, transferDecider, command, context, {
       state,
     });
-    return !result.conflict;
+    return result.conflict ? undefined : result.after;
   }
 
   async function copyJob(state: TransferState): Promise<CopyJob> {
@@ -117,7 +118,11 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     return () => clearInterval(timer);
   }
 
-  async function copyAndVerify(state: TransferState, job: CopyJob, channel: string): Promise<boolean> {
+  async function copyAndVerify(
+    state: TransferState,
+    job: CopyJob,
+    channel: string,
+  ): Promise<TransferState | undefined> {
     const controller = new AbortController();
     const stop = watchControls(state, controller);
     inflight.add(controller);
@@ -144,7 +149,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   }
 
   /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
-  async function register(state: TransferState): Promise<boolean> {
+  async function register(state: TransferState): Promise<TransferState | undefined> {
     const { path, at: committedAt } = state.committed!;
     const replica = {
       type: 'ReplicaStored' as const,
@@ -154,6 +159,8 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         path,
         sha256: state.sha256,
         transferId: state.transferId,
+        kind: state.folder === 'cache' ? ('cached' as const) : ('delivered' as const),
+        sizeBytes: state.sizeBytes,
       },
     };
     const stamped = stamp([replica], {
@@ -174,11 +181,11 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     });
   }
 
-  async function onCopyError(state: TransferState, step: string, err: unknown): Promise<void> {
+  async function onCopyError(state: TransferState, step: string, err: unknown): Promise<undefined> {
     // Only the copier's own errors are step failures; anything else (store down...) is retried by the queue.
     if (!(err instanceof CopyError)) throw err;
     const failure = err;
-    if (failure.code === 'aborted') return; // an admin paused or cancelled: the next pass reads what
+    if (failure.code === 'aborted') return undefined; // an admin paused or cancelled: the next pass reads what
     const retryable = failure.retryable && state.attempts < maxAttempts;
     const reason =
       retryable || !failure.retryable
@@ -187,18 +194,28 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     await apply(state, { type: 'Fail', reason, retryable, step });
     deps.logger.warn({ transferId: state.transferId, step, code: failure.code, retryable }, 'transfer step failed');
     if (retryable) throw new RetryLaterError(failure.message, retryDelayMs(state.attempts));
+    return undefined;
   }
 
   async function run(job: Job<TransferJob>, channel: { id: string; lane: string }): Promise<void> {
     const id = job.data.transferId;
     let mine = false;
     let cj: CopyJob | undefined;
+    // The state the last pass left: each step's append folds into it, so the stream is read again only
+    // after a conflict or a failure (someone else wrote, or the next pass must see what happened).
+    let known: TransferState | undefined;
     const log = deps.logger.child({ transferId: id, channel: channel.id });
     try {
       for (let pass = 0; pass < 24; pass += 1) {
         // A stopping hub hands the transfer back to the queue; the partial copy stays for whoever resumes it.
         if (stopping) throw new RetryLaterError('the hub is stopping', 0);
-        const state = await load(id);
+        // A step that writes into the node acts on the stream as it is now: an admin's pause or cancel
+        // appended since is seen before the step (a version is a cheaper look than a read).
+        let state = known ?? (await load(id));
+        if (known && WRITES_TARGET.has(nextAction(known, mine))) {
+          if ((await deps.store.streamVersion(`transfer-${id}`)) !== known.version) state = await load(id);
+        }
+        known = undefined;
         const action = nextAction(state, mine);
         if (action === 'none') return;
         if (action === 'start' && deps.isPaused(state.targetNetwork)) {
@@ -220,37 +237,39 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         try {
           switch (action) {
             case 'start':
-              mine = await apply(state, { type: 'Start', channel: channel.id, worker: deps.worker, resumeFrom: 0 });
+              known = await apply(state, { type: 'Start', channel: channel.id, worker: deps.worker, resumeFrom: 0 });
+              mine = known !== undefined;
               if (mine)
                 log.info({ correlationId: state.correlationId, attempt: state.attempts + 1 }, 'transfer started');
               break;
             case 'reserve':
-              await apply(state, {
+              known = await apply(state, {
                 type: 'RecordReserved',
                 bytes: state.sizeBytes,
                 tempPath: (await deps.copier.reserve(cj)).tempPath,
               });
               break;
             case 'copy':
-              await copyAndVerify(state, cj, channel.id);
+              known = await copyAndVerify(state, cj, channel.id);
               break;
             case 'commit':
-              await apply(state, { type: 'RecordCommitted', path: (await deps.copier.commit(cj)).path });
+              known = await apply(state, { type: 'RecordCommitted', path: (await deps.copier.commit(cj)).path });
               break;
             case 'register':
-              if (await register(state))
+              known = await register(state);
+              if (known)
                 log.info(
                   { correlationId: state.correlationId, path: state.committed?.path },
                   `delivered to ${state.targetNetwork}: ${state.committed?.path ?? '(path not recorded)'}`,
                 );
               break;
             case 'compensate':
-              await apply(state, { type: 'RecordCompensated', actions: await deps.copier.compensate(cj) });
+              known = await apply(state, { type: 'RecordCompensated', actions: await deps.copier.compensate(cj) });
               break;
           }
         } catch (err) {
           if (action === 'start' || action === 'compensate') throw err;
-          await onCopyError(state, STEP_OF[action], err);
+          known = await onCopyError(state, STEP_OF[action], err);
         }
       }
       throw new Error(`transfer ${id}: the saga did not settle after 24 passes`);
