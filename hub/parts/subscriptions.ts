@@ -9,6 +9,7 @@ export interface SubscriptionsPartDeps {
   config: HubConfig;
   storage: Storage;
   backbone: Backbone;
+  catchUp: () => Promise<void>;
   logger: Logger;
 }
 
@@ -23,6 +24,7 @@ export function openSubscriptionsPart(deps: SubscriptionsPartDeps, stack: Cleanu
     sql: deps.storage.sql,
     backbone: deps.backbone,
     networks: deps.config.networks.map((n) => n.id),
+    catchUp: deps.catchUp,
     logger: deps.logger.child({ component: 'subscriptions' }),
   });
   stack.defer('subscriptions', () => service.stop());

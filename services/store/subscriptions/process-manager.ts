@@ -15,7 +15,7 @@ import type { SubscriptionQueries } from './read-model/queries';
 
 export interface SubscriptionMatcherDeps {
   store: EventStore;
-  queries: Pick<SubscriptionQueries, 'enabled' | 'clearedSince'>;
+  queries: Pick<SubscriptionQueries, 'enabled' | 'clearedSince' | 'clearedUnderSubscriptions'>;
   logger: Logger;
   clock?: () => Date;
 }
@@ -101,6 +101,25 @@ export function createSubscriptionMatcher(deps: SubscriptionMatcherDeps) {
       const subscriptions = await deps.queries.enabled();
       if (subscriptions.length === 0) return;
       await apply(event.data.assetId, subscriptions, { actor: 'service:subscriptions', causationId: event.id });
+    },
+
+    /**
+     * Matches again the assets cleared in the last `windowMs` against the
+     * subscriptions enabled before each was cleared: the embedded backbone
+     * keeps no offsets, so an AssetCleared a crash cut off is found here.
+     * Idempotent (a subscription records an asset once); rules made after an
+     * asset's clearance reach it only by a backfill, as without a crash.
+     */
+    async sweep(windowMs: number): Promise<number> {
+      const subscriptions = await deps.queries.enabled();
+      if (subscriptions.length === 0) return 0;
+      const since = new Date(clock().getTime() - windowMs).toISOString();
+      let recorded = 0;
+      for (const asset of await deps.queries.clearedUnderSubscriptions(since)) {
+        const before = subscriptions.filter((s) => s.createdAt <= asset.clearedAt);
+        recorded += await apply(asset.assetId, before, { actor: 'service:subscriptions', causationId: asset.assetId });
+      }
+      return recorded;
     },
 
     /**

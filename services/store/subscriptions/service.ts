@@ -14,7 +14,14 @@ export interface SubscriptionServiceDeps {
   backbone: Backbone;
   /** Configured network ids. */
   networks: readonly string[];
+  /** Brings the read models to the head (the sweep at start trusts them only then). */
+  catchUp: () => Promise<void>;
   logger: Logger;
+}
+
+export interface SubscriptionServiceOptions {
+  /** How far back the sweep at start looks for cleared assets a crash may have cut off. @default 86400000 (a day) */
+  sweepWindowMs?: number;
 }
 
 /**
@@ -23,7 +30,7 @@ export interface SubscriptionServiceDeps {
  * cleared asset. Members of the group split the partitions, so any number of
  * hub processes match each asset once (and a redelivery records nothing new).
  */
-export function createSubscriptionService(deps: SubscriptionServiceDeps) {
+export function createSubscriptionService(deps: SubscriptionServiceDeps, options: SubscriptionServiceOptions = {}) {
   const queries = createSubscriptionQueries(deps.sql);
   const commands = createSubscriptionCommands({ store: deps.store, networks: deps.networks });
   const matcher = createSubscriptionMatcher({ store: deps.store, queries, logger: deps.logger });
@@ -38,6 +45,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
       consumer = await deps.backbone.consume({ groupId: 'mxhub.subscriptions', categories: ['asset'] }, (event) =>
         matcher.handle(event),
       );
+      await deps.catchUp();
+      const recorded = await matcher.sweep(options.sweepWindowMs ?? 86_400_000);
+      if (recorded > 0) deps.logger.info({ recorded }, 'subscription matches re-derived from the read model');
     },
     async stop(): Promise<void> {
       await consumer?.stop();

@@ -211,6 +211,24 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on %s', (kind) => 
     await call('DELETE', `/v1/subscriptions/${id}`);
   });
 
+  test('the sweep at start finds an asset whose AssetCleared a crash cut off, not one cleared before the rule', async () => {
+    const before = await cleared('early.mov');
+    await react();
+    const id = await subscribe({ network: 'archive', match: { types: ['mov'] } });
+    const lost = await cleared('late.mov');
+    // Projected, but never handed to the matcher: as if the process died before its consumer ran.
+    await project();
+    fed = await gw.store.headPosition();
+    expect(await matcher.sweep(3_600_000)).toBe(1);
+    expect(await matchesOn(lost)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ subscriptionId: id, network: 'archive' }) }),
+    ]);
+    expect(await matchesOn(before)).toEqual([]);
+    expect(await matcher.sweep(3_600_000)).toBe(0);
+    await react();
+    await call('DELETE', `/v1/subscriptions/${id}`);
+  });
+
   test('a disabled subscription takes nothing until enabled; PATCH changes the rule; If-Match guards it', async () => {
     const id = await subscribe({ network: 'broadcast', match: { types: ['png'] }, enabled: false });
     const off = await cleared('still.png');

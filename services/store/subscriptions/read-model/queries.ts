@@ -3,6 +3,9 @@ import { NotFoundError } from '../../../../lib/errors';
 import { isoText as iso, keysetPage, sqlParams, type KeysetPageQuery, type Paged } from '../../../../lib/keyset-cursor';
 import type { SubscriptionRule } from '../domain/rule';
 
+// Microseconds, so two times of the read model compare as text in the order they compare in SQL.
+const micros = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /** One subscription as `rm_subscriptions` holds it, in the API's camelCase. */
 export interface SubscriptionItem extends SubscriptionRule {
   id: string;
@@ -74,10 +77,25 @@ export function createSubscriptionQueries(sql: Sql) {
       return item(row);
     },
 
-    /** The enabled subscriptions' rules: what a cleared asset is matched against. */
-    async enabled(): Promise<Array<{ id: string; rule: SubscriptionRule }>> {
-      return sql.query<{ id: string; rule: SubscriptionRule }>(
-        'select subscription_id as id, rule from rm_subscriptions where enabled order by created_at, subscription_id',
+    /** The enabled subscriptions' rules, oldest first: what a cleared asset is matched against. */
+    async enabled(): Promise<Array<{ id: string; rule: SubscriptionRule; createdAt: string }>> {
+      return sql.query(
+        `select subscription_id as id, rule, ${micros('created_at')} as "createdAt"
+           from rm_subscriptions where enabled order by created_at, subscription_id`,
+      );
+    },
+
+    /**
+     * Assets cleared since `since` that an enabled subscription made before
+     * their clearance may have missed (a sweep after a crash), oldest first.
+     */
+    async clearedUnderSubscriptions(since: string): Promise<Array<{ assetId: string; clearedAt: string }>> {
+      return sql.query(
+        `select c.asset_id as "assetId", ${micros('c.cleared_at')} as "clearedAt" from rm_cleared_assets c
+          where c.cleared_at >= $1::timestamptz
+            and exists (select 1 from rm_subscriptions s where s.enabled and s.created_at <= c.cleared_at)
+          order by c.cleared_at, c.asset_id`,
+        [since],
       );
     },
 
@@ -98,7 +116,7 @@ export function createSubscriptionQueries(sql: Sql) {
         );
       }
       return sql.query(
-        `select asset_id as "assetId", to_char(cleared_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "clearedAt"
+        `select asset_id as "assetId", ${micros('cleared_at')} as "clearedAt"
            from rm_cleared_assets where ${where.join(' and ')}
           order by cleared_at, asset_id limit ${params.param(limit)}`,
         params.values,
