@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
 import { eventGuard } from './stored';
-import { AssetId, NetworkId, Reason, Sha256, TransferId } from './common';
+import { AssetId, Lane, NetworkId, Priority, Reason, Sha256, TransferId } from './common';
 
 /**
  * What became of one replica after it was stored, and who read it. They go on
@@ -85,6 +85,26 @@ export const AssetRead = defineEvent(
   'Someone (the event’s actor) read the asset’s bytes from a replica through GET /v1/assets/{id}/content.',
 );
 
+export const FetchRequested = defineEvent(
+  'FetchRequested',
+  Type.Object(
+    {
+      assetId: AssetId,
+      /** The network that asked for a copy on its own node. */
+      network: NetworkId,
+      /** Derived from the asset, the network and the copies it had there: asking twice asks once. */
+      transferId: TransferId,
+      /** The replica chosen to copy from: least expected time to `network` when it was asked. */
+      sourceNetwork: NetworkId,
+      sourcePath: Type.String({ minLength: 1 }),
+      lane: Type.Optional(Lane),
+      priority: Type.Optional(Priority),
+    },
+    { additionalProperties: false },
+  ),
+  'A network asked for the asset on its own node (POST /v1/assets/{id}/fetch): the transfer service copies it into the node’s cache/.',
+);
+
 export const replicaEvents = [
   ReplicaVerified,
   ReplicaMissing,
@@ -92,6 +112,7 @@ export const replicaEvents = [
   ReplicaRepaired,
   ReplicaEvicted,
   AssetRead,
+  FetchRequested,
 ] as const;
 
 export type ReplicaEvent = EventsOf<typeof replicaEvents>;

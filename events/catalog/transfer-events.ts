@@ -16,10 +16,14 @@ export const TransferRequested = defineEvent(
       sizeBytes: Type.Integer({ minimum: 0 }),
       sha256: Sha256,
       force: Type.Optional(Type.Boolean()),
+      /** The replica copied from, on the source network's node; absent: the asset's origin copy in staging. */
+      sourcePath: Type.Optional(Type.String({ minLength: 1 })),
+      /** The target node's folder: `inbox` (a delivery, the default) or `cache` (a fetch: an evictable copy). */
+      folder: Type.Optional(Type.Union([Type.Literal('inbox'), Type.Literal('cache')])),
     },
     { additionalProperties: false },
   ),
-  'A cleared asset (or an operator) asked for a copy on a target network.',
+  'A cleared asset (or an operator, a subscription, a fetch) asked for a copy on a target network.',
   {
     schemaVersion: 2,
     // v1 had no lanes: everything travelled in the normal lane.

@@ -94,4 +94,40 @@ describe('transfer requests of a cleared asset', () => {
     await createTransferRequester({ store, logger }).request(assetId);
     expect((await requestedOf(assetId))[0]).toMatchObject({ lane: 'urgent', priority: 1 });
   });
+
+  it("a fetch is one transfer from the store's chosen replica into the network's cache/, however often it is handled", async () => {
+    const assetId = await cleared();
+    const transferId = uuidv7();
+    const data = {
+      assetId,
+      network: 'weather',
+      transferId,
+      sourceNetwork: 'archive',
+      sourcePath: '/nodes/archive/inbox/a.mxf',
+      lane: 'urgent' as const,
+    };
+    const metadata = {
+      correlationId: 'fetch',
+      causationId: 'fetch',
+      actor: 'user:op',
+      occurredAt: new Date().toISOString(),
+    };
+    await store.append(`asset-${assetId}`, [{ id: uuidv7(), type: 'FetchRequested', data, metadata }], 'any');
+    const [fetched] = (await store.readStream(`asset-${assetId}`)).filter((e) => e.type === 'FetchRequested');
+    const requester = createTransferRequester({ store, logger });
+    await requester.handle(fetched!);
+    await requester.handle(fetched!);
+    const requested = (await requestedOf(assetId)).filter(
+      (d) => (d as { transferId: string }).transferId === transferId,
+    );
+    expect(requested).toEqual([
+      expect.objectContaining({
+        sourceNetwork: 'archive',
+        targetNetwork: 'weather',
+        sourcePath: '/nodes/archive/inbox/a.mxf',
+        folder: 'cache',
+        lane: 'urgent',
+      }),
+    ]);
+  });
 });

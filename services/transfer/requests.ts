@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { StoredEvent } from '../../events/envelope';
 import type { DataOf } from '../../events/catalog/define';
 import { AssetCleared } from '../../events/catalog/asset-events';
+import { FetchRequested } from '../../events/catalog/replica-events';
 import { SubscriptionMatched } from '../../events/catalog/subscription-events';
 import { isEvent } from '../../events/catalog/stored';
 import type { EventStore } from '../../events/store/event-store';
@@ -46,6 +47,8 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
           correlationId: state.correlationId,
           causationId: cleared.id,
         },
+        // A request opens its stream: decided on the empty stream, so no read; one that exists is a conflict.
+        { state: transferDecider.initialState() },
       );
       // Requested before, or by a concurrent requester: nothing to do.
       if (result.conflict || result.events.length === 0) continue;
@@ -87,13 +90,44 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     return true;
   }
 
+  /**
+   * A network asked for the asset on its node (the store's fetch): one
+   * transfer, with the id the store derived and told its caller, from the
+   * replica the store chose into the network's `cache/`. A second ask with
+   * the same id finds the stream and requests nothing.
+   */
+  async function requestFetched(fetched: StoredEvent<'FetchRequested', DataOf<typeof FetchRequested>>) {
+    const { assetId, network, transferId, sourceNetwork, sourcePath, lane, priority } = fetched.data;
+    const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
+    if (state.status !== 'cleared') return false;
+    const fetchFrom = { network: sourceNetwork, path: sourcePath };
+    const result = await handleCommand(
+      deps.store,
+      `transfer-${transferId}`,
+      transferDecider,
+      { type: 'Request', request: requestTransfer(state, { target: network, transferId, lane, priority, fetchFrom }) },
+      {
+        actor: 'service:transfer',
+        now: clock().toISOString(),
+        newId: () => uuidv7(clock().getTime()),
+        correlationId: fetched.metadata.correlationId,
+        causationId: fetched.id,
+      },
+    );
+    if (result.conflict || result.events.length === 0) return false;
+    deps.logger.info({ assetId, transferId, target: network, source: sourceNetwork }, 'fetch transfer requested');
+    return true;
+  }
+
   return {
     request,
     requestMatched,
-    /** Backbone handler: reacts to AssetCleared and to a subscription's SubscriptionMatched. */
+    requestFetched,
+    /** Backbone handler: reacts to AssetCleared, to a subscription's SubscriptionMatched and to a FetchRequested. */
     async handle(event: StoredEvent): Promise<void> {
       if (isEvent(AssetCleared, event)) await request(event.data.assetId, event);
       if (isEvent(SubscriptionMatched, event)) await requestMatched(event);
+      if (isEvent(FetchRequested, event)) await requestFetched(event);
     },
   };
 }

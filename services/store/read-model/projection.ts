@@ -14,7 +14,12 @@ async function setStatus(tx: Sql, e: Stored<StoreEvent>, status: string): Promis
 }
 
 /** Updates one replica (by asset, network and path) unless it has seen this position already. */
-async function setReplica(tx: Sql, e: Stored<ReplicaEvent>, set: string, params: unknown[] = []): Promise<void> {
+async function setReplica(
+  tx: Sql,
+  e: Stored<Exclude<ReplicaEvent, { type: 'FetchRequested' }>>,
+  set: string,
+  params: unknown[] = [],
+): Promise<void> {
   const { assetId, network, path } = e.data;
   await tx.query(
     `update rm_replicas set ${set}, last_position = $4

@@ -3,6 +3,7 @@ import type { GatewayRoutes } from '../../gateway/deps';
 import type { LinkStats } from '../domain/choose-source';
 import type { ReplicaQueries } from '../read-model/queries';
 import { contentRoutes } from './content';
+import { fetchRoutes } from './fetch';
 import { replicaRoutes } from './replicas';
 
 export interface StoreRouteDeps {
@@ -18,5 +19,6 @@ export function createStoreRoutes(deps: StoreRouteDeps): GatewayRoutes {
   return async (app, options) => {
     await app.register(replicaRoutes(deps), options);
     await app.register(contentRoutes(deps), options);
+    await app.register(fetchRoutes(deps), options);
   };
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { REPLICA_KINDS } from '../../../events/catalog/common';
+import { Lane, NetworkId, Priority, REPLICA_KINDS } from '../../../events/catalog/common';
 import { Nullable, Paged, Time } from '../../gateway/schemas';
 
 /** The store's route schemas: replicas, content, fetch. */
@@ -27,3 +27,24 @@ export const ReplicaItem = Type.Object({
 });
 
 export const ReplicaPage = Paged(ReplicaItem);
+
+export const FetchBody = Type.Object(
+  {
+    network: Type.String({ description: 'The network that wants the asset on its own node' }),
+    lane: Type.Optional(Lane),
+    priority: Type.Optional(Priority),
+  },
+  { additionalProperties: false },
+);
+
+export const FetchHeld = Type.Object(
+  { replica: ReplicaItem },
+  { description: 'The network holds a good copy already' },
+);
+export const FetchAccepted = Type.Object(
+  {
+    transferId: Type.String({ description: 'Follow it at GET /v1/transfers/{id}' }),
+    source: Type.Object({ network: NetworkId, path: Type.String() }, { description: 'The replica copied from' }),
+  },
+  { description: 'A transfer brings the asset into the network’s cache/' },
+);

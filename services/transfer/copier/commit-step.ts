@@ -109,7 +109,7 @@ async function sidecarSlotFree(path: string, text: string | undefined): Promise<
  */
 async function assertInboxInNode(job: CopyJob, inbox: string): Promise<void> {
   const [realRoot, realInbox] = await Promise.all([realpath(job.targetRoot), realpath(inbox)]);
-  const expected = join(realRoot, 'inbox');
+  const expected = join(realRoot, job.folder ?? 'inbox');
   if (realInbox !== expected) {
     throw new CopyError(
       'io',

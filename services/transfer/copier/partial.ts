@@ -12,8 +12,10 @@ export interface CopyJob {
   /** SHA-256 (hex) recorded when the asset was claimed. */
   sha256: string;
   sizeBytes: number;
-  /** The target network's node root; the file goes to `<targetRoot>/inbox/`. */
+  /** The target network's node root; the file goes to `<targetRoot>/<folder>/`. */
   targetRoot: string;
+  /** `inbox` for a delivery, `cache` for a fetched copy (evictable). @default 'inbox' */
+  folder?: 'inbox' | 'cache';
   /** The name the file is delivered under. */
   fileName: string;
   /** The hub's sidecar (formats/sidecar), written beside the file when given. */
@@ -25,7 +27,7 @@ export interface CopyJob {
  * own folder on the same file system as inbox/, so publishing is a rename
  * (or link) and never a copy, and out of sight of whoever watches inbox/.
  */
-export function partialPaths(job: Pick<CopyJob, 'targetRoot' | 'transferId'>) {
+export function partialPaths(job: Pick<CopyJob, 'targetRoot' | 'transferId' | 'folder'>) {
   const dir = join(job.targetRoot, '.mxhub', 'partial');
   const part = join(dir, `${job.transferId}.part`);
   return {
@@ -33,7 +35,8 @@ export function partialPaths(job: Pick<CopyJob, 'targetRoot' | 'transferId'>) {
     part,
     record: `${part}.json`,
     sidecar: join(dir, `${job.transferId}.xml.part`),
-    inbox: join(job.targetRoot, 'inbox'),
+    // A fetch publishes into cache/ exactly as a delivery does into inbox/.
+    inbox: join(job.targetRoot, job.folder ?? 'inbox'),
   };
 }
 

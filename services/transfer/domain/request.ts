@@ -28,6 +28,8 @@ export interface TransferRequest {
   lane?: Lane;
   priority?: number;
   force?: boolean;
+  /** A fetch: copy this replica (on another node) into the target's `cache/` rather than the origin into its inbox. */
+  fetchFrom?: { network: string; path: string };
 }
 
 /**
@@ -42,7 +44,8 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
       assetId: asset.assetId,
     });
   }
-  if (request.target === asset.sourceNetwork) {
+  const from = request.fetchFrom?.network ?? asset.sourceNetwork;
+  if (request.target === from) {
     throw new ValidationError(`network: the asset comes from '${request.target}'; send it to another network`, {
       field: 'network',
     });
@@ -51,12 +54,13 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
   return {
     transferId: request.transferId,
     assetId: asset.assetId,
-    sourceNetwork: asset.sourceNetwork,
+    sourceNetwork: from,
     targetNetwork: request.target,
     lane: request.lane ?? laneFor(priority),
     priority,
     sizeBytes: asset.sizeBytes,
     sha256: asset.sha256,
     ...(request.force ? { force: true } : {}),
+    ...(request.fetchFrom ? { sourcePath: request.fetchFrom.path, folder: 'cache' as const } : {}),
   };
 }

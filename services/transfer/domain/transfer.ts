@@ -20,6 +20,10 @@ export interface TransferState extends StreamState {
   sizeBytes: number;
   sha256: string;
   force: boolean;
+  /** The replica copied from when it is not the asset's origin copy (a fetch from another node). */
+  sourcePath?: string;
+  /** Where the copy lands on the target node: `inbox` (delivered) or `cache` (fetched, evictable). */
+  folder: 'inbox' | 'cache';
   attempts: number;
   correlationId: string;
   lastEventId: string;
@@ -49,6 +53,7 @@ export const initialTransferState = (): TransferState => ({
   sizeBytes: 0,
   sha256: '',
   force: false,
+  folder: 'inbox',
   attempts: 0,
   correlationId: '',
   lastEventId: '',
@@ -74,6 +79,8 @@ export function evolve(state: TransferState, event: Stored<TransferEvent>): Tran
         sizeBytes: d.sizeBytes,
         sha256: d.sha256,
         force: d.force === true,
+        ...(d.sourcePath ? { sourcePath: d.sourcePath } : {}),
+        folder: d.folder ?? 'inbox',
         correlationId: event.metadata.correlationId,
       };
     }
