@@ -97,10 +97,12 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
       throw new HubError('MXHUB_ERR_CONFIG', `network '${state.targetNetwork}' has no node root`, 500, false);
     return {
       transferId: state.transferId,
-      source: asset.stagedPath,
+      // A fetch copies the replica it was given (on another node); a delivery the origin copy in staging.
+      source: state.sourcePath ?? asset.stagedPath,
       sha256: state.sha256,
       sizeBytes: state.sizeBytes,
       targetRoot,
+      folder: state.folder,
       fileName: asset.originalName,
       sidecar: deliverySidecar(asset, state.targetNetwork),
     };
