@@ -132,7 +132,11 @@ export function createTransferService<B extends RateLimited & Throttle>(
       return;
     }
     if (!QUEUEING.has(event.type)) return;
-    const state = await loadState(store, `transfer-${transferId}`, transferDecider);
+    // A request says where it goes and in which lane; later events are queued where the stream now says.
+    const state =
+      event.type === 'TransferRequested'
+        ? event.data
+        : await loadState(store, `transfer-${transferId}`, transferDecider);
     if (event.type === 'TransferCancelled') await lanes.remove(transferJobId(transferId));
     if (controls.isPaused(state.targetNetwork) && event.type !== 'TransferCancelled') return;
     // A cancelled transfer is queued once more so its saga compensates what it had done.
