@@ -9,6 +9,7 @@ import { UnavailableError } from '../../../lib/errors';
 import { clamdCommand, clamdInstream, describeAddress, type ClamdAddress } from './clamd-protocol';
 import { planParts, validatePartOptions, type Part } from './clamd-parts';
 import { interpretClamdReply, parseClamdVersion } from './clamd-reply';
+import { mapWithLimit } from '../scan-media/pool';
 import {
   describeError,
   errorVerdict,
@@ -32,6 +33,12 @@ export interface ClamdEngineOptions {
   partSize?: number;
   /** Bytes shared by consecutive parts: the longest signature guaranteed to be seen across a boundary. @default 1 MiB */
   overlap?: number;
+  /**
+   * Parts of one large file streamed at once. clamd scans each INSTREAM on a
+   * thread of its own, so a file over 2 GiB is scanned side by side rather
+   * than part after part. @default 2
+   */
+  partConcurrency?: number;
   /** Bytes read and sent per INSTREAM chunk. @default 1 MiB */
   chunkSize?: number;
   /** Connect timeout, and longest pause allowed while sending. @default 30 000 ms */
@@ -55,6 +62,7 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
   const partSize = options.partSize ?? 1024 * MiB;
   const overlap = options.overlap ?? MiB;
   const chunkSize = options.chunkSize ?? MiB;
+  const partConcurrency = options.partConcurrency ?? 2;
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const verdictTimeoutMs = options.verdictTimeoutMs ?? 300_000;
   const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
@@ -93,6 +101,39 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
     }
   }
 
+  type Finding = Awaited<ReturnType<typeof scanPart>>;
+
+  /**
+   * Scans the parts, `partConcurrency` at a time. The first part that is not
+   * clean (a detection, an error, a short read) stops the parts not yet
+   * started and aborts those running: their findings stay undefined.
+   */
+  async function scanParts(path: string, parts: Part[], signal?: AbortSignal): Promise<Array<Finding | undefined>> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    if (signal?.aborted) throw new Error('scan aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const findings = await mapWithLimit(parts, partConcurrency, async (part) => {
+        if (stop.signal.aborted) return undefined;
+        try {
+          const finding = await scanPart(path, part, stop.signal);
+          if (finding.outcome !== 'clean' || finding.bytesSent !== part.end - part.start) stop.abort();
+          return finding;
+        } catch (error) {
+          // A part aborted because another settled the verdict says nothing; the caller's abort is its own error.
+          if (stop.signal.aborted && !signal?.aborted) return undefined;
+          stop.abort();
+          throw error;
+        }
+      });
+      if (signal?.aborted) throw new Error('scan aborted');
+      return findings;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async function scanFile(path: string, scanOptions: ScanOptions = {}): Promise<Verdict> {
     let engine: EngineVersion | undefined;
     let covered = 0;
@@ -100,28 +141,38 @@ export function createClamdEngine(options: ClamdEngineOptions = {}): ClamdEngine
       const before = await stat(path);
       engine = await version();
       const parts = planParts(before.size, partSize, overlap);
-      for (const [index, part] of parts.entries()) {
-        const which =
-          parts.length > 1 ? ` in part ${index + 1}/${parts.length} (bytes ${part.start}-${part.end - 1})` : '';
-        const finding = await scanPart(path, part, scanOptions.signal);
-        if (finding.outcome === 'infected') {
-          return {
-            ...engine,
-            engine: 'clamav',
-            bytesCovered: part.end,
-            outcome: 'infected',
-            signature: finding.signature,
-            reason: `${finding.reason}${which}`,
-          };
-        }
-        if (finding.outcome === 'error') {
-          return errorVerdict('clamav', engine, covered, `${finding.reason}${which}`, finding.signature);
-        }
-        if (finding.bytesSent !== part.end - part.start) {
-          return errorVerdict('clamav', engine, covered, `file shrank while being scanned${which}`);
-        }
-        covered = part.end;
+      const findings = await scanParts(path, parts, scanOptions.signal);
+      const which = (index: number) =>
+        parts.length > 1
+          ? ` in part ${index + 1}/${parts.length} (bytes ${parts[index]!.start}-${parts[index]!.end - 1})`
+          : '';
+      // A detection anywhere wins; otherwise the first part in file order that did not come back clean.
+      const infected = findings.findIndex((f) => f?.outcome === 'infected');
+      if (infected >= 0) {
+        const finding = findings[infected]!;
+        return {
+          ...engine,
+          engine: 'clamav',
+          bytesCovered: parts[infected]!.end,
+          outcome: 'infected',
+          signature: finding.signature,
+          reason: `${finding.reason}${which(infected)}`,
+        };
       }
+      let contiguous = true;
+      for (const [index, part] of parts.entries()) {
+        const finding = findings[index];
+        if (finding?.outcome === 'error') {
+          return errorVerdict('clamav', engine, covered, `${finding.reason}${which(index)}`, finding.signature);
+        }
+        if (finding && finding.bytesSent !== part.end - part.start) {
+          return errorVerdict('clamav', engine, covered, `file shrank while being scanned${which(index)}`);
+        }
+        // Parts stopped early are skipped here: the reason is the part that stopped them, wherever it lies.
+        if (!finding) contiguous = false;
+        else if (contiguous) covered = part.end;
+      }
+      if (covered !== before.size) return errorVerdict('clamav', engine, covered, 'not every part was scanned');
       // What was scanned must be what gets delivered: a file that changed
       // under the scan is not cleared.
       const after = await stat(path);

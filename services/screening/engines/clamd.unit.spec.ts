@@ -106,7 +106,10 @@ describe('createClamdEngine against a fake clamd', () => {
   });
 
   it('scans a file beyond the part size in overlapping parts and stops at the first detection', async () => {
-    const { fake, engine } = await setup({ answer: findMarker }, { partSize: 1000, overlap: 100, chunkSize: 64 });
+    const { fake, engine } = await setup(
+      { answer: findMarker },
+      { partSize: 1000, overlap: 100, chunkSize: 64, partConcurrency: 1 },
+    );
     const content = Buffer.alloc(3500, 0x2e);
     content.write('BAD', 1500);
     const verdict = await engine.scanFile(await file(content));
@@ -119,11 +122,21 @@ describe('createClamdEngine against a fake clamd', () => {
   });
 
   it('sees a signature straddling a part boundary whole, thanks to the overlap', async () => {
-    const { fake, engine } = await setup({ answer: findMarker }, { partSize: 1000, overlap: 100 });
+    const { fake, engine } = await setup({ answer: findMarker }, { partSize: 1000, overlap: 100, partConcurrency: 1 });
     const content = Buffer.alloc(2500, 0x2e);
     content.write('BAD', 999);
     expect(await engine.scanFile(await file(content))).toMatchObject({ outcome: 'infected' });
     expect(fake.streams).toHaveLength(1);
+  });
+
+  it('streams the parts of a large file side by side: a part clamd is slow to answer does not hold up the next', async () => {
+    // The first part is never answered; the second is streamed meanwhile (one at a time, it would wait for the timeout).
+    let first = true;
+    const answer = (payload: Buffer) => (first ? ((first = false), null) : findMarker(payload));
+    const { fake, engine } = await setup({ answer }, { partSize: 1000, overlap: 100, verdictTimeoutMs: 1500 });
+    const verdict = await engine.scanFile(await file(Buffer.alloc(2500)));
+    expect(fake.streams.length).toBeGreaterThanOrEqual(2);
+    expect(verdict).toMatchObject({ outcome: 'error', bytesCovered: 0, reason: expect.stringContaining('no answer') });
   });
 
   it('covers a large clean file with every part', async () => {
@@ -132,7 +145,8 @@ describe('createClamdEngine against a fake clamd', () => {
       outcome: 'clean',
       bytesCovered: 3500,
     });
-    expect(fake.streams.map((s) => s.length)).toEqual([1100, 1100, 1100, 500]);
+    // Side by side, parts end in any order.
+    expect(fake.streams.map((s) => s.length).sort((a, b) => a - b)).toEqual([500, 1100, 1100, 1100]);
   });
 
   it('fails closed when clamd stops the stream at its size limit, without hanging', async () => {
