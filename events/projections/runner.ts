@@ -46,9 +46,14 @@ export async function applyBatch(
 }
 
 /**
- * Runs each projection in its own loop: read a batch after its checkpoint,
- * apply it and move the checkpoint in the same transaction. `readAll` only
- * returns final positions, so a checkpoint never passes a late commit.
+ * Runs the projections: read a batch of the log after their checkpoints,
+ * apply it to each projection and move that projection's checkpoint in the
+ * same transaction. One read serves every projection at the same place (one
+ * log read per batch, not one per read model); one that lags further (a
+ * rebuild) gets reads of its own, so it holds up no other, and one that
+ * fails keeps its checkpoint, is left out for a second and holds up no other
+ * either. `readAll` only returns final positions, so a checkpoint never
+ * passes a late commit.
  */
 export function createProjectionRunner(
   deps: { sql: Sql; store: EventStore; projections: Projection[]; logger: Logger },
@@ -60,10 +65,12 @@ export function createProjectionRunner(
   let running = false;
   const waker = createWaker();
   let unlisten: (() => Promise<void>) | undefined;
-  const loops: Array<Promise<void>> = [];
+  let loop: Promise<void> | undefined;
   // Each projection's checkpoint as this process last read or moved it, and who waits for a position.
   const applied = new Map<string, bigint>();
   const waiters = new Set<{ position: bigint; done: () => void }>();
+  // A projection whose batch failed is left out until then (ms), so it holds up no other.
+  const failedUntil = new Map<string, number>();
   const reached = (position: bigint) => projections.every((p) => (applied.get(p.name) ?? -1n) >= position);
 
   function note(p: Projection, position: bigint): void {
@@ -71,43 +78,77 @@ export function createProjectionRunner(
     for (const w of waiters) if (reached(w.position)) w.done();
   }
 
-  async function checkpoint(p: Projection): Promise<bigint> {
-    const [row] = await sql.query<{ position: string }>(
-      'select position::text as position from mx_checkpoints where name = $1',
-      [checkpointName(p)],
+  /** Every projection's checkpoint, in one query: another process may have moved them. */
+  async function checkpoints(): Promise<Map<string, bigint>> {
+    const rows = await sql.query<{ name: string; position: string }>(
+      'select name, position::text as position from mx_checkpoints where name = any($1::text[])',
+      [projections.map(checkpointName)],
     );
-    return BigInt(row?.position ?? '0');
+    const byName = new Map(rows.map((r) => [r.name, BigInt(r.position)]));
+    return new Map(projections.map((p) => [p.name, byName.get(checkpointName(p)) ?? 0n]));
   }
 
-  /** Applies one batch; returns how many events it read. */
-  async function step(p: Projection): Promise<number> {
-    const after = await checkpoint(p);
-    note(p, after);
-    const events = await store.readAll({ after, limit: batchSize });
-    if (events.length === 0) return 0;
-    const last = events[events.length - 1]!.position.toString();
+  /** Applies the events after `after` to `p` and moves its checkpoint to `last`, in one transaction. */
+  async function commit(p: Projection, events: StoredEvent[], last: bigint): Promise<void> {
     await sql.transaction(async (tx) => {
       await applyBatch(tx, p, events);
       await tx.query(
         `insert into mx_checkpoints (name, position, updated_at) values ($1, $2, now())
          on conflict (name) do update set position = excluded.position, updated_at = now()
          where mx_checkpoints.position < excluded.position`,
-        [checkpointName(p), last],
+        [checkpointName(p), last.toString()],
       );
     });
-    note(p, BigInt(last));
-    return events.length;
+    note(p, last);
   }
 
-  async function loop(p: Projection): Promise<void> {
+  /**
+   * One round: reads the log once for the projections at the lowest
+   * checkpoint and every one within that batch, applies it to each, and
+   * reads again for those further ahead. Returns the most events any one
+   * projection was given (a full batch means: come back at once). `strict`
+   * (tests, CLI, a runner not started) throws a failure instead of leaving
+   * the projection out for a while.
+   */
+  async function round(of: Projection[] = projections, strict = false): Promise<number> {
+    const at = await checkpoints();
+    const now = Date.now();
+    let pending = of
+      .filter((p) => strict || (failedUntil.get(p.name) ?? 0) <= now)
+      .sort((x, y) => (at.get(x.name)! < at.get(y.name)! ? -1 : 1));
+    for (const p of pending) note(p, at.get(p.name)!);
+    let most = 0;
+    while (pending.length > 0) {
+      const after = at.get(pending[0]!.name)!;
+      const events = await store.readAll({ after, limit: batchSize });
+      if (events.length === 0) break; // the lowest is at the head: so is every one after it
+      const last = events[events.length - 1]!.position;
+      for (const p of pending.filter((q) => at.get(q.name)! < last)) {
+        const own = events.filter((e) => e.position > at.get(p.name)!);
+        try {
+          await commit(p, own, last);
+          most = Math.max(most, own.length);
+        } catch (err) {
+          if (strict) throw err;
+          failedUntil.set(p.name, Date.now() + 1000);
+          logger.error({ err, projection: p.name }, 'projection batch failed; retrying');
+        }
+      }
+      pending = pending.filter((q) => at.get(q.name)! >= last);
+    }
+    return most;
+  }
+
+  async function run(): Promise<void> {
     while (running) {
       try {
-        const n = await step(p);
-        if (n < batchSize) await waker.sleep(pollMs);
+        const n = await round();
+        if (n < batchSize) await waker.sleep(failedUntil.size > 0 ? Math.min(pollMs, 1000) : pollMs);
       } catch (err) {
-        logger.error({ err, projection: p.name }, 'projection batch failed; retrying');
+        logger.error({ err }, 'reading the log for the projections failed; retrying');
         await waker.sleep(1000);
       }
+      for (const [name, until] of failedUntil) if (until <= Date.now()) failedUntil.delete(name);
     }
   }
 
@@ -116,12 +157,13 @@ export function createProjectionRunner(
       if (running) return;
       running = true;
       unlisten = await sql.listen('mx_events', waker.wake).catch(() => undefined);
-      for (const p of projections) loops.push(loop(p));
+      loop = run();
     },
     async stop() {
       running = false;
       waker.wake();
-      await Promise.all(loops.splice(0));
+      await loop;
+      loop = undefined;
       await unlisten?.();
     },
     /**
@@ -135,8 +177,8 @@ export function createProjectionRunner(
       if (!running) {
         const deadline = Date.now() + (options.caughtUpTimeoutMs ?? 60_000);
         for (const p of projections) {
-          while ((await checkpoint(p)) < position) {
-            if ((await step(p)) > 0) continue;
+          while (((await checkpoints()).get(p.name) ?? 0n) < position) {
+            if ((await round([p], true)) > 0) continue;
             // Below the safe bound: an older transaction still runs, so the events are not readable yet.
             if (Date.now() > deadline) throw new UnavailableError(LATE);
             await sleep(pollMs);
@@ -165,12 +207,12 @@ export function createProjectionRunner(
     },
     /** Applies everything up to the head once (tests, CLI). */
     async catchUp(): Promise<void> {
-      for (const p of projections) while ((await step(p)) === batchSize);
+      while ((await round(projections, true)) === batchSize);
     },
     async status(): Promise<ProjectionStatus[]> {
       return Promise.all(
         projections.map(async (p) => {
-          const position = await checkpoint(p);
+          const position = (await checkpoints()).get(p.name) ?? 0n;
           const [lag] = await sql.query<{ n: number; oldest: string | null }>(
             `select count(*)::int as n, min(recorded_at)::text as oldest
                from (select recorded_at from mx_events where position > $1 and position < mx_safe_bound()
