@@ -17,6 +17,11 @@ function sha256File({ path }) {
   }
 }
 
+/** SHA-256 and size of what the open descriptor `fd` holds from its start (the caller keeps it open). */
+function sha256Fd({ fd }) {
+  return hashFrom(fd, undefined);
+}
+
 /**
  * Copies from the open descriptor `fd` (the caller's, held open by it; descriptors are shared by every thread
  * of the process) into a new file `to` (0600, created exclusively), hashing the bytes in the same pass, then
@@ -51,4 +56,4 @@ function writeAll(out, buffer, length, position) {
   for (let done = 0; done < length;) done += fs.writeSync(out, buffer, done, length - done, position + done);
 }
 
-module.exports = { sha256File, copyAndHash };
+module.exports = { sha256File, sha256Fd, copyAndHash };

@@ -14,6 +14,11 @@ export function sha256File(file: string, pool: WorkerPool = sharedWorkerPool()):
   return pool.run(task('sha256File'), { path: file });
 }
 
+/** SHA-256 and size of what the open descriptor `fd` holds, on a worker thread; the caller keeps `fd` open. */
+export function sha256Fd(fd: number, pool: WorkerPool = sharedWorkerPool()): Promise<Hashed> {
+  return pool.run(task('sha256Fd'), { fd });
+}
+
 /**
  * Copies what the open descriptor `fd` holds (from its start) into a new file
  * `to` (0600, created exclusively) and hashes it in the same pass, then

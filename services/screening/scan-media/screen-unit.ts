@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Stage } from '../../../domain/asset/asset';
 import { STAGES } from '../../../domain/asset/asset';
+import { sha256Fd } from '../../../lib/worker-pool/hashing';
 import type { ScreeningStages, StageSubject } from '../stages';
 import type { ScanUnit } from './pairing';
 import type { FileResult, FileVerdict } from './result';
@@ -23,11 +23,8 @@ export interface ScanRoute {
 export async function hashFile(path: string): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    const hash = createHash('sha256');
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false })) {
-      hash.update(chunk as Buffer);
-    }
-    return hash.digest('hex');
+    // On a worker thread: the units of a medium are hashed on every core while the main thread drives the engines.
+    return (await sha256Fd(handle.fd)).sha256;
   } finally {
     await handle.close();
   }
