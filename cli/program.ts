@@ -95,6 +95,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => (require('./commands/send') as typeof import('./commands/send')).sendCommand,
   },
   {
+    name: 'fetch',
+    term: 'fetch [options] <asset>',
+    summary: "bring an asset onto a network's node (its cache/) from the nearest copy, through the running hub",
+    load: () => (require('./commands/fetch') as typeof import('./commands/fetch')).fetchCommand,
+  },
+  {
     name: 'subscriptions',
     term: 'subscriptions',
     summary: 'rules by which a network receives cleared assets, through the running hub',
