@@ -64,6 +64,9 @@ describe('buildHub: start-up on a cleanup stack', () => {
 
     expect(closed).toEqual([
       'gateway',
+      'subscriptions',
+      'link stats',
+      'node reporter',
       'watch folder news',
       'watch folder archive',
       'watch folder broadcast',
