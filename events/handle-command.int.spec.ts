@@ -97,6 +97,7 @@ describe('handleCommand (PGlite event store)', () => {
     expect(result.events.map((e) => [e.type, e.metadata.correlationId, e.metadata.causationId])).toEqual([
       ['AssetScreened', 'request-1', 'command-1'],
       ['AssetCleared', 'request-1', result.events[0]!.id],
+      ['ReplicaStored', 'request-1', result.events[1]!.id],
     ]);
   });
 

@@ -50,7 +50,8 @@ describe('screening decide', () => {
     const analysed = given(screenedThrough(['whitelist', 'intrusion', 'antivirus'])).when(pass('analysis'));
     analysed.then([
       { type: 'AssetScreened', data: { assetId: 'a1', stage: 'analysis', passed: true } },
-      { type: 'AssetCleared', data: { assetId: 'a1', targets: ['broadcast'] } },      {
+      { type: 'AssetCleared', data: { assetId: 'a1', targets: ['broadcast'] } },
+      {
         type: 'ReplicaStored',
         data: {
           assetId: 'a1',

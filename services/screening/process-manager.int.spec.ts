@@ -120,6 +120,8 @@ describe('screening process manager', () => {
       'AssetScreened',
       'AssetScreened',
       'AssetCleared',
+      // Clearing records the origin copy as a replica (issue 13).
+      'ReplicaStored',
     ]);
     const events = await store.readStream(`asset-${assetId}`);
     expect(
@@ -190,7 +192,12 @@ describe('screening process manager', () => {
     expect(await types(assetId)).not.toContain('AssetCleared');
     down = false;
     await m.screen(job(assetId));
-    expect((await types(assetId)).slice(-3)).toEqual(['AssetScreened', 'AssetScreened', 'AssetCleared']);
+    expect((await types(assetId)).slice(-4)).toEqual([
+      'AssetScreened',
+      'AssetScreened',
+      'AssetCleared',
+      'ReplicaStored',
+    ]);
   });
 
   it('a file left in quarantine by a crash before the event is moved back and screened', async () => {
@@ -201,7 +208,7 @@ describe('screening process manager', () => {
     await writeFile(join(quarantine, 'crashed.mxf'), 'media bytes');
     const { stages } = scripted();
     await manager(stages).screen(job(assetId));
-    expect((await types(assetId)).at(-1)).toBe('AssetCleared');
+    expect((await types(assetId)).slice(-2)).toEqual(['AssetCleared', 'ReplicaStored']);
     expect(await readdir(join(root, '.mxhub', 'staging', assetId))).toEqual(['crashed.mxf']);
   });
 
@@ -287,10 +294,11 @@ describe('screening process manager', () => {
       const assetId = await refusedThenRescreened('flaky', good, 'sidecar.unreadable');
       await manager(stages().stages).screen(job(assetId));
       const events = await store.readStream(`asset-${assetId}`);
-      expect(events.slice(-3)).toMatchObject([
+      expect(events.slice(-4)).toMatchObject([
         { type: 'SidecarParsed', data: { sidecar: { title: 'T', materialId: 'M-1', priority: 10 } } },
         { type: 'AssetScreened', data: { stage: 'sidecar', passed: true } },
         { type: 'AssetCleared' },
+        { type: 'ReplicaStored', data: { kind: 'origin' } },
       ]);
     });
 

@@ -387,9 +387,10 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
       expect(res.statusCode).toBe(202);
       expect(res.json()).toMatchObject({ assetId: ids.override, mode: 'override' });
       const events = await gw.store.readStream(`asset-${ids.override}`);
-      expect(events.slice(-2)).toMatchObject([
+      expect(events.slice(-3)).toMatchObject([
         { type: 'AssetReleased', data: { mode: 'override' }, metadata: { actor: 'user:test-admin' } },
         { type: 'AssetCleared', data: { override: true, targets: ['broadcast'] } },
+        { type: 'ReplicaStored', data: { network: 'news', kind: 'origin' } },
       ]);
       expect(res.json().version).toBe(events.length);
       expect((await readdir(folder('news', 'staging', ids.override))).sort()).toEqual(['clip.mxf', 'clip.xml']);
