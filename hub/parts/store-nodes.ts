@@ -1,12 +1,17 @@
 import type { Logger } from 'pino';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
+import { createAuditor } from '../../services/store/audit/auditor';
+import { createPacer } from '../../services/store/audit/paced-hash';
+import { createAuditSchedule } from '../../services/store/audit/schedule';
 import { createLinkQueries } from '../../services/store/links/link-queries';
 import { createLinkStats } from '../../services/store/links/link-stats';
 import { createNodeQueries } from '../../services/store/nodes/node-queries';
 import { createNodeReporter } from '../../services/store/nodes/node-reporter';
+import { createReplicaQueries } from '../../services/store/read-model/queries';
 import type { GatewayRoutes } from '../../services/gateway/deps';
 import { linkRoutes } from '../../services/store/routes/links';
+import { nodeAuditRoutes } from '../../services/store/routes/node-audits';
 import { nodeRoutes } from '../../services/store/routes/nodes';
 import type { HubConfig } from '../config';
 import type { Storage } from '../storage';
@@ -22,7 +27,8 @@ export interface StoreNodesPartDeps {
 /**
  * The store's nodes and links (issue 13 item 4): NodeDown/NodeUp from the
  * monitor's probes, GET /v1/nodes, the measured links (GET /v1/links) and the
- * `LinkStats` the store's choice of a source reads.
+ * `LinkStats` the store's choice of a source reads; the fixity audit
+ * (issue 13 item 5) on its schedule and by `POST /v1/nodes/{id}/audit`.
  */
 export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack) {
   const { config } = deps;
@@ -38,19 +44,40 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
     isUp: (network) => deps.monitor.status(network)?.sound !== false,
   });
   stack.defer('link stats', () => linkStats.stop());
+  const isUp = (network: string) => deps.monitor.status(network)?.sound === true;
+  const audit = config.storage?.audit ?? { mbps: 400, intervalHours: 168 };
+  const auditor = createAuditor(
+    {
+      store: deps.storage.store,
+      queries: createReplicaQueries(deps.storage.sql),
+      networks: config.networks,
+      isUp,
+      pacer: createPacer((audit.mbps * 1_000_000) / 8),
+      logger: logger.child({ component: 'fixity-audit' }),
+    },
+    { intervalHours: audit.intervalHours },
+  );
+  const schedule = createAuditSchedule(auditor, logger);
+  stack.defer('fixity audit', async () => {
+    await schedule.stop();
+    await auditor.idle();
+  });
   const networks = config.networks.map((n) => n.id);
   const routes: GatewayRoutes = async (app, options) => {
+    await app.register(nodeAuditRoutes({ auditor, networks, isUp }), options);
     await app.register(nodeRoutes({ networks: config.networks, monitor: deps.monitor, queries }), options);
     await app.register(linkRoutes({ networks, nominal, queries: linkQueries }), options);
   };
   return {
     reporter,
     linkStats,
+    auditor,
     routes,
     /** After the transfer part started the monitor: reports what its first round found, reads the links. */
     async start(): Promise<void> {
       await reporter.start();
       await linkStats.start();
+      schedule.start();
     },
   };
 }

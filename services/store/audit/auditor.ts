@@ -1,0 +1,154 @@
+import { mkdir, rename } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { Logger } from 'pino';
+import { stamp } from '../../../events/stamp';
+import type { EventStore } from '../../../events/store/event-store';
+import { uuidv7 } from '../../../lib/ids';
+import type { ReplicaQueries } from '../read-model/queries';
+import { auditEvent, corruptPlace, isDue, type Finding } from './fixity';
+import { pacedSha256, type Pacer } from './paced-hash';
+import { emptyReport, recordOutcome, type AuditReport } from './report';
+
+export interface AuditorDeps {
+  store: EventStore;
+  queries: Pick<ReplicaQueries, 'replicasOnNode'>;
+  networks: ReadonlyArray<{ id: string; root: string }>;
+  /** A node that is down is not audited: what it holds cannot be told from what it lost. */
+  isUp: (network: string) => boolean;
+  pacer: Pacer;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  clock?: () => Date;
+}
+
+export interface AuditorOptions {
+  /** A replica is due again this long after its last verification. */
+  intervalHours: number;
+  /** Replicas looked at per node and round (oldest verification first). @default 1000 */
+  batch?: number;
+}
+
+const errno = (err: unknown) => (err as { code?: string } | null)?.code ?? String(err);
+
+/** Makes `parts` one by one under `root`, never `root` itself (a vanished mount is not made again). */
+async function mkdirUnder(root: string, parts: string[]): Promise<string> {
+  let dir = root;
+  for (const part of parts) {
+    dir = join(dir, part);
+    await mkdir(dir).catch((err: unknown) => {
+      if (errno(err) !== 'EEXIST') throw err;
+    });
+  }
+  return dir;
+}
+
+/**
+ * The fixity audit: re-hashes the replicas a node holds (oldest verification
+ * first, at the pacer's speed) and says what it found on each asset's stream
+ * (`ReplicaVerified`, `ReplicaMissing`, `ReplicaCorrupt`). A corrupt file is
+ * moved aside under the node's `.mxhub/corrupt/` before the event, never
+ * deleted, so a repair writes a fresh file and the bad one stays for study.
+ * One audit per node at a time in this process.
+ */
+export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
+  const clock = deps.clock ?? (() => new Date());
+  const roots = new Map(deps.networks.map((n) => [n.id, n.root]));
+  const running = new Map<string, Promise<AuditReport>>();
+  const reports = new Map<string, AuditReport>();
+
+  async function moveAside(root: string, path: string, assetId: string, at: Date): Promise<string | undefined> {
+    const rel = relative(root, path);
+    // Only what is inside the node is moved; a path elsewhere is reported where it is.
+    if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
+    const place = corruptPlace({ assetId, path }, at);
+    const dir = await mkdirUnder(root, place.slice(0, -1));
+    const to = join(dir, place.at(-1)!);
+    await rename(path, to);
+    return to;
+  }
+
+  async function auditNode(
+    network: string,
+    trigger: { actor: string; correlationId: string; all: boolean },
+  ): Promise<AuditReport> {
+    const root = roots.get(network)!;
+    const report = emptyReport(network, trigger.all ? 'request' : 'schedule', clock());
+    reports.set(network, report);
+    const replicas = (
+      await deps.queries.replicasOnNode(network, { state: 'ok', order: 'verified', limit: options.batch ?? 1000 })
+    ).filter((r) => trigger.all || isDue(r, clock(), options.intervalHours));
+    for (const replica of replicas) {
+      if (!deps.isUp(network)) {
+        report.note = `node ${network} went down during the audit; ${replicas.length - report.checked} replicas left`;
+        break;
+      }
+      const path = isAbsolute(replica.path) ? replica.path : join(root, replica.path);
+      let finding: Finding;
+      try {
+        finding = { found: 'hash', ...(await pacedSha256(path, deps.pacer)) };
+      } catch (err) {
+        finding = { found: 'nothing', reason: `the file cannot be read (${errno(err)})` };
+      }
+      const at = clock();
+      let movedTo: string | undefined;
+      if (finding.found === 'hash' && finding.sha256 !== replica.sha256) {
+        movedTo = await moveAside(root, path, replica.assetId, at).catch((err: unknown) => {
+          deps.logger.warn({ err, network, path }, `corrupt replica ${path} could not be moved aside`);
+          return undefined;
+        });
+      }
+      const event = auditEvent(replica, finding, movedTo);
+      await deps.store.append(
+        `asset-${replica.assetId}`,
+        stamp([event], {
+          actor: trigger.actor,
+          now: at.toISOString(),
+          newId: () => uuidv7(clock().getTime()),
+          correlationId: trigger.correlationId,
+          causationId: trigger.correlationId,
+        }),
+        'any',
+      );
+      recordOutcome(report, replica, event, finding.found === 'hash' ? finding.bytes : 0);
+      if (event.type !== 'ReplicaVerified')
+        deps.logger.warn({ network, assetId: replica.assetId, path }, `${event.type}: ${path}`);
+    }
+    report.state = 'done';
+    report.finishedAt = clock().toISOString();
+    return report;
+  }
+
+  /** Audits `network` unless this process audits it already (then the audit under way is what is answered). */
+  function audit(network: string, trigger: { actor: string; correlationId: string; all: boolean }) {
+    const under = running.get(network);
+    if (under) return { report: reports.get(network)!, done: under };
+    const done = auditNode(network, trigger)
+      .catch((err: unknown) => {
+        const report = reports.get(network)!;
+        report.state = 'failed';
+        report.note = err instanceof Error ? err.message : String(err);
+        report.finishedAt = clock().toISOString();
+        return report;
+      })
+      .finally(() => running.delete(network));
+    running.set(network, done);
+    return { report: reports.get(network)!, done };
+  }
+
+  return {
+    audit,
+    /** The last (or current) audit of a node in this process, undefined before the first. */
+    report: (network: string): AuditReport | undefined => reports.get(network),
+    /** Audits every node that is up, due replicas only: what the schedule runs. */
+    async round(): Promise<AuditReport[]> {
+      const correlationId = uuidv7(clock().getTime());
+      const up = deps.networks.filter((n) => deps.isUp(n.id));
+      return Promise.all(up.map((n) => audit(n.id, { actor: 'service:store', correlationId, all: false }).done));
+    },
+    /** Resolves when every audit under way has finished. */
+    async idle(): Promise<void> {
+      await Promise.all(running.values());
+    },
+  };
+}
+
+export type Auditor = ReturnType<typeof createAuditor>;
