@@ -22,10 +22,10 @@ describe('metadataExtent: what MediaInfo reads of a file', () => {
   const reader = createMediaInfoReader();
   afterAll(() => reader.close());
 
-  // 16 MiB of samples: sixteen times what the view lets through.
+  // 16 MiB of samples, far more than the view lets through.
   const wav = wavFile(8 * 2 ** 20);
 
-  it('gives MediaInfo a WAV header, its chunk index and the first MiB of samples, never the rest', async () => {
+  it('gives MediaInfo a WAV header, its chunk index and the first samples, never the rest', async () => {
     const { source, seen } = counted(bufferSource(wav));
     await reader.read(await metadataExtent(source, 'wav'));
     expect(seen.furthest).toBeLessThanOrEqual(44 + WAV_SAMPLES_READ);
