@@ -12,7 +12,7 @@ export const WAV_SAMPLES_READ = 64 * 1024;
  *
  * - WAV: the header, the chunk index and the first 64 KiB of samples. MediaInfo
  *   otherwise follows PCM samples to the end of the file (measured: all
- *   1 GiB of a 1 GiB WAV, 4096 reads, 6.5 s on an idle core) to report what
+ *   1 GiB of a 1 GiB WAV, 4096 reads, 6.5-19 s on this shared VM) to report what
  *   the `fmt ` chunk and the `data` size already say; cut after 64 KiB of samples,
  *   it reports the same fields (codec, channels, rate, depth, duration, bit
  *   rate). The structure check (structure-wav.ts) has walked every chunk
