@@ -31,8 +31,9 @@ export const SubscriptionRule = {
   lane: Type.Optional(Lane),
   priority: Type.Optional(Priority),
 };
-const RuleObject = Type.Object(SubscriptionRule);
-export type SubscriptionRuleData = Static<typeof RuleObject>;
+/** The rule alone, as one schema (the fields every subscription event repeats). */
+export const SubscriptionRuleSchema = Type.Object(SubscriptionRule, { additionalProperties: false });
+export type SubscriptionRuleData = Static<typeof SubscriptionRuleSchema>;
 
 export const SubscriptionCreated = defineEvent(
   'SubscriptionCreated',
