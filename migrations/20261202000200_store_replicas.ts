@@ -33,6 +33,7 @@ export async function up(knex: Knex): Promise<void> {
     original_name text not null,
     size_bytes bigint not null,
     sha256 text,
+    staged_path text,
     status text not null,
     last_position bigint not null
   )`);

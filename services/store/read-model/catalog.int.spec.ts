@@ -94,6 +94,21 @@ describe.each(['postgres', 'pglite'] as const)('replica catalog on %s (issue 13 
     ]);
   });
 
+  test('an asset cleared before clearing recorded its origin copy still has it: its staged file', async () => {
+    const old = uuidv7();
+    const staged = `/nodes/archive/.mxhub/staging/${old}/old.mxf`;
+    await fx.append(
+      old,
+      ['AssetDetected', { sourceNetwork: 'archive', targets: ['news'], originalName: 'old.mxf', sizeBytes: 7 }],
+      ['AssetIngested', { stagedPath: staged, sizeBytes: 7, sha256: SHA }],
+      ['AssetCleared', { targets: ['news'] }],
+    );
+    await fx.project();
+    expect(await fx.queries.replicasOf(old)).toEqual([
+      expect.objectContaining({ network: 'archive', kind: 'origin', path: staged, sizeBytes: 7, state: 'ok' }),
+    ]);
+  });
+
   test('an unknown asset is a 404; readers may list replicas, a connector may not', async () => {
     const unknown = await fx.gw.request({ url: `/v1/assets/${uuidv7()}/replicas`, headers: fx.gw.as('auditor') });
     expect(unknown.statusCode).toBe(404);

@@ -13,6 +13,23 @@ async function setStatus(tx: Sql, e: Stored<StoreEvent>, status: string): Promis
   );
 }
 
+/**
+ * An asset cleared before clearing recorded its origin copy (logs written
+ * before the store) has one all the same: its claimed file, still in its
+ * source node's staging. The `ReplicaStored` that follows `AssetCleared` in
+ * newer logs names the same row, so this changes nothing there.
+ */
+async function originOfOldLog(tx: Sql, e: Stored<StoreEvent>): Promise<void> {
+  await tx.query(
+    `insert into rm_replicas (asset_id, network, path, kind, sha256, size_bytes, state, stored_at, verified_at,
+                              last_position)
+     select asset_id, source_network, staged_path, 'origin', sha256, size_bytes, 'ok', $2, $2, $3
+       from rm_store_assets where asset_id = $1 and staged_path is not null and sha256 is not null
+     on conflict (asset_id, network, path) do nothing`,
+    [e.data.assetId, at(e), e.position.toString()],
+  );
+}
+
 /** Updates one replica (by asset, network and path) unless it has seen this position already. */
 async function setReplica(
   tx: Sql,
@@ -69,13 +86,14 @@ export const storeProjection = defineProjection<StoreEvent>({
       }
       case 'AssetIngested':
         await tx.query(
-          `update rm_store_assets set sha256 = $2, size_bytes = $3, last_position = $4
-            where asset_id = $1 and last_position < $4`,
-          [e.data.assetId, e.data.sha256, e.data.sizeBytes, e.position.toString()],
+          `update rm_store_assets set sha256 = $2, size_bytes = $3, staged_path = $4, last_position = $5
+            where asset_id = $1 and last_position < $5`,
+          [e.data.assetId, e.data.sha256, e.data.sizeBytes, e.data.stagedPath, e.position.toString()],
         );
         return;
       case 'AssetCleared':
-        return setStatus(tx, e, 'cleared');
+        await setStatus(tx, e, 'cleared');
+        return originOfOldLog(tx, e);
       case 'AssetQuarantined':
         return setStatus(tx, e, 'quarantined');
       case 'AssetReleased':
