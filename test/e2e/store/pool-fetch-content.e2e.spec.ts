@@ -129,6 +129,43 @@ describe('pool, replicas, fetch and content on an embedded hub', () => {
     expect(existsSync(node('broadcast', 'inbox')) ? readdirSync(node('broadcast', 'inbox')) : []).toEqual([]);
   }, 90_000);
 
+  test('a fetch into a paused network is accepted and waits; it lands once the network is resumed', async () => {
+    const paused = await call('PATCH', '/v1/networks/news', { paused: true, reason: 'maintenance window' });
+    expect(paused.status).toBe(200);
+    writeFileSync(node('archive', 'drop', 'archive take.wav'), wav);
+    const list = await until(
+      async () => json<{ items: Asset[] }>(await call('GET', '/v1/assets?limit=1000')),
+      (p) => p.items.some((a) => a.originalName === 'archive take.wav' && a.state === 'cleared'),
+      60_000,
+    );
+    const other = list.items.find((a) => a.originalName === 'archive take.wav')!;
+    await until(
+      () => replicas(other.assetId),
+      (r) => r.length > 0,
+      10_000,
+    );
+    const accepted = await call('POST', `/v1/assets/${other.assetId}/fetch`, { network: 'news' });
+    expect(accepted.status).toBe(202);
+    const { transferId } = json<{ transferId: string }>(accepted);
+    const queued = await until(
+      async () => call('GET', `/v1/transfers/${transferId}`),
+      (r) => r.status === 200,
+      10_000,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(json<{ state: string }>(await call('GET', `/v1/transfers/${transferId}`)).state).toBe(
+      json<{ state: string }>(queued).state,
+    );
+    expect(existsSync(node('news', 'cache', 'archive take.wav'))).toBe(false);
+    expect((await call('PATCH', '/v1/networks/news', { paused: false })).status).toBe(200);
+    const landed = await until(
+      () => replicas(other.assetId),
+      (r) => r.some((x) => x.network === 'news' && x.kind === 'cached' && x.state === 'ok'),
+      60_000,
+    );
+    expect(landed.find((x) => x.network === 'news')!.path).toBe(node('news', 'cache', 'archive take.wav'));
+  }, 120_000);
+
   test('mxhub fetch says the network holds it already, or with --wait follows the transfer to its end', async () => {
     const held = await mxhub(['fetch', asset.assetId, '--to', 'broadcast', '--data', dataDir], env);
     expect(held.code).toBe(0);
