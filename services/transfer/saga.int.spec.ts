@@ -18,6 +18,7 @@ import { createTokenBucket } from './copier/throttle';
 import { createTransferCommands } from './commands';
 import { createInProcessProgressBoard } from './progress';
 import { createTransferSaga, type TransferJob } from './saga';
+import { transferDecider } from './domain/decide';
 
 const logger = pino({ level: 'silent' });
 const meta = { actor: 'user:op', correlationId: 'req-1' };
@@ -144,11 +145,19 @@ describe('transfer saga on the real copier', () => {
     expect(sidecar).toContain(createHash('sha256').update(content).digest('hex'));
     expect(sidecar).toContain(assetId);
     await saga().run(job(transferId), channel);
-    const replicas = (await store.readStream(`asset-${assetId}`)).filter((e) => e.type === 'ReplicaStored');
+    const replicas = (await store.readStream(`asset-${assetId}`)).filter(
+      (e) => e.type === 'ReplicaStored' && (e.data as { network: string }).network === 'broadcast',
+    );
     expect(replicas).toHaveLength(1);
     expect(replicas[0]!.data).toMatchObject({ network: 'broadcast', transferId });
     expect(await readdir(join(roots().broadcast, '.mxhub', 'partial'))).toEqual([]);
   });
+
+  /** The replicas the hub delivered to broadcast (the origin copy on news is a replica too). */
+  const deliveredReplicas = async (assetId: string) =>
+    (await store.readStream(`asset-${assetId}`)).filter(
+      (e) => e.type === 'ReplicaStored' && (e.data as { network: string }).network === 'broadcast',
+    );
 
   it('a crash between commit and registration registers the replica once on the next run', async () => {
     const { assetId, transferId } = await clearedAsset('late.mxf', randomBytes(100 * 1024));
@@ -167,7 +176,26 @@ describe('transfer saga on the real copier', () => {
     (store as { append: EventStore['append'] }).append = appendOriginal;
     await saga().run(job(transferId), channel);
     expect((await types(transferId)).filter((t) => t === 'TransferCompleted')).toHaveLength(1);
-    expect((await store.readStream(`asset-${assetId}`)).filter((e) => e.type === 'ReplicaStored')).toHaveLength(1);
+    expect(await deliveredReplicas(assetId)).toHaveLength(1);
+  });
+
+  it('a transfer whose commit was recorded alone (the saga before commit and completion were one append) is registered and completed', async () => {
+    const { assetId, transferId } = await clearedAsset('older.mxf', randomBytes(50 * 1024));
+    const appendOriginal = store.append.bind(store);
+    (store as { append: EventStore['append'] }).append = async (stream, events, expected) => {
+      if (events.some((e) => e.type === 'TransferCompleted')) throw new Error('killed');
+      return appendOriginal(stream, events, expected);
+    };
+    await expect(saga().run(job(transferId), channel)).rejects.toThrow('killed');
+    (store as { append: EventStore['append'] }).append = appendOriginal;
+    const path = join(roots().broadcast, 'inbox', 'older.mxf');
+    const context = { actor: 'service:transfer/old', now: new Date().toISOString(), newId: () => uuidv7() };
+    await handleCommand(store, `transfer-${transferId}`, transferDecider, { type: 'RecordCommitted', path }, context);
+    await saga().run(job(transferId), channel);
+    const after = await types(transferId);
+    expect(after.filter((t) => t === 'TransferCommitted')).toHaveLength(1);
+    expect(after[after.length - 1]).toBe('TransferCompleted');
+    expect(await deliveredReplicas(assetId)).toHaveLength(1);
   });
 
   it('a missing source fails for good with the reason, is compensated, and nothing reaches the inbox', async () => {

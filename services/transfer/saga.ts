@@ -151,8 +151,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   }
 
   /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
-  async function register(state: TransferState): Promise<TransferState | undefined> {
-    const { path, at: committedAt } = state.committed!;
+  async function registerReplica(state: TransferState, path: string, committedAt: string): Promise<void> {
     const replica = {
       type: 'ReplicaStored' as const,
       data: {
@@ -173,14 +172,31 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
       causationId: state.lastEventId,
     });
     await deps.store.append(`asset-${state.assetId}`, stamped, 'any');
-    const started = Date.parse(state.firstStartedAt ?? committedAt);
-    return apply(state, {
-      type: 'Complete',
-      path,
-      sha256: state.sha256,
-      bytes: state.sizeBytes,
-      durationMs: Math.max(0, Date.parse(committedAt) - started),
-    });
+  }
+
+  const durationMs = (state: TransferState, committedAt: string) =>
+    Math.max(0, Date.parse(committedAt) - Date.parse(state.firstStartedAt ?? committedAt));
+
+  /**
+   * The file is in place: its replica is registered, then commit and
+   * completion go in one append. A crash in between leaves the transfer
+   * verified, not committed: the next run commits again (the copier finds
+   * its file where it put it) and registers under the same id, once.
+   */
+  async function commitAndFinish(state: TransferState, job: CopyJob): Promise<TransferState | undefined> {
+    const { path } = await deps.copier.commit(job);
+    const committedAt = clock().toISOString();
+    await registerReplica(state, path, committedAt);
+    const { sha256, sizeBytes: bytes } = state;
+    return apply(state, { type: 'Finish', path, sha256, bytes, durationMs: durationMs(state, committedAt) });
+  }
+
+  /** A transfer whose commit was recorded alone (before commit and completion were one append): register, complete. */
+  async function register(state: TransferState): Promise<TransferState | undefined> {
+    const { path, at: committedAt } = state.committed!;
+    await registerReplica(state, path, committedAt);
+    const { sha256, sizeBytes: bytes } = state;
+    return apply(state, { type: 'Complete', path, sha256, bytes, durationMs: durationMs(state, committedAt) });
   }
 
   async function onCopyError(state: TransferState, step: string, err: unknown): Promise<undefined> {
@@ -255,14 +271,12 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
               known = await copyAndVerify(state, cj, channel.id);
               break;
             case 'commit':
-              known = await apply(state, { type: 'RecordCommitted', path: (await deps.copier.commit(cj)).path });
-              break;
             case 'register':
-              known = await register(state);
-              if (known)
+              known = action === 'commit' ? await commitAndFinish(state, cj) : await register(state);
+              if (known?.committed)
                 log.info(
-                  { correlationId: state.correlationId, path: state.committed?.path },
-                  `delivered to ${state.targetNetwork}: ${state.committed?.path ?? '(path not recorded)'}`,
+                  { correlationId: state.correlationId, path: known.committed.path },
+                  `delivered to ${state.targetNetwork}: ${known.committed.path}`,
                 );
               break;
             case 'compensate':
