@@ -10,12 +10,12 @@ export interface Hashed {
 }
 
 /** SHA-256 and size of a file, read and hashed on a worker thread. */
-export function sha256File(file: string, pool: WorkerPool = sharedWorkerPool()): Promise<Hashed> {
+export function sha256File(file: string, pool: WorkerPool = sharedWorkerPool('hashing')): Promise<Hashed> {
   return pool.run(task('sha256File'), { path: file });
 }
 
 /** SHA-256 and size of what the open descriptor `fd` holds, on a worker thread; the caller keeps `fd` open. */
-export function sha256Fd(fd: number, pool: WorkerPool = sharedWorkerPool()): Promise<Hashed> {
+export function sha256Fd(fd: number, pool: WorkerPool = sharedWorkerPool('hashing')): Promise<Hashed> {
   return pool.run(task('sha256Fd'), { fd });
 }
 
@@ -25,6 +25,6 @@ export function sha256Fd(fd: number, pool: WorkerPool = sharedWorkerPool()): Pro
  * fsyncs the copy, all on a worker thread. The caller keeps `fd` open until
  * this settles.
  */
-export function copyAndHash(fd: number, to: string, pool: WorkerPool = sharedWorkerPool()): Promise<Hashed> {
+export function copyAndHash(fd: number, to: string, pool: WorkerPool = sharedWorkerPool('hashing')): Promise<Hashed> {
   return pool.run(task('copyAndHash'), { fd, to });
 }

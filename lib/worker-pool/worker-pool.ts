@@ -48,13 +48,16 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   };
 }
 
-let shared: WorkerPool | undefined;
+const shared = new Map<string, WorkerPool>();
 
 /**
- * The process's pool, made on first use. Idle workers do not keep the
- * process alive (piscina unrefs them), so nothing has to close it.
+ * The process's pool for one kind of work (`hashing`, `yara-x`), made on
+ * first use. Kinds get pools of their own so that long scans never queue a
+ * claim's hashing behind them. Idle workers do not keep the process alive
+ * (piscina unrefs them), so nothing has to close these pools.
  */
-export function sharedWorkerPool(): WorkerPool {
-  shared ??= createWorkerPool();
-  return shared;
+export function sharedWorkerPool(kind: string): WorkerPool {
+  let pool = shared.get(kind);
+  if (!pool) shared.set(kind, (pool = createWorkerPool()));
+  return pool;
 }

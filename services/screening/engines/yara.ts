@@ -34,7 +34,7 @@ export interface YaraEngineOptions {
    * @default 20 MiB/s
    */
   minBytesPerSecond?: number;
-  /** Where scans run, off the main thread. @default the process's shared pool */
+  /** Where scans run, off the main thread. @default the process's shared `yara-x` pool */
   pool?: WorkerPool;
 }
 
@@ -106,7 +106,7 @@ export function createYaraEngine(options: YaraEngineOptions = {}): ScanEngine {
       `YARA rules in ${files.map((f) => f.file).join(', ')} do not compile: ${describeError(error)}`,
     );
   }
-  const pool = options.pool ?? sharedWorkerPool();
+  const pool = options.pool ?? sharedWorkerPool('yara-x');
   const key = digest.copy().digest('hex');
   const engine: EngineVersion = {
     engineVersion: `YARA-X (@litko/yara-x ${yaraPackage.version})`,
