@@ -107,6 +107,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => (require('./commands/subscriptions') as typeof import('./commands/subscriptions')).subscriptionsCommand,
   },
   {
+    name: 'audit-storage',
+    term: 'audit-storage [options]',
+    summary: 're-hash every replica on the nodes (or one) now, through the running hub, and print what it found',
+    load: () => (require('./commands/audit-storage') as typeof import('./commands/audit-storage')).auditStorageCommand,
+  },
+  {
     name: 'scan-media',
     term: 'scan-media [options] <path>',
     summary: 'screen every file of a mounted card, disk or USB stick; --ingest hands the cleared ones to the hub',

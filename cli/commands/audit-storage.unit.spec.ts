@@ -1,0 +1,57 @@
+import { formatAuditReports } from './audit-storage';
+
+const base = {
+  trigger: 'request' as const,
+  state: 'done' as const,
+  startedAt: '2026-12-02T10:00:00.000Z',
+  finishedAt: '2026-12-02T10:00:02.500Z',
+  bytes: 3 * 1024 * 1024,
+};
+
+describe('mxhub audit-storage', () => {
+  test('one line per node, then each replica found missing or corrupt with where it went or why', () => {
+    const out = formatAuditReports(
+      [
+        { ...base, network: 'news', checked: 3, verified: 3, missing: 0, corrupt: 0, problems: [] },
+        {
+          ...base,
+          network: 'archive',
+          checked: 2,
+          verified: 0,
+          missing: 1,
+          corrupt: 1,
+          problems: [
+            {
+              assetId: 'a1',
+              path: '/n/archive/cache/a.mxf',
+              state: 'corrupt',
+              movedTo: '/n/archive/.mxhub/corrupt/a1/x',
+            },
+            {
+              assetId: 'a2',
+              path: '/n/archive/inbox/b.wav',
+              state: 'missing',
+              reason: 'the file cannot be read (ENOENT)',
+            },
+          ],
+        },
+      ],
+      [{ id: 'broadcast', reason: '/n/broadcast does not resolve (ENOENT)' }],
+    );
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^NODE\s+STATE\s+CHECKED\s+VERIFIED\s+MISSING\s+CORRUPT\s+MiB\s+SECONDS$/);
+    expect(lines[1]).toMatch(/^news\s+done\s+3\s+3\s+0\s+0\s+3\.0\s+2\.5$/);
+    expect(lines[2]).toMatch(/^archive\s+done\s+2\s+0\s+1\s+1\s+3\.0\s+2\.5$/);
+    expect(lines[3]).toMatch(/^broadcast\s+down$/);
+    expect(out).toMatch(/archive\s+a1\s+corrupt\s+\/n\/archive\/cache\/a\.mxf\s+\/n\/archive\/\.mxhub\/corrupt\/a1\/x/);
+    expect(out).toMatch(/archive\s+a2\s+missing\s+\/n\/archive\/inbox\/b\.wav\s+the file cannot be read \(ENOENT\)/);
+    expect(out).toContain('broadcast: not audited, the node is down (/n/broadcast does not resolve (ENOENT))');
+  });
+
+  test('a clean audit prints no problem table', () => {
+    const out = formatAuditReports([
+      { ...base, network: 'news', checked: 1, verified: 1, missing: 0, corrupt: 0, problems: [] },
+    ]);
+    expect(out.trim().split('\n')).toHaveLength(2);
+  });
+});
