@@ -103,6 +103,8 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
             dotfiles: 'allow',
             etag: false,
             lastModified: false,
+            // Media files are large: 1 MiB reads take a tenth of the syscalls and socket writes of the 64 KiB default.
+            highWaterMark: 1024 * 1024,
           });
           if (sent.statusCode === 404) continue;
           if (sent.statusCode === 416) {
