@@ -65,6 +65,7 @@ describe('buildHub: start-up on a cleanup stack', () => {
     expect(closed).toEqual([
       'gateway',
       'subscriptions',
+      'eviction',
       'fixity audit',
       'link stats',
       'node reporter',

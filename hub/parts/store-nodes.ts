@@ -3,11 +3,13 @@ import type { CleanupStack } from '../../lib/cleanup-stack';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
 import { createAuditor } from '../../services/store/audit/auditor';
 import { createPacer } from '../../services/store/audit/paced-hash';
-import { createAuditSchedule } from '../../services/store/audit/schedule';
+import { createRoundSchedule } from '../../services/store/audit/schedule';
+import { createEvictor } from '../../services/store/eviction/evictor';
 import { createLinkQueries } from '../../services/store/links/link-queries';
 import { createLinkStats } from '../../services/store/links/link-stats';
 import { createNodeQueries } from '../../services/store/nodes/node-queries';
 import { createNodeReporter } from '../../services/store/nodes/node-reporter';
+import { nodeSpace } from '../../services/store/nodes/probe';
 import { createReplicaQueries } from '../../services/store/read-model/queries';
 import type { GatewayRoutes } from '../../services/gateway/deps';
 import { linkRoutes } from '../../services/store/routes/links';
@@ -28,7 +30,8 @@ export interface StoreNodesPartDeps {
  * The store's nodes and links (issue 13 item 4): NodeDown/NodeUp from the
  * monitor's probes, GET /v1/nodes, the measured links (GET /v1/links) and the
  * `LinkStats` the store's choice of a source reads; the fixity audit
- * (issue 13 item 5) on its schedule and by `POST /v1/nodes/{id}/audit`.
+ * (issue 13 item 5) on its schedule and by `POST /v1/nodes/{id}/audit`;
+ * eviction of cached replicas from nodes above their high watermark.
  */
 export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack) {
   const { config } = deps;
@@ -57,11 +60,21 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
     },
     { intervalHours: audit.intervalHours },
   );
-  const schedule = createAuditSchedule(auditor, logger);
+  const schedule = createRoundSchedule(auditor, logger);
   stack.defer('fixity audit', async () => {
     await schedule.stop();
     await auditor.idle();
   });
+  const evictor = createEvictor({
+    store: deps.storage.store,
+    queries: createReplicaQueries(deps.storage.sql),
+    networks: config.networks,
+    isUp,
+    space: nodeSpace,
+    logger: logger.child({ component: 'eviction' }),
+  });
+  const evictions = createRoundSchedule(evictor, logger);
+  stack.defer('eviction', () => evictions.stop());
   const networks = config.networks.map((n) => n.id);
   const routes: GatewayRoutes = async (app, options) => {
     await app.register(nodeAuditRoutes({ auditor, networks, isUp }), options);
@@ -78,6 +91,7 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
       await reporter.start();
       await linkStats.start();
       schedule.start();
+      evictions.start();
     },
   };
 }

@@ -1,24 +1,24 @@
 import type { Logger } from 'pino';
-import type { Auditor } from './auditor';
 
-export interface AuditScheduleOptions {
+export interface RoundScheduleOptions {
   /**
-   * How often the due replicas are looked for. Due means last verified
-   * `storage.audit.intervalHours` ago, so a look a minute late changes nothing.
+   * How long after one round ends the next begins. Audit rounds look for
+   * replicas last verified `storage.audit.intervalHours` ago, eviction rounds
+   * for nodes above their high watermark: a look a minute late changes nothing.
    * @default 60000
    */
   everyMs?: number;
 }
 
 /**
- * Runs the auditor's round (due replicas of every node that is up) now and
- * then every `everyMs` after the previous round finished, so rounds never
- * overlap however long one takes at the audit's speed cap.
+ * Runs a background round (the fixity audit's due replicas, the evictor's
+ * full nodes) every `everyMs` after the previous round finished, so rounds
+ * never overlap however long one takes at the audit's speed cap.
  */
-export function createAuditSchedule(
-  auditor: Pick<Auditor, 'round'>,
+export function createRoundSchedule(
+  worker: { round(): Promise<unknown> },
   logger: Pick<Logger, 'warn'>,
-  options: AuditScheduleOptions = {},
+  options: RoundScheduleOptions = {},
 ) {
   const everyMs = options.everyMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
@@ -28,9 +28,9 @@ export function createAuditSchedule(
   function next(): void {
     if (!running) return;
     timer = setTimeout(() => {
-      round = auditor
+      round = worker
         .round()
-        .catch((err: unknown) => logger.warn({ err }, 'fixity audit round failed; trying again next round'))
+        .catch((err: unknown) => logger.warn({ err }, 'background round failed; trying again next round'))
         .finally(next);
     }, everyMs);
     timer.unref();
