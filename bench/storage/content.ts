@@ -1,8 +1,10 @@
 // Content serving: GET /v1/assets/{id}/content against reading the same file
 // directly, in the same process and run (issue 13, bench/storage).
 //
-//   node bin/run-ts.js bench/storage/content.ts [--mib 256] [--rounds 3] [--clients 100] [--range-kib 1024] [--reads 5]
+//   node bin/run-ts.js bench/storage/content.ts [--mib 256] [--rounds 3] [--clients 100] [--range-kib 1024] [--reads 5] [--curl]
 //
+// --curl reads the whole file with curl in its own process instead of this
+// process's fetch, so the gateway is not sharing its CPU with the client.
 // Throughput: the whole file through the gateway (socket, @fastify/send, the
 // AssetRead append) and through fs.createReadStream, both drained by this
 // process; rounds alternate which side goes first, the best of each counts.
@@ -10,6 +12,7 @@
 // random ranges of `--range-kib`, over HTTP and by FileHandle.read; p50 and
 // p99 of each. The store is embedded (PGlite in memory): every HTTP read
 // appends its AssetRead there.
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +42,7 @@ const CLIENTS = arg('clients', 100);
 const RANGE = arg('range-kib', 1024) * 1024;
 const READS = arg('reads', 5);
 const TOKEN = randomBytes(24).toString('base64url');
+const CURL = process.argv.includes('--curl');
 
 const drain = async (stream: AsyncIterable<Uint8Array>) => {
   let n = 0;
@@ -96,8 +100,21 @@ async function main(): Promise<void> {
   const get = (range?: string) =>
     fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, ...(range ? { range } : {}) } });
 
+  const curl = () =>
+    new Promise<number>((resolve, reject) =>
+      execFile(
+        'curl',
+        ['-s', '-o', '/dev/null', '-w', '%{size_download}', '-H', `authorization: Bearer ${TOKEN}`, url],
+        (err, stdout) => (err ? reject(err) : resolve(Number(stdout))),
+      ),
+    );
   const timeHttp = async () => {
     const t = performance.now();
+    if (CURL) {
+      const n = await curl();
+      if (n !== bytes.length) throw new Error(`curl got ${n} bytes, not ${bytes.length}`);
+      return performance.now() - t;
+    }
     const res = await get();
     const n = await drain(res.body!);
     if (n !== bytes.length) throw new Error(`HTTP gave ${n} bytes, not ${bytes.length}`);
@@ -105,7 +122,7 @@ async function main(): Promise<void> {
   };
   const timeDirect = async () => {
     const t = performance.now();
-    await drain(createReadStream(file, { highWaterMark: 64 * 1024 }));
+    await drain(createReadStream(file, { highWaterMark: 1024 * 1024 }));
     return performance.now() - t;
   };
   const best = { http: Infinity, direct: Infinity };
