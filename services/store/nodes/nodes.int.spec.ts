@@ -112,6 +112,15 @@ describe.each(['postgres', 'pglite'] as const)('node probes on %s (issue 13 item
     expect(await types('broadcast')).toEqual(['NodeDown', 'NodeUp']);
   });
 
+  test('route × role: admins, operators, auditors and viewers read the nodes; a connector does not', async () => {
+    const expected = { admin: 200, operator: 200, auditor: 200, viewer: 200, connector: 403 } as const;
+    for (const [role, status] of Object.entries(expected) as Array<[keyof typeof expected, number]>) {
+      const res = await gw.request({ url: '/v1/nodes', headers: gw.as(role) });
+      expect([role, res.statusCode]).toEqual([role, status]);
+    }
+    expect((await gw.request({ url: '/v1/nodes' })).statusCode).toBe(401);
+  });
+
   test('the probe says what failed; nothing is left behind in .mxhub', async () => {
     expect(await probeNode({ id: 'news', root: roots.news! })).toEqual([]);
     expect(await probeNode({ id: 'x', root: join(dir, 'absent') })).toEqual([

@@ -219,6 +219,14 @@ describe.each(['postgres', 'pglite'] as const)('measured links on %s (issue 13 i
     expect(stats.isUp('news')).toBe(false);
   });
 
+  test('route × role: admins, operators, auditors and viewers read the links; a connector does not', async () => {
+    const expected = { admin: 200, operator: 200, auditor: 200, viewer: 200, connector: 403 } as const;
+    for (const [role, status] of Object.entries(expected) as Array<[keyof typeof expected, number]>) {
+      const res = await gw.request({ url: '/v1/links', headers: gw.as(role) });
+      expect([role, res.statusCode]).toEqual([role, status]);
+    }
+  });
+
   test('a replay of the log rebuilds the same figures', async () => {
     const before = await link();
     await gw.deps.sql.query('delete from rm_links');
