@@ -132,6 +132,12 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     );
   }
   const screening = screeningSettings(file.screening, enginesConfigured);
+  file.networks.forEach((n, i) => {
+    if (n.capacity.lowWatermark > n.capacity.highWatermark)
+      throw new ConfigError(
+        `networks[${i}].capacity.lowWatermark (${n.capacity.lowWatermark}) must not be above highWatermark (${n.capacity.highWatermark}): eviction frees space from the high mark down to the low one`,
+      );
+  });
   for (const n of file.networks) {
     if (!screening.policies[n.id]) {
       throw new ConfigError(

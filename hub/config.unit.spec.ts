@@ -58,6 +58,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, file: file('{ not json') })).toThrow(/is not valid JSON/);
     expect(() => loadConfig({ env: {}, file: join(dir, 'missing.json') })).toThrow(/does not exist/);
     expect(() => loadConfig({ env: { KAFKA_BROKERS: 'nohost' } })).toThrow(/KAFKA_BROKERS must be host:port/);
+    expect(() =>
+      loadConfig({
+        env: {},
+        file: file({ networks: [{ id: 'news', capacity: { highWatermark: 70, lowWatermark: 75 } }] }),
+      }),
+    ).toThrow(/networks\[0\]\.capacity\.lowWatermark \(75\) must not be above highWatermark \(70\)/);
   });
 
   test('MXHUB_ADMIN_TOKEN shorter than 32 characters stops the hub, naming the variable but not the token', () => {
