@@ -55,6 +55,7 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
       queries: createReplicaQueries(deps.storage.sql),
       networks: config.networks,
       isUp,
+      confirmUp: async (network) => (await deps.monitor.check(network)).sound,
       pacer: createPacer((audit.mbps * 1_000_000) / 8),
       logger: logger.child({ component: 'fixity-audit' }),
     },

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -195,6 +195,33 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     down = false;
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toMatch(/node news is down/);
+  });
+
+  test('a node that went down since its last probe stops the audit: nothing on it is said missing', async () => {
+    const gone = createAuditor(
+      {
+        store: gw.store,
+        queries: createReplicaQueries(gw.deps.sql),
+        networks: [{ id: 'news', root: root('news') }],
+        isUp: () => true,
+        confirmUp: async () => false,
+        pacer: createPacer(1e9),
+        logger,
+      },
+      { intervalHours: 1 },
+    );
+    const before = (await replicaEvents()).length;
+    // The node's mount is gone: its files cannot be read, and the probe the auditor asks says so.
+    await rename(root('news'), `${root('news')}.away`);
+    const report = await gone
+      .audit('news', { actor: 'user:test', correlationId: uuidv7(), all: true })
+      .done.finally(() => rename(`${root('news')}.away`, root('news')));
+    expect(report).toMatchObject({
+      state: 'done',
+      checked: 0,
+      note: expect.stringMatching(/went down during the audit/),
+    });
+    expect((await replicaEvents()).length).toBe(before);
   });
 
   test('the pacer holds the audit to its cap', async () => {

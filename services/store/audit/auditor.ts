@@ -15,6 +15,12 @@ export interface AuditorDeps {
   networks: ReadonlyArray<{ id: string; root: string }>;
   /** A node that is down is not audited: what it holds cannot be told from what it lost. */
   isUp: (network: string) => boolean;
+  /**
+   * Probes the node now (the layout monitor's `check`): asked before a file is
+   * said missing, so a node that went down since its last probe (a mount gone)
+   * stops the audit instead of marking everything on it missing.
+   */
+  confirmUp?: (network: string) => Promise<boolean>;
   pacer: Pacer;
   logger: Pick<Logger, 'warn' | 'info'>;
   clock?: () => Date;
@@ -87,6 +93,10 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
         finding = { found: 'hash', ...(await pacedSha256(path, deps.pacer)) };
       } catch (err) {
         finding = { found: 'nothing', reason: `the file cannot be read (${errno(err)})` };
+      }
+      if (finding.found === 'nothing' && deps.confirmUp && !(await deps.confirmUp(network))) {
+        report.note = `node ${network} went down during the audit; ${replicas.length - report.checked} replicas left`;
+        break;
       }
       const at = clock();
       let movedTo: string | undefined;
