@@ -3,6 +3,7 @@ import type { CleanupStack } from '../../lib/cleanup-stack';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
 import { createAuditor } from '../../services/store/audit/auditor';
 import { createPacer } from '../../services/store/audit/paced-hash';
+import { exclusively } from '../../services/store/audit/exclusive';
 import { createRoundSchedule } from '../../services/store/audit/schedule';
 import { createEvictor } from '../../services/store/eviction/evictor';
 import { createLinkQueries } from '../../services/store/links/link-queries';
@@ -61,7 +62,12 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
     },
     { intervalHours: audit.intervalHours },
   );
-  const schedule = createRoundSchedule(auditor, logger);
+  // Scheduled rounds run in one hub process at a time (an operator's POST audit runs where it is asked).
+  const { sql } = deps.storage;
+  const schedule = createRoundSchedule(
+    { round: () => exclusively(sql, 'fixity-audit', () => auditor.round()) },
+    logger,
+  );
   stack.defer('fixity audit', async () => {
     await schedule.stop();
     await auditor.idle();
@@ -74,7 +80,7 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
     space: nodeSpace,
     logger: logger.child({ component: 'eviction' }),
   });
-  const evictions = createRoundSchedule(evictor, logger);
+  const evictions = createRoundSchedule({ round: () => exclusively(sql, 'eviction', () => evictor.round()) }, logger);
   stack.defer('eviction', () => evictions.stop());
   const networks = config.networks.map((n) => n.id);
   const routes: GatewayRoutes = async (app, options) => {
