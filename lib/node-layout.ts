@@ -126,9 +126,9 @@ const sameResult = (a: NodeLayout, b: NodeLayout) =>
 
 /**
  * Probes the layout of every node (`checkNodeLayout`) at start and then every
- * `intervalMs`, and keeps the last result of each. `check(id)` probes one
- * node now: callers about to write into a node use it rather than `status`,
- * which may be up to `intervalMs` old.
+ * `intervalMs`, and keeps the last result of each. `check(id)` looks at one
+ * node's layout now: callers about to write into a node use it rather than
+ * `status`, which may be up to `intervalMs` old.
  */
 export function createNodeLayoutMonitor(
   nodes: Array<{ id: string; root: string; targets: string[] }>,
@@ -160,14 +160,24 @@ export function createNodeLayoutMonitor(
     for (const listener of listeners) listener(id, result);
   }
 
-  async function check(id: string): Promise<NodeLayout> {
+  // The health probe's last problems per node: a caller's check between rounds goes by them.
+  const probeProblems = new Map<string, LayoutProblem[]>();
+
+  /**
+   * Checks one node's layout now. The health probe (a write, a read, a
+   * delete) runs on the monitor's rounds only: a caller about to write gets
+   * the layout as it is now and the last round's probe, not a small file
+   * written for each step of each transfer.
+   */
+  async function check(id: string, how: { probe?: boolean } = {}): Promise<NodeLayout> {
     const node = byId.get(id);
     if (!node) throw new Error(`no node root is known for network '${id}'`);
     const n = (started.get(id) ?? 0) + 1;
     started.set(id, n);
     let result = await checkNodeLayout(node.root, { targets: node.targets });
     if (result.sound && opts.probe) {
-      const problems = await opts.probe(node);
+      const problems = how.probe ? await opts.probe(node) : (probeProblems.get(id) ?? []);
+      if (how.probe) probeProblems.set(id, problems);
       if (problems.length > 0) result = unsound(problems);
     }
     if (n > (applied.get(id) ?? 0)) {
@@ -181,7 +191,7 @@ export function createNodeLayoutMonitor(
   function schedule(): void {
     if (!running) return;
     timer = setTimeout(() => {
-      round = Promise.all(nodes.map((n) => check(n.id)))
+      round = Promise.all(nodes.map((n) => check(n.id, { probe: true })))
         .catch(() => undefined)
         .finally(schedule);
     }, intervalMs);
@@ -194,7 +204,7 @@ export function createNodeLayoutMonitor(
     async start(): Promise<void> {
       if (running) return;
       running = true;
-      round = Promise.all(nodes.map((n) => check(n.id)));
+      round = Promise.all(nodes.map((n) => check(n.id, { probe: true })));
       await round;
       schedule();
     },

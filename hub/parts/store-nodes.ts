@@ -56,7 +56,7 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
       queries: createReplicaQueries(deps.storage.sql),
       networks: config.networks,
       isUp,
-      confirmUp: async (network) => (await deps.monitor.check(network)).sound,
+      confirmUp: async (network) => (await deps.monitor.check(network, { probe: true })).sound,
       pacer: createPacer((audit.mbps * 1_000_000) / 8),
       logger: logger.child({ component: 'fixity-audit' }),
     },
