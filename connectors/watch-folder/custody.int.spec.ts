@@ -83,6 +83,28 @@ describe('watch-folder connector: custody of dropped files', () => {
     expect(await exists(join(root, 'drop', 'broadcast', 'linked.mxf'))).toBe(true);
   });
 
+  it('the pool (drop/ itself) refuses a symbolic link and a hard-linked file as a target folder does', async () => {
+    const root = await fx.newRoot();
+    const secret = join(await fx.newRoot(), 'admin-token');
+    await writeFile(secret, 'pool secret bytes');
+    await connector(root, { rescanMs: 200 }).start();
+    await symlink(secret, join(root, 'drop', 'pooled-link.mxf'));
+    const outside = join(root, 'keeper2.mxf');
+    await writeFile(outside, 'clean at first');
+    await link(outside, join(root, 'drop', 'pooled-hard.mxf'));
+
+    const rules = await eventually(async () => {
+      const soft = await refusalsOf('drop/pooled-link.mxf');
+      const hard = await refusalsOf('drop/pooled-hard.mxf');
+      return soft.length > 0 && hard.length > 0 && [soft[0]!.rule, hard[0]!.rule];
+    });
+    expect(rules).toEqual(['custody.not-regular-file', 'custody.hard-linked']);
+    expect(await fx.assetsNamed('pooled-link.mxf')).toHaveLength(0);
+    expect(await fx.assetsNamed('pooled-hard.mxf')).toHaveLength(0);
+    expect(await allEventsText()).not.toContain(sha256('pool secret bytes'));
+    expect(await readFile(secret, 'utf8')).toBe('pool secret bytes');
+  });
+
   it('says once what it will not take: a FIFO, a sub-folder, a name that is not UTF-8, an unknown network, a FIFO in drop/ itself', async () => {
     const root = await fx.newRoot();
     await connector(root, { rescanMs: 200 }).start();
