@@ -6,6 +6,7 @@ import type { NewEvent, StoredEvent } from '../envelope';
 import type { EventDefinition } from './define';
 import { assetEvents } from './asset-events';
 import { controlEvents } from './control-events';
+import { mediaEvents } from './media-events';
 import { nodeEvents } from './node-events';
 import { replicaEvents } from './replica-events';
 import { matchEvents, subscriptionEvents } from './subscription-events';
@@ -17,6 +18,7 @@ export * from './control-events';
 export * from './node-events';
 export * from './replica-events';
 export * from './subscription-events';
+export * from './media-events';
 export type { EventDefinition } from './define';
 export * from './stored';
 
@@ -28,6 +30,7 @@ const definitions: readonly EventDefinition[] = [
   ...nodeEvents,
   ...subscriptionEvents,
   ...matchEvents,
+  ...mediaEvents,
 ];
 
 export interface Catalog {
