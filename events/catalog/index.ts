@@ -10,6 +10,7 @@ import { mediaEvents } from './media-events';
 import { nodeEvents } from './node-events';
 import { replicaEvents } from './replica-events';
 import { matchEvents, subscriptionEvents } from './subscription-events';
+import { renditionEvents } from './rendition-events';
 import { transferEvents } from './transfer-events';
 
 export * from './asset-events';
@@ -18,6 +19,7 @@ export * from './control-events';
 export * from './node-events';
 export * from './replica-events';
 export * from './subscription-events';
+export * from './rendition-events';
 export * from './media-events';
 export type { EventDefinition } from './define';
 export * from './stored';
@@ -26,6 +28,7 @@ const definitions: readonly EventDefinition[] = [
   ...assetEvents,
   ...replicaEvents,
   ...transferEvents,
+  ...renditionEvents,
   ...controlEvents,
   ...nodeEvents,
   ...subscriptionEvents,
