@@ -102,3 +102,10 @@ export class StateError extends HubError {
     super('MXHUB_ERR_STATE', message, 409, false, details);
   }
 }
+
+/** ffmpeg or ffprobe failed: the message ends with the last lines of its stderr (the reason it gave). */
+export class FfmpegError extends HubError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('MXHUB_ERR_FFMPEG', message, 422, false, details);
+  }
+}
