@@ -105,6 +105,22 @@ export const FetchRequested = defineEvent(
   'A network asked for the asset on its own node (POST /v1/assets/{id}/fetch): the transfer service copies it into the node’s cache/.',
 );
 
+export const RepairRequested = defineEvent(
+  'RepairRequested',
+  Type.Object(
+    {
+      ...ReplicaRef,
+      /** Derived from the replica and the repairs asked for it before: an audit that finds it again asks once. */
+      transferId: TransferId,
+      /** The good replica chosen to copy from: least expected time to `network` when it was asked. */
+      sourceNetwork: NetworkId,
+      sourcePath: Type.String({ minLength: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  'A replica found missing or corrupt is to be copied again, in place, from a good one: the transfer service makes the transfer (urgent lane, reason repair).',
+);
+
 export const replicaEvents = [
   ReplicaVerified,
   ReplicaMissing,
@@ -113,6 +129,7 @@ export const replicaEvents = [
   ReplicaEvicted,
   AssetRead,
   FetchRequested,
+  RepairRequested,
 ] as const;
 
 export type ReplicaEvent = EventsOf<typeof replicaEvents>;

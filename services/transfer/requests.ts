@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type { StoredEvent } from '../../events/envelope';
 import type { DataOf } from '../../events/catalog/define';
 import { AssetCleared } from '../../events/catalog/asset-events';
-import { FetchRequested } from '../../events/catalog/replica-events';
+import { FetchRequested, RepairRequested } from '../../events/catalog/replica-events';
 import { SubscriptionMatched } from '../../events/catalog/subscription-events';
 import { isEvent } from '../../events/catalog/stored';
 import type { EventStore } from '../../events/store/event-store';
 import { handleCommand } from '../../events/handle-command';
 import { uuidv7 } from '../../lib/ids';
-import { foldAsset } from '../../domain/asset/asset';
+import { foldAsset, goingTargets } from '../../domain/asset/asset';
 import { transferDecider } from './domain/decide';
 import { requestTransfer, transferIdFor } from './domain/request';
 
@@ -33,7 +33,8 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     if (state.status !== 'cleared') return 0;
     const cleared = cause ?? [...events].reverse().find((e) => e.type === 'AssetCleared')!;
     let requested = 0;
-    for (const target of state.targets) {
+    // A target whose policy refused the asset (AssetRefused, before the clearing) is not asked for.
+    for (const target of goingTargets(state)) {
       const transferId = transferIdFor(assetId, target);
       const result = await handleCommand(
         deps.store,
@@ -67,7 +68,7 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
   async function requestMatched(matched: StoredEvent<'SubscriptionMatched', DataOf<typeof SubscriptionMatched>>) {
     const { assetId, network, lane, priority } = matched.data;
     const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
-    if (state.status !== 'cleared' || network === state.sourceNetwork) return false;
+    if (state.status !== 'cleared' || network === state.sourceNetwork || network in state.refused) return false;
     const transferId = transferIdFor(assetId, network);
     const result = await handleCommand(
       deps.store,
@@ -99,7 +100,8 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
   async function requestFetched(fetched: StoredEvent<'FetchRequested', DataOf<typeof FetchRequested>>) {
     const { assetId, network, transferId, sourceNetwork, sourcePath, lane, priority } = fetched.data;
     const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
-    if (state.status !== 'cleared') return false;
+    // A network whose policy refused the asset takes no copy of it, not even an evictable one.
+    if (state.status !== 'cleared' || network in state.refused) return false;
     const fetchFrom = { network: sourceNetwork, path: sourcePath };
     const result = await handleCommand(
       deps.store,
@@ -119,15 +121,52 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     return true;
   }
 
+  /**
+   * The store found a replica missing or corrupt and chose a good one to
+   * copy from: one transfer, under the id the store derived, that writes the
+   * copy at the damaged replica's own path (urgent lane, reason `repair`).
+   * An asset no longer cleared (deleted since) is not repaired.
+   */
+  async function requestRepair(repair: StoredEvent<'RepairRequested', DataOf<typeof RepairRequested>>) {
+    const { assetId, network, path, transferId, sourceNetwork, sourcePath } = repair.data;
+    const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
+    if (state.status !== 'cleared') return false;
+    const fetchFrom = { network: sourceNetwork, path: sourcePath };
+    const result = await handleCommand(
+      deps.store,
+      `transfer-${transferId}`,
+      transferDecider,
+      {
+        type: 'Request',
+        request: requestTransfer(state, { target: network, transferId, fetchFrom, restorePath: path }),
+      },
+      {
+        actor: 'service:transfer',
+        now: clock().toISOString(),
+        newId: () => uuidv7(clock().getTime()),
+        correlationId: repair.metadata.correlationId,
+        causationId: repair.id,
+      },
+    );
+    if (result.conflict || result.events.length === 0) return false;
+    deps.logger.info(
+      { assetId, transferId, target: network, path, source: sourceNetwork },
+      'repair transfer requested',
+    );
+    return true;
+  }
+
   return {
     request,
     requestMatched,
     requestFetched,
-    /** Backbone handler: reacts to AssetCleared, to a subscription's SubscriptionMatched and to a FetchRequested. */
+    requestRepair,
+    /** Backbone handler: reacts to AssetCleared, a SubscriptionMatched, a FetchRequested and a RepairRequested. */
     async handle(event: StoredEvent): Promise<void> {
       if (isEvent(AssetCleared, event)) await request(event.data.assetId, event);
       if (isEvent(SubscriptionMatched, event)) await requestMatched(event);
       if (isEvent(FetchRequested, event)) await requestFetched(event);
+      if (isEvent(RepairRequested, event)) await requestRepair(event);
     },
   };
 }

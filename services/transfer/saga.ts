@@ -104,7 +104,10 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
       targetRoot,
       folder: state.folder,
       fileName: asset.originalName,
-      sidecar: deliverySidecar(asset, state.targetNetwork),
+      // A repair restores the replica's file alone, in place.
+      ...(state.restorePath
+        ? { restorePath: state.restorePath }
+        : { sidecar: deliverySidecar(asset, state.targetNetwork) }),
     };
   }
 
@@ -152,6 +155,11 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
 
   /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
   async function registerReplica(state: TransferState, path: string, committedAt: string): Promise<void> {
+    const { assetId, targetNetwork: network, sha256, transferId } = state;
+    const repaired = {
+      type: 'ReplicaRepaired' as const,
+      data: { assetId, network, path, sha256, fromNetwork: state.sourceNetwork, transferId },
+    };
     const replica = {
       type: 'ReplicaStored' as const,
       data: {
@@ -164,7 +172,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         sizeBytes: state.sizeBytes,
       },
     };
-    const stamped = stamp([replica], {
+    const stamped = stamp([state.restorePath ? repaired : replica], {
       actor,
       now: committedAt,
       newId: () => uuidFromName(`replica:${state.transferId}`),

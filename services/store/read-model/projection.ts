@@ -33,7 +33,7 @@ async function originOfOldLog(tx: Sql, e: Stored<StoreEvent>): Promise<void> {
 /** Updates one replica (by asset, network and path) unless it has seen this position already. */
 async function setReplica(
   tx: Sql,
-  e: Stored<Exclude<ReplicaEvent, { type: 'FetchRequested' }>>,
+  e: Stored<Exclude<ReplicaEvent, { type: 'FetchRequested' | 'RepairRequested' }>>,
   set: string,
   params: unknown[] = [],
 ): Promise<void> {

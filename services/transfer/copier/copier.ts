@@ -6,6 +6,7 @@ import { CopyError, asCopyError } from './errors';
 import { nodeIo, type CopierIo } from './io';
 import { durableOffset, partialPaths, removePartial, type CopyJob } from './partial';
 import { createReservationLedger } from './reservations';
+import { restore } from './restore-step';
 
 export type { CopyJob } from './partial';
 export type { CopyRun } from './copy-step';
@@ -37,7 +38,7 @@ export interface Copier {
   copy(job: CopyJob, run: CopyRun): Promise<{ sha256: string; bytes: number }>;
   /** Compares the copy with the hash and size claimed; on a mismatch removes the partial and throws. */
   verify(job: CopyJob, result: { sha256: string; bytes: number }): Promise<void>;
-  /** Publishes the .part and the sidecar into inbox/; resolves with the delivered path. */
+  /** Publishes the .part and the sidecar into inbox/ (a repair: at the replica's own path); resolves with the path. */
   commit(job: CopyJob): Promise<{ path: string }>;
   /** Removes the partial files and releases the reservation; resolves with what was done, for the event. */
   compensate(job: CopyJob): Promise<string[]>;
@@ -108,11 +109,11 @@ export function createCopier(options: CopierOptions = {}): Copier {
 
     async commit(job) {
       try {
-        const path = await publish(job);
+        const path = job.restorePath ? await restore({ ...job, restorePath: job.restorePath }) : await publish(job);
         ledger.release(job.transferId);
         return { path };
       } catch (err) {
-        throw asCopyError(err, `delivering ${job.fileName} to ${job.targetRoot}/inbox`);
+        throw asCopyError(err, `delivering ${job.fileName} to ${job.restorePath ?? `${job.targetRoot}/inbox`}`);
       }
     },
 

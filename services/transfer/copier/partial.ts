@@ -16,6 +16,8 @@ export interface CopyJob {
   targetRoot: string;
   /** `inbox` for a delivery, `cache` for a fetched copy (evictable). @default 'inbox' */
   folder?: 'inbox' | 'cache';
+  /** A repair: the damaged replica's file, written in place of `folder` (services/transfer/copier/restore-step.ts). */
+  restorePath?: string;
   /** The name the file is delivered under. */
   fileName: string;
   /** The hub's sidecar (formats/sidecar), written beside the file when given. */

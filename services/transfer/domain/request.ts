@@ -30,13 +30,20 @@ export interface TransferRequest {
   force?: boolean;
   /** A fetch: copy this replica (on another node) into the target's `cache/` rather than the origin into its inbox. */
   fetchFrom?: { network: string; path: string };
+  /**
+   * A repair: write the copy of `fetchFrom` over the target's damaged replica at this path (in the
+   * urgent lane). The source may be on the target's own node (another replica there).
+   */
+  restorePath?: string;
 }
 
 /**
  * The one decision behind every transfer request, automatic (an asset
  * cleared for its targets) or by hand (an operator's send): only a cleared
- * asset travels, never back to where it came from; the priority follows the
- * sidecar's unless given, the lane the priority unless given. Pure.
+ * asset travels, never back to where it came from nor to a target whose
+ * policy refused it (a 409 naming the rule); a target whose policy names a
+ * house profile gets a rendition; the priority follows the sidecar's unless
+ * given, the lane the priority unless given. Pure.
  */
 export function requestTransfer(asset: AssetState, request: TransferRequest): DataOf<typeof TransferRequested> {
   if (asset.status !== 'cleared') {
@@ -45,22 +52,38 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
     });
   }
   const from = request.fetchFrom?.network ?? asset.sourceNetwork;
-  if (request.target === from) {
+  if (request.target === from && !request.restorePath) {
     throw new ValidationError(`network: the asset comes from '${request.target}'; send it to another network`, {
       field: 'network',
     });
   }
+  const refusal = asset.refused[request.target];
+  if (refusal) {
+    // The asset is sound (it was cleared), but the target's acceptance policy will not take its format.
+    throw new StateError(
+      `asset ${asset.assetId} was refused for '${request.target}' by its acceptance policy (${refusal.rule}: ${refusal.reason}); ` +
+        `it cannot be sent there unless that policy accepts it or names a transcode profile`,
+      { assetId: asset.assetId, target: request.target, rule: refusal.rule },
+    );
+  }
   const priority = request.priority ?? transferPriority(asset.sidecarPriority);
+  const profile = asset.renditions[request.target];
   return {
     transferId: request.transferId,
     assetId: asset.assetId,
     sourceNetwork: from,
     targetNetwork: request.target,
-    lane: request.lane ?? laneFor(priority),
+    lane: request.lane ?? (request.restorePath ? 'urgent' : laneFor(priority)),
     priority,
     sizeBytes: asset.sizeBytes,
     sha256: asset.sha256,
     ...(request.force ? { force: true } : {}),
-    ...(request.fetchFrom ? { sourcePath: request.fetchFrom.path, folder: 'cache' as const } : {}),
+    ...(profile ? { rendition: { profile } } : {}),
+    ...(request.fetchFrom ? { sourcePath: request.fetchFrom.path } : {}),
+    ...(request.restorePath
+      ? { reason: 'repair' as const, restorePath: request.restorePath }
+      : request.fetchFrom
+        ? { folder: 'cache' as const }
+        : {}),
   };
 }

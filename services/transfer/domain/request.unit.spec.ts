@@ -35,3 +35,32 @@ describe('one priority scale: 1 (highest) to 10 (lowest)', () => {
     expect(requestTransfer(cleared(1), { ...request, lane: 'normal' })).toMatchObject({ priority: 2, lane: 'normal' });
   });
 });
+
+describe('a repair', () => {
+  const repair = {
+    target: 'broadcast',
+    transferId: 't1',
+    fetchFrom: { network: 'news', path: '/n/news/.mxhub/staging/a1/take.wav' },
+    restorePath: '/n/broadcast/inbox/take.wav',
+  };
+
+  it('travels in the urgent lane, reason repair, restoring the damaged file in place of a folder', () => {
+    expect(requestTransfer(cleared(8), repair)).toEqual(
+      expect.objectContaining({
+        sourceNetwork: 'news',
+        sourcePath: repair.fetchFrom.path,
+        lane: 'urgent',
+        reason: 'repair',
+        restorePath: repair.restorePath,
+      }),
+    );
+    expect(requestTransfer(cleared(8), repair)).not.toHaveProperty('folder');
+  });
+
+  it('may copy from another replica on the damaged replica’s own node, even the origin’s', () => {
+    const local = { ...repair, target: 'news', restorePath: '/n/news/.mxhub/staging/a1/take.wav' };
+    expect(
+      requestTransfer(cleared(), { ...local, fetchFrom: { network: 'news', path: '/n/news/cache/take.wav' } }),
+    ).toMatchObject({ sourceNetwork: 'news', targetNetwork: 'news', reason: 'repair' });
+  });
+});
