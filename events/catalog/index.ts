@@ -8,6 +8,7 @@ import { assetEvents } from './asset-events';
 import { controlEvents } from './control-events';
 import { mediaEvents } from './media-events';
 import { nodeEvents } from './node-events';
+import { pickEvents, usageEvents } from './pick-events';
 import { replicaEvents } from './replica-events';
 import { matchEvents, subscriptionEvents } from './subscription-events';
 import { renditionEvents } from './rendition-events';
@@ -21,6 +22,7 @@ export * from './replica-events';
 export * from './subscription-events';
 export * from './rendition-events';
 export * from './media-events';
+export * from './pick-events';
 export type { EventDefinition } from './define';
 export * from './stored';
 
@@ -34,6 +36,8 @@ const definitions: readonly EventDefinition[] = [
   ...subscriptionEvents,
   ...matchEvents,
   ...mediaEvents,
+  ...pickEvents,
+  ...usageEvents,
 ];
 
 export interface Catalog {
