@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../../events/envelope';
-import { isAssetEvent, type AssetEvent } from '../../events/catalog/asset-events';
+import { isAssetEvent, type AssetEvent, type TargetOutcome } from '../../events/catalog/asset-events';
 import type { Stored } from '../../events/catalog/stored';
 import { fold, type StreamState } from '../../events/decider';
 import { sidecarNameFor } from '../../formats/sidecar/sidecar';
@@ -52,6 +52,12 @@ export interface AssetState extends StreamState {
   quarantine?: QuarantineFacts;
   /** Priority the sidecar asks for, on the transfer scale: 1 (highest) to 10 (lowest). */
   sidecarPriority?: number;
+  /** Each target's policy outcome, as the analysis of the current round found it; settled on clearing. */
+  targetOutcomes: Record<string, TargetOutcome>;
+  /** Targets whose policy refused the asset (AssetRefused): they will not receive it. */
+  refused: Record<string, { rule: string; reason: string }>;
+  /** Targets whose policy refused the original but names a house profile: they receive a rendition. */
+  renditions: Record<string, string>;
 }
 
 export const initialAssetState = (): AssetState => ({
@@ -69,7 +75,15 @@ export const initialAssetState = (): AssetState => ({
   lastEventId: '',
   rescreen: false,
   passed: [],
+  targetOutcomes: {},
+  refused: {},
+  renditions: {},
 });
+
+const renditionsOf = (outcomes: Record<string, TargetOutcome>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(outcomes).flatMap(([target, o]) => (o.outcome === 'transcode' ? [[target, o.profile]] : [])),
+  );
 
 /** Folds one of the asset's events into the state. Pure. */
 export function evolve(state: AssetState, event: Stored<AssetEvent>): AssetState {
@@ -113,7 +127,12 @@ export function evolve(state: AssetState, event: Stored<AssetEvent>): AssetState
         passed: d.passed ? [...state.passed, d.stage] : state.passed,
         technical: d.technical ?? state.technical,
         deferred: undefined,
+        ...(d.targetOutcomes ? { targetOutcomes: d.targetOutcomes, renditions: renditionsOf(d.targetOutcomes) } : {}),
       };
+    }
+    case 'AssetRefused': {
+      const { target, rule, reason } = event.data;
+      return { ...next, refused: { ...state.refused, [target]: { rule, reason } } };
     }
     case 'ScreeningDeferred':
       return { ...next, deferred: { stage: event.data.stage, reason: event.data.reason } };
@@ -131,7 +150,16 @@ export function evolve(state: AssetState, event: Stored<AssetEvent>): AssetState
     case 'AssetReleased':
       // A rescreen starts over; an override is followed by AssetCleared in the same append.
       return event.data.mode === 'rescreen'
-        ? { ...next, status: 'released', rescreen: true, passed: [], technical: undefined }
+        ? {
+            ...next,
+            status: 'released',
+            rescreen: true,
+            passed: [],
+            technical: undefined,
+            targetOutcomes: {},
+            refused: {},
+            renditions: {},
+          }
         : { ...next, status: 'released' };
     case 'AssetDeleted':
       return { ...next, status: 'deleted' };
@@ -146,6 +174,10 @@ export function evolve(state: AssetState, event: Stored<AssetEvent>): AssetState
 
 export const foldAsset = (events: readonly StoredEvent[]): AssetState =>
   fold({ initialState: initialAssetState, evolve, isEvent: isAssetEvent }, events);
+
+/** The targets a cleared asset still goes to: its targets but those their policy refused. */
+export const goingTargets = (s: Pick<AssetState, 'targets' | 'refused'>): string[] =>
+  s.targets.filter((target) => !(target in s.refused));
 
 /** True while screening still has work to do on the asset. */
 export const isScreenable = (s: AssetState): boolean =>

@@ -1,4 +1,4 @@
-import { isAssetEvent, type AssetEvent } from '../../events/catalog/asset-events';
+import { isAssetEvent, type AssetEvent, type TargetOutcome } from '../../events/catalog/asset-events';
 import type { Decider } from '../../events/decider';
 import { StateError } from '../../lib/errors';
 import { evolve, initialAssetState, nextStage, type AssetState, type Stage } from './asset';
@@ -22,6 +22,8 @@ export type StageVerdict =
       technical?: Record<string, unknown>;
       /** The sidecar as the sidecar stage parsed it again on a rescreen. */
       sidecar?: Record<string, unknown>;
+      /** Analysis: each target's policy outcome. A policy refusal is per target, never a quarantine. */
+      targetOutcomes?: Record<string, TargetOutcome>;
     }
   | {
       passed: false;
@@ -67,6 +69,7 @@ function recordVerdict(command: Extract<ScreeningCommand, { type: 'RecordVerdict
       ...(verdict.passed ? {} : { rule: verdict.rule, reason: verdict.reason }),
       ...(verdict.engines ? { engines: verdict.engines } : {}),
       ...(verdict.technical ? { technical: verdict.technical } : {}),
+      ...(verdict.passed && verdict.targetOutcomes ? { targetOutcomes: verdict.targetOutcomes } : {}),
     },
   });
   if (!verdict.passed) {
@@ -81,19 +84,30 @@ function recordVerdict(command: Extract<ScreeningCommand, { type: 'RecordVerdict
       },
     });
   } else if (nextStage({ ...state, passed: [...state.passed, command.stage] }) === undefined) {
-    events.push(...cleared(state));
+    events.push(...cleared({ ...state, targetOutcomes: verdict.targetOutcomes ?? state.targetOutcomes }));
   }
   return events;
 }
 
 /**
- * Clearing also records the origin copy as a replica: the claimed file stays
- * in the origin node's hub area (its staging), so from now on it is a copy
- * the store may serve or fetch from, pool asset or not.
+ * Clearing settles the policy outcomes: each target whose policy refused the
+ * file (naming no profile) gets its AssetRefused, before the AssetCleared
+ * that names the targets still going, so whoever reacts to the clearing finds
+ * the refusals folded. An asset every target refused is still cleared: it
+ * stays on its origin, like a pool asset. Clearing also records the origin
+ * copy as a replica: the claimed file stays in the origin node's hub area
+ * (its staging), so from now on it is a copy the store may serve or fetch
+ * from, pool asset or not.
  */
 function cleared(state: AssetState, override?: true): Fact[] {
+  const refusals: Fact[] = state.targets.flatMap((target) => {
+    const o = state.targetOutcomes[target];
+    return o?.outcome === 'refused' ? [{ type: 'AssetRefused', data: { target, rule: o.rule, reason: o.reason } }] : [];
+  });
+  const going = state.targets.filter((target) => state.targetOutcomes[target]?.outcome !== 'refused');
   return [
-    { type: 'AssetCleared', data: { targets: state.targets, ...(override ? { override } : {}) } },
+    ...refusals,
+    { type: 'AssetCleared', data: { targets: going, ...(override ? { override } : {}) } },
     {
       type: 'ReplicaStored',
       data: {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
 import { eventGuard } from './stored';
 import { AssetId, NetworkId, Reason, ReplicaKind, Sha256, Stage } from './common';
@@ -63,6 +63,28 @@ const EngineVerdict = Type.Object({
   reason: Type.Optional(Type.String()),
 });
 
+/**
+ * What a target's acceptance policy says of a file that passed analysis: `accepted` as it is, `transcode` (the
+ * policy refused the original and names the house profile of a rendition), or `refused` for that target only.
+ */
+export const TargetOutcome = Type.Union([
+  Type.Object({ outcome: Type.Literal('accepted') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      outcome: Type.Literal('transcode'),
+      profile: Type.String({ minLength: 1 }),
+      rule: Type.String({ minLength: 1 }),
+      reason: Reason,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { outcome: Type.Literal('refused'), rule: Type.String({ minLength: 1 }), reason: Reason },
+    { additionalProperties: false },
+  ),
+]);
+export type TargetOutcome = Static<typeof TargetOutcome>;
+
 export const AssetScreened = defineEvent(
   'AssetScreened',
   Type.Object(
@@ -74,6 +96,8 @@ export const AssetScreened = defineEvent(
       reason: Type.Optional(Reason),
       engines: Type.Optional(Type.Array(EngineVerdict)),
       technical: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      /** Analysis only: each target's policy outcome, keyed by target network. Absent for a pool asset. */
+      targetOutcomes: Type.Optional(Type.Record(Type.String(), TargetOutcome)),
     },
     { additionalProperties: false },
   ),
@@ -100,7 +124,16 @@ export const AssetCleared = defineEvent(
     },
     { additionalProperties: false },
   ),
-  'Every stage passed (or an admin overrode quarantine): the asset may enter its target networks.',
+  'Every stage passed (or an admin overrode quarantine): the asset may enter its targets, those refused by their policy (AssetRefused) left out.',
+);
+
+export const AssetRefused = defineEvent(
+  'AssetRefused',
+  Type.Object(
+    { assetId: AssetId, target: NetworkId, rule: Type.String({ minLength: 1 }), reason: Reason },
+    { additionalProperties: false },
+  ),
+  'The asset is sound but the target’s acceptance policy refuses its format and names no transcode profile: that target will not receive it; the others still do.',
 );
 
 export const AssetQuarantined = defineEvent(
@@ -161,6 +194,7 @@ export const assetEvents = [
   SidecarParsed,
   AssetScreened,
   ScreeningDeferred,
+  AssetRefused,
   AssetCleared,
   AssetQuarantined,
   AssetReleased,

@@ -8,7 +8,7 @@ import { isEvent } from '../../events/catalog/stored';
 import type { EventStore } from '../../events/store/event-store';
 import { handleCommand } from '../../events/handle-command';
 import { uuidv7 } from '../../lib/ids';
-import { foldAsset } from '../../domain/asset/asset';
+import { foldAsset, goingTargets } from '../../domain/asset/asset';
 import { transferDecider } from './domain/decide';
 import { requestTransfer, transferIdFor } from './domain/request';
 
@@ -33,7 +33,8 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     if (state.status !== 'cleared') return 0;
     const cleared = cause ?? [...events].reverse().find((e) => e.type === 'AssetCleared')!;
     let requested = 0;
-    for (const target of state.targets) {
+    // A target whose policy refused the asset (AssetRefused, before the clearing) is not asked for.
+    for (const target of goingTargets(state)) {
       const transferId = transferIdFor(assetId, target);
       const result = await handleCommand(
         deps.store,
@@ -67,7 +68,7 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
   async function requestMatched(matched: StoredEvent<'SubscriptionMatched', DataOf<typeof SubscriptionMatched>>) {
     const { assetId, network, lane, priority } = matched.data;
     const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
-    if (state.status !== 'cleared' || network === state.sourceNetwork) return false;
+    if (state.status !== 'cleared' || network === state.sourceNetwork || network in state.refused) return false;
     const transferId = transferIdFor(assetId, network);
     const result = await handleCommand(
       deps.store,
@@ -99,7 +100,8 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
   async function requestFetched(fetched: StoredEvent<'FetchRequested', DataOf<typeof FetchRequested>>) {
     const { assetId, network, transferId, sourceNetwork, sourcePath, lane, priority } = fetched.data;
     const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
-    if (state.status !== 'cleared') return false;
+    // A network whose policy refused the asset takes no copy of it, not even an evictable one.
+    if (state.status !== 'cleared' || network in state.refused) return false;
     const fetchFrom = { network: sourceNetwork, path: sourcePath };
     const result = await handleCommand(
       deps.store,

@@ -40,8 +40,10 @@ export interface TransferRequest {
 /**
  * The one decision behind every transfer request, automatic (an asset
  * cleared for its targets) or by hand (an operator's send): only a cleared
- * asset travels, never back to where it came from; the priority follows the
- * sidecar's unless given, the lane the priority unless given. Pure.
+ * asset travels, never back to where it came from nor to a target whose
+ * policy refused it (a 409 naming the rule); a target whose policy names a
+ * house profile gets a rendition; the priority follows the sidecar's unless
+ * given, the lane the priority unless given. Pure.
  */
 export function requestTransfer(asset: AssetState, request: TransferRequest): DataOf<typeof TransferRequested> {
   if (asset.status !== 'cleared') {
@@ -55,7 +57,17 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
       field: 'network',
     });
   }
+  const refusal = asset.refused[request.target];
+  if (refusal) {
+    // The asset is sound (it was cleared), but the target's acceptance policy will not take its format.
+    throw new StateError(
+      `asset ${asset.assetId} was refused for '${request.target}' by its acceptance policy (${refusal.rule}: ${refusal.reason}); ` +
+        `it cannot be sent there unless that policy accepts it or names a transcode profile`,
+      { assetId: asset.assetId, target: request.target, rule: refusal.rule },
+    );
+  }
   const priority = request.priority ?? transferPriority(asset.sidecarPriority);
+  const profile = asset.renditions[request.target];
   return {
     transferId: request.transferId,
     assetId: asset.assetId,
@@ -66,6 +78,7 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
     sizeBytes: asset.sizeBytes,
     sha256: asset.sha256,
     ...(request.force ? { force: true } : {}),
+    ...(profile ? { rendition: { profile } } : {}),
     ...(request.fetchFrom ? { sourcePath: request.fetchFrom.path } : {}),
     ...(request.restorePath
       ? { reason: 'repair' as const, restorePath: request.restorePath }
