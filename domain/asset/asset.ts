@@ -165,6 +165,8 @@ export function evolve(state: AssetState, event: Stored<AssetEvent>): AssetState
       return { ...next, status: 'deleted' };
     case 'ReplicaStored':
       return next;
+    case 'MetadataChanged':
+      return { ...next, sidecar: event.data.after };
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -2,6 +2,7 @@ import { isAssetEvent, type AssetEvent, type TargetOutcome } from '../../events/
 import type { Decider } from '../../events/decider';
 import { StateError } from '../../lib/errors';
 import { evolve, initialAssetState, nextStage, type AssetState, type Stage } from './asset';
+import { changeMetadata, type MetadataPatch } from './metadata';
 
 /** One engine's verdict as recorded in an AssetScreened event. */
 export interface EngineVerdictData {
@@ -37,7 +38,8 @@ export type ScreeningCommand =
   | { type: 'RecordVerdict'; stage: Stage; verdict: StageVerdict; quarantinePath?: string }
   | { type: 'DeferStage'; stage: Stage; reason: string; retryInMs: number }
   | { type: 'ReleaseAsset'; mode: 'rescreen' | 'override'; reason: string }
-  | { type: 'DeleteAsset'; reason: string };
+  | { type: 'DeleteAsset'; reason: string }
+  | { type: 'ChangeMetadata'; patch: MetadataPatch };
 
 /** The asset's events without `assetId`, which `decide` adds from the state. */
 type Fact<E extends AssetEvent = AssetEvent> = E extends AssetEvent
@@ -169,6 +171,8 @@ function facts(command: ScreeningCommand, state: AssetState): Fact[] {
         );
       }
       return [{ type: 'AssetDeleted', data: { reason: command.reason } }];
+    case 'ChangeMetadata':
+      return changeMetadata(state, command.patch);
     default: {
       const unhandled: never = command;
       throw new StateError(`unknown screening command ${JSON.stringify(unhandled)}`);

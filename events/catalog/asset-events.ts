@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
 import { eventGuard } from './stored';
 import { AssetId, NetworkId, Reason, ReplicaKind, Sha256, Stage } from './common';
+import { MetadataChanged } from './metadata-events';
 
 export const AssetDetected = defineEvent(
   'AssetDetected',
@@ -200,6 +201,7 @@ export const assetEvents = [
   AssetReleased,
   AssetDeleted,
   ReplicaStored,
+  MetadataChanged,
 ] as const;
 
 export type AssetEvent = EventsOf<typeof assetEvents>;
