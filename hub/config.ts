@@ -6,7 +6,8 @@ import { describeSchemaError } from '../lib/schema-errors';
 import { MIN_ADMIN_TOKEN_LENGTH } from './admin-token';
 import { ConfigSchema, type ConfigFile } from '../schemas/config';
 import { defaultPolicies, loadPolicies } from '../services/screening/analysis/policy';
-import type { Role } from '../services/gateway/auth';
+import type { Role, TokenEntry } from '../services/gateway/auth';
+import { tokenRights } from '../services/gateway/rights';
 import type { ScreeningSettings } from '../services/screening/settings';
 
 export type { ScreeningSettings };
@@ -27,7 +28,7 @@ export interface HubConfig {
   kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
   networks: Array<{ id: string; root: string; capacity?: { highWatermark: number; lowWatermark: number } }>;
   connectors: { stabilityMs: number; sidecarWaitMs: number; temporarySuffixes: string[]; rescanMs: number };
-  tokens: Array<{ name: string; role: Role; network?: string; sha256: string }>;
+  tokens: TokenEntry[];
   adminToken?: string;
   /** `exportFile`: the auditor's copy of every signed checkpoint (one JSON line each, fsynced). */
   checkpoints: { keyFile: string; intervalMs: number; exportFile: string };
@@ -145,6 +146,15 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       );
     }
   }
+  const networkIds = file.networks.map((n) => n.id);
+  file.auth.tokens.forEach((t, i) => {
+    const unknown = t.networks?.find((n) => !networkIds.includes(n));
+    if (unknown !== undefined)
+      throw new ConfigError(
+        `auth.tokens[${i}].networks (token "${t.name}"): '${unknown}' is not a configured network (configured: ${networkIds.join(', ')})`,
+      );
+    tokenRights(t, `auth.tokens[${i}]`);
+  });
   // Empty means unset (the hub then bootstraps DIR/admin-token); the message never repeats the token.
   if (env.MXHUB_ADMIN_TOKEN && env.MXHUB_ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new ConfigError(
@@ -171,7 +181,7 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       capacity: n.capacity,
     })),
     connectors: file.connectors,
-    tokens: file.auth.tokens as HubConfig['tokens'],
+    tokens: file.auth.tokens,
     adminToken: env.MXHUB_ADMIN_TOKEN,
     checkpoints: {
       // Under the data directory unless named: they follow --data and MXHUB_DATA, so no schema default.

@@ -26,6 +26,12 @@ export const TokenConfig = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100 }),
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
     network: Type.Optional(NetworkId),
+    /** A viewer's browse scope: configured networks whose assets it sees. @default every network */
+    networks: Type.Optional(Type.Array(NetworkId, { minItems: 1, uniqueItems: true })),
+    /** Content and full-quality proxies. @default true */
+    canDownload: Type.Optional(Type.Boolean()),
+    /** Metadata edits; only an admin or operator may have it. @default true for admin and operator, else false */
+    canModify: Type.Optional(Type.Boolean()),
     /** SHA-256 hex of the bearer token: the token itself is never stored. */
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   },

@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createStreamAssetNetworks } from './adapters/stream-asset-networks';
 import type { GatewayDeps, GatewayRoutes } from './deps';
 import { authGuard, type RouteEntry } from './plugins/auth-guard';
 import { correlation, correlationIdOf } from './plugins/correlation';
 import { errorHandler } from './plugins/error-handler';
 import { httpMetrics } from './plugins/http-metrics';
 import { openapi } from './plugins/openapi';
+import type { AssetNetworks } from './rights';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { metricsRoute } from './routes/metrics';
@@ -28,6 +30,11 @@ export interface GatewayOptions {
   apiVersion?: string;
   /** Largest request body in bytes. @default 1048576 */
   bodyLimit?: number;
+  /**
+   * Where an asset is, for `assertAssetVisible` in every route (`app.assetNetworks`).
+   * @default reads the asset's stream (`createStreamAssetNetworks`)
+   */
+  assetNetworks?: AssetNetworks;
 }
 
 /**
@@ -72,6 +79,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
     },
   });
   app.decorate('gatewayRoutes', routeTable);
+  app.decorate('assetNetworks', options.assetNetworks ?? createStreamAssetNetworks(deps.store));
 
   app.register(errorHandler);
   app.register(correlation);

@@ -1,12 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthError, ConfigError } from '../../lib/errors';
+import { tokenRights, type Rights, type TokenRights } from './rights';
 
 /** The roles of the design; a connector is bound to one network. */
 export const ROLES = ['admin', 'operator', 'auditor', 'connector', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** One bearer token the gateway accepts. The token itself is never stored, only its digest. */
-export interface TokenEntry {
+/**
+ * One bearer token the gateway accepts. The token itself is never stored, only its digest. Its rights keys
+ * (`networks`, `canDownload`, `canModify`) narrow its role's defaults (see `tokenRights`).
+ */
+export interface TokenEntry extends TokenRights {
   /** Unique; becomes the actor of the events the token's requests cause (`user:<name>`). */
   name: string;
   role: Role;
@@ -25,6 +29,7 @@ export interface Principal {
   name: string;
   role: Role;
   network?: string;
+  rights: Rights;
 }
 
 /** RFC 6750 `b64token`: the characters a bearer token may have. */
@@ -36,7 +41,7 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function checkEntry(t: TokenEntry, i: number): void {
+function checkEntry(t: TokenEntry, i: number): Rights {
   const at = `auth.tokens[${i}]`;
   if (typeof t.name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(t.name)) {
     throw new ConfigError(`${at}.name must be 1-64 characters of A-Z a-z 0-9 . _ -, got ${JSON.stringify(t.name)}`);
@@ -51,6 +56,7 @@ function checkEntry(t: TokenEntry, i: number): void {
   if (typeof t.sha256 !== 'string' || !HEX64.test(t.sha256)) {
     throw new ConfigError(`${at}.sha256 must be the SHA-256 of the token as 64 lowercase hex characters`);
   }
+  return tokenRights(t, at);
 }
 
 /**
@@ -60,18 +66,16 @@ function checkEntry(t: TokenEntry, i: number): void {
 export function createTokenVerifier(config: AuthConfig): (token: string) => Principal | undefined {
   const names = new Set<string>();
   const digests = new Set<string>();
-  config.tokens.forEach((t, i) => {
-    checkEntry(t, i);
+  const entries = config.tokens.map((t, i) => {
+    const rights = checkEntry(t, i);
     if (names.has(t.name))
       throw new ConfigError(`auth.tokens[${i}].name "${t.name}" is used twice; names must be unique`);
     if (digests.has(t.sha256)) throw new ConfigError(`auth.tokens[${i}] has the same token as an earlier entry`);
     names.add(t.name);
     digests.add(t.sha256);
+    const principal: Principal = { name: t.name, role: t.role, ...(t.network ? { network: t.network } : {}), rights };
+    return { digest: Buffer.from(t.sha256, 'hex'), principal };
   });
-  const entries = config.tokens.map((t) => ({
-    digest: Buffer.from(t.sha256, 'hex'),
-    principal: { name: t.name, role: t.role, ...(t.network ? { network: t.network } : {}) },
-  }));
 
   return (token) => {
     const digest = createHash('sha256').update(token, 'utf8').digest();

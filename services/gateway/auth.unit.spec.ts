@@ -26,8 +26,13 @@ describe('createTokenVerifier', () => {
   });
 
   test('given a known token, returns who it acts as', () => {
-    expect(verify('token-ana')).toEqual({ name: 'ana', role: 'admin' });
-    expect(verify('token-news')).toEqual({ name: 'news-connector', role: 'connector', network: 'news' });
+    expect(verify('token-ana')).toEqual({ name: 'ana', role: 'admin', rights: { canDownload: true, canModify: true } });
+    expect(verify('token-news')).toEqual({
+      name: 'news-connector',
+      role: 'connector',
+      network: 'news',
+      rights: { networks: ['news'], canDownload: true, canModify: false },
+    });
   });
 
   test('given an unknown token, or a stored digest presented as the token, returns nothing', () => {
@@ -49,6 +54,7 @@ describe('createTokenVerifier', () => {
     ['a bad name', [entry('has space', 't')], /auth.tokens\[0\].name must be 1-64 characters/],
     ['a name used twice', [entry('x', 'a'), entry('x', 'b')], /auth.tokens\[1\].name "x" is used twice/],
     ['the same token twice', [entry('x', 'a'), entry('y', 'a')], /auth.tokens\[1\] has the same token/],
+    ['more rights than the role', [entry('x', 't', { canModify: true })], /auth.tokens\[0\].canModify: role viewer/],
   ])('refuses a config with %s, naming the entry', (_name, tokens, message) => {
     expect(() => createTokenVerifier({ tokens })).toThrow(ConfigError);
     expect(() => createTokenVerifier({ tokens })).toThrow(message);
@@ -91,13 +97,16 @@ describe('routeAccess', () => {
 
 describe('assertNetwork', () => {
   test('a connector acts only for its own network', () => {
-    const connector = { name: 'c', role: 'connector' as const, network: 'news' };
+    const rights = { networks: ['news'], canDownload: true, canModify: false };
+    const connector = { name: 'c', role: 'connector' as const, network: 'news', rights };
     expect(() => assertNetwork(connector, 'news')).not.toThrow();
     expect(() => assertNetwork(connector, 'broadcast')).toThrow(AuthError);
     expect(() => assertNetwork(connector, 'broadcast')).toThrow(/acts for network news, not broadcast/);
   });
 
   test('other roles act for any network', () => {
-    expect(() => assertNetwork({ name: 'o', role: 'operator' }, 'broadcast')).not.toThrow();
+    expect(() =>
+      assertNetwork({ name: 'o', role: 'operator', rights: { canDownload: true, canModify: true } }, 'broadcast'),
+    ).not.toThrow();
   });
 });
