@@ -5,6 +5,7 @@ import { storeProjection } from '../../services/store/read-model/projection';
 import { subscriptionsProjection } from '../../services/store/subscriptions/read-model/projection';
 import { controlsProjection } from '../../services/transfer/read-model/controls-projection';
 import { transfersProjection } from '../../services/transfer/read-model/projection';
+import { usageProjection } from '../../services/usage/read-model/projection';
 import type { Projection } from './projection';
 
 export type { Projection } from './projection';
@@ -23,4 +24,5 @@ export const allProjections = (): Projection[] => [
   storeProjection,
   subscriptionsProjection,
   linksProjection,
+  usageProjection,
 ];
