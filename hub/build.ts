@@ -65,7 +65,10 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const screening = await openScreeningPart({ ...services, catchUp: projections.catchUp }, stack);
     const transfer = openTransferPart({ ...services, catchUp: projections.catchUp }, stack);
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
-    const storeNodes = openStoreNodesPart({ config, storage, monitor: transfer.nodes, logger }, stack);
+    const storeNodes = openStoreNodesPart(
+      { config, storage, monitor: transfer.nodes, backbone, catchUp: projections.catchUp, logger },
+      stack,
+    );
     const store = openStorePart({ config, storage, links: storeNodes.linkStats });
     const subscriptions = openSubscriptionsPart(
       { config, storage, backbone, logger, catchUp: projections.catchUp },

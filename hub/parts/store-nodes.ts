@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Backbone } from '../../events/backbone/backbone';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import type { NodeLayoutMonitor } from '../../lib/node-layout';
 import { createAuditor } from '../../services/store/audit/auditor';
@@ -12,6 +13,7 @@ import { createNodeQueries } from '../../services/store/nodes/node-queries';
 import { createNodeReporter } from '../../services/store/nodes/node-reporter';
 import { nodeSpace } from '../../services/store/nodes/probe';
 import { createReplicaQueries } from '../../services/store/read-model/queries';
+import { createRepairService } from '../../services/store/repair/service';
 import type { GatewayRoutes } from '../../services/gateway/deps';
 import { linkRoutes } from '../../services/store/routes/links';
 import { nodeAuditRoutes } from '../../services/store/routes/node-audits';
@@ -24,6 +26,9 @@ export interface StoreNodesPartDeps {
   storage: Storage;
   /** The transfer part's layout monitor, which runs the store's probe: one prober per process. */
   monitor: NodeLayoutMonitor;
+  backbone: Backbone;
+  /** Brings the read models to the head (the repair's sweep at start trusts them only then). */
+  catchUp: () => Promise<void>;
   logger: Logger;
 }
 
@@ -31,7 +36,8 @@ export interface StoreNodesPartDeps {
  * The store's nodes and links (issue 13 item 4): NodeDown/NodeUp from the
  * monitor's probes, GET /v1/nodes, the measured links (GET /v1/links) and the
  * `LinkStats` the store's choice of a source reads; the fixity audit
- * (issue 13 item 5) on its schedule and by `POST /v1/nodes/{id}/audit`;
+ * (issue 13 item 5) on its schedule and by `POST /v1/nodes/{id}/audit`, and
+ * the repair of what it finds missing or corrupt from a good replica;
  * eviction of cached replicas from nodes above their high watermark.
  */
 export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack) {
@@ -72,6 +78,16 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
     await schedule.stop();
     await auditor.idle();
   });
+  const repairs = createRepairService({
+    store: deps.storage.store,
+    backbone: deps.backbone,
+    links: linkStats,
+    queries: createReplicaQueries(deps.storage.sql),
+    networks: config.networks.map((n) => n.id),
+    catchUp: deps.catchUp,
+    logger: logger.child({ component: 'repair' }),
+  });
+  stack.defer('repair', () => repairs.stop());
   const evictor = createEvictor({
     store: deps.storage.store,
     queries: createReplicaQueries(deps.storage.sql),
@@ -99,6 +115,7 @@ export function openStoreNodesPart(deps: StoreNodesPartDeps, stack: CleanupStack
       await linkStats.start();
       schedule.start();
       evictions.start();
+      await repairs.start();
     },
   };
 }
