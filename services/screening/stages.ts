@@ -92,17 +92,21 @@ async function antivirus(engines: ScanEngine[], path: string): Promise<StageOutc
   return verdict({ passed: true, engines: engineData });
 }
 
+/**
+ * Analysis refuses (quarantines) only what may be hostile; a sound file
+ * passes with each target's policy outcome, so a format one target refuses
+ * is settled per target when the asset clears. A pool asset (no targets)
+ * meets no policy: it goes nowhere.
+ */
 async function analysis(analyzer: Analyzer, s: StageSubject): Promise<StageOutcome> {
-  let technical: Record<string, unknown> | undefined;
-  // A pool asset (no targets) stays on its source node, so that node's policy is the one it must meet.
-  const judgedFor = s.targets.length > 0 ? s.targets : [s.sourceNetwork];
-  for (const target of judgedFor) {
-    const v = await analyzer.analyze(s.path, s.originalName, target);
-    technical ??= v.technical as Record<string, unknown> | undefined;
-    if (!v.passed)
-      return verdict({ passed: false, rule: v.rule, reason: v.reason, ...(technical ? { technical } : {}) });
-  }
-  return verdict({ passed: true, ...(technical ? { technical } : {}) });
+  const v = await analyzer.analyze(s.path, s.originalName, s.targets);
+  if (!v.passed) return verdict({ passed: false, rule: v.rule, reason: v.reason });
+  const technical: Record<string, unknown> = { ...v.technical };
+  return verdict({
+    passed: true,
+    technical,
+    ...(s.targets.length > 0 ? { targetOutcomes: v.targetOutcomes } : {}),
+  });
 }
 
 /** Parses the sidecar file again, with the parser's limits as the connector uses them; a refusal carries its rule. */

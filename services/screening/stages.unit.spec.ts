@@ -161,26 +161,56 @@ describe('screening stages', () => {
     });
   });
 
-  test('analysis runs for every target and the first refusal wins, keeping the technical metadata', async () => {
-    const refusing = {
-      analyze: async (_p: string, _n: string, target: string) =>
-        target === 'broadcast'
-          ? { passed: true, technical: { container: 'wav' } }
-          : {
-              passed: false,
-              rule: 'policy.container',
-              reason: `target '${target}': no`,
-              technical: { container: 'wav' },
-            },
+  test('analysis judges every target in one read and passes a sound file with the outcome of each', async () => {
+    const seen: string[][] = [];
+    const outcomes = {
+      broadcast: { outcome: 'refused', rule: 'policy.container', reason: "target 'broadcast': no" },
+      archive: { outcome: 'accepted' },
+    };
+    const judging = {
+      analyze: async (_p: string, _n: string, targets: string[]) => {
+        seen.push(targets);
+        return { passed: true, technical: { container: 'wav' }, targetOutcomes: outcomes };
+      },
     } as unknown as Analyzer;
-    const stages = createScreeningStages({ whitelist: {}, intrusion, engines: [], analyzer: refusing });
+    const stages = createScreeningStages({ whitelist: {}, intrusion, engines: [], analyzer: judging });
     expect(await stages.run('analysis', { ...subject, targets: ['broadcast', 'archive'] })).toEqual({
+      kind: 'verdict',
+      verdict: { passed: true, technical: { container: 'wav' }, targetOutcomes: outcomes },
+    });
+    expect(seen).toEqual([['broadcast', 'archive']]);
+  });
+
+  test('a pool asset is judged by no policy and its verdict carries no outcomes', async () => {
+    const pool = {
+      analyze: async (_p: string, _n: string, targets: string[]) => ({
+        passed: true,
+        technical: { container: 'wav', targets },
+        targetOutcomes: {},
+      }),
+    } as unknown as Analyzer;
+    const stages = createScreeningStages({ whitelist: {}, intrusion, engines: [], analyzer: pool });
+    expect(await stages.run('analysis', { ...subject, targets: [] })).toEqual({
+      kind: 'verdict',
+      verdict: { passed: true, technical: { container: 'wav', targets: [] } },
+    });
+  });
+
+  test('analysis still quarantines what may be hostile (a file that is not what its name claims)', async () => {
+    const mismatch = {
+      analyze: async () => ({
+        passed: false,
+        rule: 'analysis.format-mismatch',
+        reason: 'the content is wav but the extension .mov promises mov',
+      }),
+    } as unknown as Analyzer;
+    const stages = createScreeningStages({ whitelist: {}, intrusion, engines: [], analyzer: mismatch });
+    expect(await stages.run('analysis', subject)).toEqual({
       kind: 'verdict',
       verdict: {
         passed: false,
-        rule: 'policy.container',
-        reason: "target 'archive': no",
-        technical: { container: 'wav' },
+        rule: 'analysis.format-mismatch',
+        reason: 'the content is wav but the extension .mov promises mov',
       },
     });
   });

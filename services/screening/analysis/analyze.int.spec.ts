@@ -84,13 +84,15 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
   /** Writes `content` under `name` and analyses it for `target`. */
   const analyzeBytes = async (content: Buffer, name: string, target = 'archive') => {
     await writeFile(path(name), content);
-    return analyzer.analyze(path(name), name, target);
+    return analyzer.analyze(path(name), name, [target]);
   };
 
   it('clears a broadcast MXF and reports its technical metadata', async () => {
-    const verdict = await analyzer.analyze(path('clip.mxf'), 'clip.mxf', 'broadcast');
+    const verdict = await analyzer.analyze(path('clip.mxf'), 'clip.mxf', ['broadcast']);
+    if (!verdict.passed) throw new Error(`not passed: ${verdict.rule}`);
     expect(verdict).toEqual({
       passed: true,
+      targetOutcomes: { broadcast: { outcome: 'accepted' } },
       technical: expect.objectContaining({
         container: 'mxf',
         videoCodec: 'mpeg2',
@@ -103,19 +105,22 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
         bitDepth: 16,
       }),
     });
-    expect(verdict.technical?.durationSeconds).toBeCloseTo(1, 1);
-    expect(verdict.technical?.bitRate).toBeGreaterThan(0);
+    expect(verdict.technical.durationSeconds).toBeCloseTo(1, 1);
+    expect(verdict.technical.bitRate).toBeGreaterThan(0);
   });
 
   it('clears an MP4, a WAV, a PNG and a JPEG for the archive, analysing them concurrently', async () => {
     const verdicts = await Promise.all(
-      ['clip.mp4', 'voice.wav', 'still.png', 'still.jpg'].map((name) => analyzer.analyze(path(name), name, 'archive')),
+      ['clip.mp4', 'voice.wav', 'still.png', 'still.jpg'].map((name) =>
+        analyzer.analyze(path(name), name, ['archive']),
+      ),
     );
+    const technical = verdicts.map((verdict) => (verdict.passed ? verdict.technical : undefined));
     expect(verdicts.map((verdict) => verdict.passed)).toEqual([true, true, true, true]);
-    expect(verdicts.map((verdict) => verdict.technical?.container)).toEqual(['mp4', 'wav', 'png', 'jpeg']);
-    expect(verdicts[0]!.technical).toMatchObject({ width: 320, height: 240, frameRate: 25, audioCodec: 'aac' });
-    expect(verdicts[1]!.technical).toMatchObject({ audioCodec: 'pcm', sampleRate: 48000, bitDepth: 24, channels: 1 });
-    expect(verdicts[2]!.technical).toMatchObject({ videoCodec: 'png', width: 320, height: 240 });
+    expect(technical.map((t) => t?.container)).toEqual(['mp4', 'wav', 'png', 'jpeg']);
+    expect(technical[0]).toMatchObject({ width: 320, height: 240, frameRate: 25, audioCodec: 'aac' });
+    expect(technical[1]).toMatchObject({ audioCodec: 'pcm', sampleRate: 48000, bitDepth: 24, channels: 1 });
+    expect(technical[2]).toMatchObject({ videoCodec: 'png', width: 320, height: 240 });
   });
 
   it('refuses an MP4 cut in half as truncated', async () => {
@@ -132,11 +137,11 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
   });
 
   it('clears a QuickTime MOV and an RF64 WAV for the archive', async () => {
-    expect(await analyzer.analyze(path('clip.mov'), 'clip.mov', 'archive')).toMatchObject({
+    expect(await analyzer.analyze(path('clip.mov'), 'clip.mov', ['archive'])).toMatchObject({
       passed: true,
       technical: { container: 'mov', videoCodec: 'mpeg4', audioCodec: 'pcm', sampleRate: 48000 },
     });
-    expect(await analyzer.analyze(path('long.wav'), 'long.wav', 'archive')).toMatchObject({
+    expect(await analyzer.analyze(path('long.wav'), 'long.wav', ['archive'])).toMatchObject({
       passed: true,
       technical: { container: 'wav', audioCodec: 'pcm', bitDepth: 16 },
     });
@@ -173,15 +178,21 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
     }
   });
 
-  it('refuses what the target policy does not accept, naming the field, the value and what is accepted', async () => {
-    const verdict = await analyzer.analyze(path('small.mxf'), 'small.mxf', 'broadcast');
+  it('passes a sound file a target refuses, naming for that target the field, the value and what is accepted', async () => {
+    const verdict = await analyzer.analyze(path('small.mxf'), 'small.mxf', ['broadcast', 'archive']);
     expect(verdict).toMatchObject({
-      passed: false,
-      rule: 'policy.resolution',
-      reason: "target 'broadcast': resolution is 320x240; accepted: 1920x1080, 1280x720",
+      passed: true,
       technical: { container: 'mxf', width: 320, height: 240 },
+      targetOutcomes: {
+        broadcast: {
+          outcome: 'refused',
+          rule: 'policy.resolution',
+          reason: "target 'broadcast': resolution is 320x240; accepted: 1920x1080, 1280x720",
+        },
+        archive: { outcome: 'accepted' },
+      },
     });
-    expect(await analyzer.analyze(path('voice.wav'), 'voice.wav', 'broadcast')).toMatchObject({ passed: true });
+    expect(await analyzer.analyze(path('voice.wav'), 'voice.wav', ['broadcast'])).toMatchObject({ passed: true });
   });
 
   it('stops MediaInfo at its read budget and recovers for the next file', async () => {
@@ -197,7 +208,7 @@ describeWithFfmpeg('deep analysis of media generated with ffmpeg', () => {
   });
 
   it('throws for a target without a policy', async () => {
-    await expect(analyzer.analyze(path('clip.mxf'), 'clip.mxf', 'nowhere')).rejects.toThrow(
+    await expect(analyzer.analyze(path('clip.mxf'), 'clip.mxf', ['nowhere'])).rejects.toThrow(
       "target 'nowhere' has no analysis policy; known targets: broadcast, news, archive",
     );
   });

@@ -1,21 +1,24 @@
+import type { TargetOutcome } from '../../../events/catalog/asset-events';
 import { ValidationError } from '../../../lib/errors';
 import { withFileSource, type ByteSource } from '../intrusion/byte-source';
 import { checkFormatMatchesName, detectFormat, DETECT_BYTES } from './detect-format';
 import { createMediaInfoReader, type MetadataReader } from './mediainfo';
 import { metadataExtent } from './metadata-extent';
-import { checkPolicy, defaultPolicies, type AcceptancePolicies } from './policy';
-import type { AnalysisRule, PolicyRule } from './result';
+import { defaultPolicies, targetOutcome, type AcceptancePolicies } from './policy';
+import type { AnalysisRule } from './result';
 import { checkStructure } from './structure';
 import type { TechnicalMetadata } from './technical-metadata';
 
 /**
- * The verdict of deep analysis. `technical` is present whenever MediaInfo
- * got to read the file, so a policy refusal still shows what was found.
- * `reason` never quotes file content.
+ * The verdict of deep analysis. A refusal is for what may be hostile (a file
+ * that is not what it claims, broken structure, unreadable metadata) and
+ * quarantines; a sound file passes with each target's policy outcome
+ * (accepted, transcode, refused for that target). `reason` never quotes file
+ * content.
  */
 export type AnalysisVerdict =
-  | { passed: true; technical: TechnicalMetadata }
-  | { passed: false; rule: AnalysisRule | PolicyRule; reason: string; technical?: TechnicalMetadata };
+  | { passed: true; technical: TechnicalMetadata; targetOutcomes: Record<string, TargetOutcome> }
+  | { passed: false; rule: AnalysisRule; reason: string };
 
 export interface AnalyzerOptions {
   /** Acceptance policy per target name, validated with `loadPolicies`. @default defaultPolicies */
@@ -27,13 +30,14 @@ export interface AnalyzerOptions {
 export interface Analyzer {
   /**
    * Screens the file at `path`: format from content against the extension of
-   * `originalName`, then structure, then technical metadata, then the
-   * policy of `target`. The first refusal wins. Throws `ValidationError` for
-   * a target without a policy; I/O errors are thrown as they come.
+   * `originalName`, then structure, then technical metadata (the first
+   * refusal wins), then the policy of each of `targets` (none for a pool
+   * asset). Throws `ValidationError` for a target without a policy, before
+   * reading; I/O errors are thrown as they come.
    */
-  analyze(path: string, originalName: string, target: string): Promise<AnalysisVerdict>;
+  analyze(path: string, originalName: string, targets: readonly string[]): Promise<AnalysisVerdict>;
   /** Same as `analyze`, on bytes already open (tests, archives members). */
-  analyzeSource(source: ByteSource, originalName: string, target: string): Promise<AnalysisVerdict>;
+  analyzeSource(source: ByteSource, originalName: string, targets: readonly string[]): Promise<AnalysisVerdict>;
   /** Releases the metadata engine; call once no analysis is pending. */
   close(): Promise<void>;
 }
@@ -45,14 +49,21 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const policies = options.policies ?? defaultPolicies;
   const metadata = options.metadata ?? createMediaInfoReader();
 
-  async function analyzeSource(source: ByteSource, originalName: string, target: string): Promise<AnalysisVerdict> {
+  const policyOf = (target: string) => {
     const policy = policies[target];
-    if (policy === undefined) {
-      throw new ValidationError(
-        `target '${target}' has no analysis policy; known targets: ${Object.keys(policies).join(', ')}`,
-        { target },
-      );
-    }
+    if (policy !== undefined) return policy;
+    throw new ValidationError(
+      `target '${target}' has no analysis policy; known targets: ${Object.keys(policies).join(', ')}`,
+      { target },
+    );
+  };
+
+  async function analyzeSource(
+    source: ByteSource,
+    originalName: string,
+    targets: readonly string[],
+  ): Promise<AnalysisVerdict> {
+    const judged = targets.map((target) => [target, policyOf(target)] as const);
     const head = await source.read(0, DETECT_BYTES);
     const format = detectFormat(head);
     const named = checkFormatMatchesName(format, originalName);
@@ -72,16 +83,16 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
         reason: `the ${format} file could not be parsed for metadata`,
       };
     }
-    const accepted = checkPolicy(policy, technical);
-    if (!accepted.ok)
-      return { passed: false, rule: accepted.rule, reason: `target '${target}': ${accepted.reason}`, technical };
-    return { passed: true, technical };
+    const targetOutcomes = Object.fromEntries(
+      judged.map(([target, policy]) => [target, targetOutcome(policy, technical, target)]),
+    );
+    return { passed: true, technical, targetOutcomes };
   }
 
   return {
     analyzeSource,
-    analyze: (path, originalName, target) =>
-      withFileSource(path, (source) => analyzeSource(source, originalName, target)),
+    analyze: (path, originalName, targets) =>
+      withFileSource(path, (source) => analyzeSource(source, originalName, targets)),
     close: () => metadata.close(),
   };
 }

@@ -1,5 +1,7 @@
+import type { TargetOutcome } from '../../../events/catalog/asset-events';
+import { houseProfileNames } from '../../../formats/house-profiles/profiles';
 import { ConfigError } from '../../../lib/errors';
-import { passed, refused, type StepResult } from './result';
+import { passed, refused, type PolicyRule, type StepResult } from './result';
 import type { TechnicalMetadata } from './technical-metadata';
 
 /**
@@ -19,6 +21,12 @@ export interface AcceptancePolicy {
   /** Hz. */
   sampleRates?: number[];
   bitDepths?: number[];
+  /**
+   * House profile (formats/house-profiles) of a rendition made for this
+   * target when it refuses the original. Absent: such a file is refused for
+   * this target (it still goes to the others).
+   */
+  transcode?: string;
 }
 
 export type AcceptancePolicies = Readonly<Record<string, AcceptancePolicy>>;
@@ -54,7 +62,7 @@ export const defaultPolicies: AcceptancePolicies = {
 
 const STRING_LISTS = ['containers', 'videoCodecs', 'resolutions', 'audioCodecs'] as const;
 const NUMBER_LISTS = ['frameRates', 'sampleRates', 'bitDepths'] as const;
-const KNOWN_KEYS = new Set<string>([...STRING_LISTS, ...NUMBER_LISTS]);
+const KNOWN_KEYS = new Set<string>([...STRING_LISTS, ...NUMBER_LISTS, 'transcode']);
 
 function validatePolicy(name: string, raw: unknown): AcceptancePolicy {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -79,6 +87,12 @@ function validatePolicy(name: string, raw: unknown): AcceptancePolicy {
   if (badResolution !== undefined) {
     throw new ConfigError(`analysis policy '${name}.resolutions': '${badResolution}' is not WIDTHxHEIGHT`);
   }
+  const { transcode } = entries;
+  if (transcode !== undefined && (typeof transcode !== 'string' || !houseProfileNames.includes(transcode))) {
+    throw new ConfigError(
+      `analysis policy '${name}.transcode': ${JSON.stringify(transcode)} is not a house profile; known: ${houseProfileNames.join(', ')}`,
+    );
+  }
   return entries as unknown as AcceptancePolicy;
 }
 
@@ -92,13 +106,18 @@ export function loadPolicies(raw: unknown): AcceptancePolicies {
 
 const sameRate = (a: number, b: number) => Math.abs(a - b) < 0.01;
 
-function accepts<T>(field: string, value: T | undefined, accepted: T[] | undefined, same = Object.is): StepResult {
+function accepts<T>(
+  field: string,
+  value: T | undefined,
+  accepted: T[] | undefined,
+  same = Object.is,
+): StepResult<PolicyRule> {
   if (value === undefined || accepted === undefined || accepted.some((item) => same(item, value))) return passed;
   return refused(`policy.${field}`, `${field} is ${String(value)}; accepted: ${accepted.join(', ')}`);
 }
 
 /** The first field of `metadata` the policy does not accept, named with its value and the accepted values. */
-export function checkPolicy(policy: AcceptancePolicy, metadata: TechnicalMetadata): StepResult {
+export function checkPolicy(policy: AcceptancePolicy, metadata: TechnicalMetadata): StepResult<PolicyRule> {
   const isVideo = metadata.videoCodec !== undefined && metadata.frameRate !== undefined;
   const resolution =
     isVideo && metadata.width !== undefined && metadata.height !== undefined
@@ -114,4 +133,18 @@ export function checkPolicy(policy: AcceptancePolicy, metadata: TechnicalMetadat
     accepts('bitDepth', metadata.audioCodec === undefined ? undefined : metadata.bitDepth, policy.bitDepths),
   ];
   return checks.find((check) => !check.ok) ?? passed;
+}
+
+/**
+ * What the policy says of a sound file for its target: accepted as it is;
+ * else a rendition in the policy's house profile, or refused for this target
+ * only. Never a quarantine: a format is no threat.
+ */
+export function targetOutcome(policy: AcceptancePolicy, metadata: TechnicalMetadata, target: string): TargetOutcome {
+  const verdict = checkPolicy(policy, metadata);
+  if (verdict.ok) return { outcome: 'accepted' };
+  const why = { rule: verdict.rule, reason: `target '${target}': ${verdict.reason}` };
+  return policy.transcode
+    ? { outcome: 'transcode', profile: policy.transcode, ...why }
+    : { outcome: 'refused', ...why };
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../lib/errors';
-import { checkPolicy, defaultPolicies, loadPolicies } from './policy';
+import { checkPolicy, defaultPolicies, loadPolicies, targetOutcome } from './policy';
 import type { TechnicalMetadata } from './technical-metadata';
 
 const hdClip: TechnicalMetadata = {
@@ -53,9 +53,39 @@ describe('checkPolicy', () => {
   });
 });
 
+describe('targetOutcome: a format is refused per target, never quarantined', () => {
+  const aacMp4: TechnicalMetadata = { ...hdClip, container: 'mp4', videoCodec: 'h264', audioCodec: 'aac' };
+
+  it('accepts what the policy accepts', () => {
+    expect(targetOutcome(broadcast, hdClip, 'broadcast')).toEqual({ outcome: 'accepted' });
+  });
+
+  it('refuses for the target, naming rule and reason, when the policy names no profile', () => {
+    expect(targetOutcome(broadcast, aacMp4, 'broadcast')).toEqual({
+      outcome: 'refused',
+      rule: 'policy.audioCodec',
+      reason: "target 'broadcast': audioCodec is aac; accepted: pcm",
+    });
+  });
+
+  it('asks for a rendition in the house profile the policy names', () => {
+    expect(targetOutcome({ ...broadcast, transcode: 'xdcam-hd422-mxf' }, aacMp4, 'broadcast')).toEqual({
+      outcome: 'transcode',
+      profile: 'xdcam-hd422-mxf',
+      rule: 'policy.audioCodec',
+      reason: "target 'broadcast': audioCodec is aac; accepted: pcm",
+    });
+  });
+});
+
 describe('loadPolicies', () => {
   it('accepts the shipped policies', () => {
     expect(loadPolicies(JSON.parse(JSON.stringify(defaultPolicies)))).toEqual(defaultPolicies);
+  });
+
+  it('accepts a transcode naming a house profile', () => {
+    const raw = { broadcast: { containers: ['mxf'], transcode: 'xdcam-hd422-mxf' } };
+    expect(loadPolicies(raw)).toEqual(raw);
   });
 
   it.each([
@@ -70,6 +100,11 @@ describe('loadPolicies', () => {
       "analysis policy 'news.resolutions': 'HD' is not WIDTHxHEIGHT",
     ],
     [{ news: { containers: ['mxf'], codecs: ['h264'] } }, /unknown key 'codecs'; accepted: containers, videoCodecs/],
+    [
+      { news: { containers: ['mxf'], transcode: 'betacam' } },
+      /analysis policy 'news.transcode': "betacam" is not a house profile; known: .*xdcam-hd422-mxf/,
+    ],
+    [{ news: { containers: ['mxf'], transcode: 7 } }, /analysis policy 'news.transcode': 7 is not a house profile/],
   ])('refuses a bad policy, naming the key: %j', (raw, message) => {
     expect(() => loadPolicies(raw)).toThrow(ConfigError);
     expect(() => loadPolicies(raw)).toThrow(message);

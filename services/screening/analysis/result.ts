@@ -18,10 +18,11 @@ export type PolicyRule = `policy.${string}`;
  * `reason` is for people and never quotes file content: it names offsets,
  * sizes, box or chunk kinds and what would be accepted.
  */
-export type StepResult = { ok: true } | { ok: false; rule: AnalysisRule | PolicyRule; reason: string };
+export type StepResult<R extends AnalysisRule | PolicyRule = AnalysisRule> =
+  { ok: true } | { ok: false; rule: R; reason: string };
 
-export const passed: StepResult = Object.freeze({ ok: true });
+export const passed: { ok: true } = Object.freeze({ ok: true });
 
-export function refused(rule: AnalysisRule | PolicyRule, reason: string): StepResult {
+export function refused<R extends AnalysisRule | PolicyRule>(rule: R, reason: string): StepResult<R> {
   return { ok: false, rule, reason };
 }
