@@ -113,7 +113,7 @@ describe('defaults', () => {
     });
     expect(c.connectors).toEqual({
       stabilityMs: 2000,
-      sidecarWaitMs: 5000,
+      sidecarWaitMs: 2000,
       temporarySuffixes: ['.part', '.tmp', '.crdownload', '~'],
       rescanMs: 10_000,
     });

@@ -209,8 +209,8 @@ export const ConfigSchema = Type.Object(
       {
         /** How long a dropped file's size and mtime must stay unchanged before it is taken. */
         stabilityMs: Type.Integer({ minimum: 0, default: 2000 }),
-        /** How long a media file waits for its XML sidecar (and a sidecar for its media). */
-        sidecarWaitMs: Type.Integer({ minimum: 0, default: 5000 }),
+        /** How long a media file waits for its XML sidecar (and a sidecar for its media), counted from when it was first seen. */
+        sidecarWaitMs: Type.Integer({ minimum: 0, default: 2000 }),
         /** Name endings of files still being written; never claimed. */
         temporarySuffixes: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), {
           maxItems: 64,

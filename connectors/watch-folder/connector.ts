@@ -18,7 +18,7 @@ import {
 } from './drop-entries';
 import type { DropBoard } from './drop-board';
 import { createIngester } from './ingest';
-import { createPairer, isSidecarName, type DropUnit } from './pairing';
+import { createPairer, isSidecarName, pairKey, type DropUnit } from './pairing';
 import { createDropRefusals } from './refusals';
 import { isNotFound, waitUntilStable } from './stability';
 
@@ -32,7 +32,7 @@ export interface WatchFolderOptions {
   logger: Logger;
   /** How long size and mtime must stay unchanged before a file is taken. @default 2000 */
   stabilityMs?: number;
-  /** How long a media file waits for its `<name>.xml` sidecar, and a sidecar for its media. @default 5000 */
+  /** How long a media file waits for its `<name>.xml` sidecar, and a sidecar for its media, from when it was first seen (longer while the other is still being written). @default 2000 */
   sidecarWaitMs?: number;
   /** Name endings of files still being written, never claimed. @default DEFAULT_TEMPORARY_SUFFIXES */
   temporarySuffixes?: string[];
@@ -76,7 +76,7 @@ function validate(options: WatchFolderOptions) {
     if (!TARGET.test(target))
       throw new ConfigError(`targets of network ${network.id}: "${target}" is not a network id (a-z, 0-9, -)`);
   const stabilityMs = options.stabilityMs ?? 2000;
-  const sidecarWaitMs = options.sidecarWaitMs ?? 5000;
+  const sidecarWaitMs = options.sidecarWaitMs ?? 2000;
   const rescanMs = options.rescanMs ?? 10_000;
   if (!(stabilityMs > 0)) throw new ConfigError(`stabilityMs must be a positive number of ms, got ${stabilityMs}`);
   if (!(sidecarWaitMs >= 0)) throw new ConfigError(`sidecarWaitMs must be 0 or more ms, got ${sidecarWaitMs}`);
@@ -133,6 +133,8 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
   const checkLayout = options.checkLayout ?? (() => checkNodeLayout(network.root, { targets }));
   const busy = new Set<string>();
   const stable = new Map<string, Stats>();
+  /** When each busy file was first seen (epoch ms): the sidecar wait counts from there. */
+  const firstSeen = new Map<string, number>();
   const failures = new Map<string, { attempts: number; notBefore: number }>();
   const inFlight = new Set<Promise<void>>();
   const clock = options.clock ?? (() => new Date());
@@ -152,6 +154,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
     files.forEach((f) => {
       busy.delete(f);
       stable.delete(f);
+      firstSeen.delete(f);
       board?.remove(network.id, relative(network.root, f));
     });
   const ingester = createIngester({
@@ -193,7 +196,17 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
       ),
     );
   };
-  let pairer = createPairer({ waitMs: sidecarWaitMs, onUnit });
+  /** A partner (same folder and name, the other role) is seen and still settling. */
+  const partnerSettling = (file: string) => {
+    const key = pairKey(file);
+    const sidecar = isSidecarName(file);
+    for (const other of busy)
+      if (other !== file && !stable.has(other) && isSidecarName(other) !== sidecar && pairKey(other) === key)
+        return true;
+    return false;
+  };
+  const newPairer = () => createPairer({ waitMs: sidecarWaitMs, onUnit, partnerSettling });
+  let pairer = newPairer();
 
   /** A file of a target's drop folder that looks takeable: wait for it to settle, then pair it. */
   const onFile = (file: string, target: string, stats: Stats) => {
@@ -201,6 +214,8 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
     const failed = failures.get(file);
     if (failed && failed.notBefore > Date.now()) return;
     busy.add(file);
+    const seenAt = Date.now();
+    firstSeen.set(file, seenAt);
     // A media file is shown from its first sight: a sidecar only travels with one (or alone, once its wait is over).
     const shown = !isSidecarName(file);
     const path = relative(network.root, file);
@@ -223,8 +238,10 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
         .then((settled) => {
           if (settled && !stopped) {
             stable.set(file, settled);
-            if (pairer.offer(target, file) && shown) {
-              const until = new Date(clock().getTime() + sidecarWaitMs).toISOString();
+            if (pairer.offer(target, file, seenAt) && shown) {
+              const until = new Date(
+                clock().getTime() + Math.max(0, seenAt + sidecarWaitMs - Date.now()),
+              ).toISOString();
               board?.waitingForSidecar(network.id, path, until);
               logger.info({ file: path, target, until }, `${path}: waiting for sidecar until ${until}`);
             }
@@ -287,6 +304,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
       logger.info('node layout is sound again: claiming from its drop folders');
     layoutSound = layout.sound;
     if (!layoutSound) return;
+    const listing = refusals.beginListing();
     const seen = new Set<string>();
     for (const entry of await list(dropRoot)) {
       seen.add(relative(network.root, entry.path));
@@ -302,7 +320,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
         seen.add(relative(network.root, entry.path));
         await onPath(entry.path, entry.name, entry.raw);
       }
-    refusals.retain(seen);
+    refusals.retain(seen, listing);
   }
 
   const scheduleRescan = () => {
@@ -322,7 +340,7 @@ export function createWatchFolderConnector(options: WatchFolderOptions): WatchFo
     async start() {
       if (watcher) return;
       stopped = false;
-      pairer = createPairer({ waitMs: sidecarWaitMs, onUnit });
+      pairer = newPairer();
       await mkdir(dropRoot, { recursive: true });
       await Promise.all([...dropDirs.keys()].map((dir) => mkdir(dir, { recursive: true })));
       await ingester.recover();

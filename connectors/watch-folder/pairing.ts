@@ -11,14 +11,29 @@ export interface DropUnit {
 
 export interface Pairer {
   /**
-   * Offers a complete (stable) file of a target's drop folder. True when the
-   * file now waits (up to `waitMs`) for its partner; false when it left at once
-   * as (part of) a unit.
+   * Offers a complete (stable) file of a target's drop folder, first seen at
+   * `seenAt` (epoch ms; default now). True when the file now waits for its
+   * partner; false when it left at once as (part of) a unit.
    */
-  offer(target: string, file: string): boolean;
+  offer(target: string, file: string, seenAt?: number): boolean;
   /** Forgets every waiting file without emitting it; returns them so the caller can release them. */
   stop(): string[];
 }
+
+export interface PairerOptions {
+  /** How long a file waits for its partner, counted from when it was first seen. */
+  waitMs: number;
+  onUnit: (unit: DropUnit) => void;
+  /**
+   * True while a partner of `file` (same folder and name, the other role) is
+   * seen but still being written: a file alone keeps waiting for it however
+   * long the copy takes. @default () => false
+   */
+  partnerSettling?: (file: string) => boolean;
+}
+
+/** How often a file whose wait is over looks again at a partner still being written. */
+const RECHECK_MS = 100;
 
 interface Waiting {
   target: string;
@@ -32,7 +47,7 @@ export function isSidecarName(file: string): boolean {
 }
 
 /** `clip.mxf` and `clip.xml` share the key `<dir>/clip`. */
-function pairKey(file: string): string {
+export function pairKey(file: string): string {
   const name = basename(file);
   const ext = extname(name);
   return `${dirname(file)}\u0000${ext ? name.slice(0, -ext.length) : name}`;
@@ -40,14 +55,18 @@ function pairKey(file: string): string {
 
 /**
  * Pairs media with sidecars by name: `<name>.xml` beside `<name>.<ext>`.
- * Whichever of the two is offered first waits up to `waitMs` for the other;
- * the pair is emitted as soon as both are there, and a file still alone when
- * the wait ends is emitted alone. One sidecar pairs with one media file: a
- * second file of the same role and name flushes the waiting one first, so
- * nothing waits forever and no file is held twice.
+ * Whichever of the two is offered first waits for the other until `waitMs`
+ * after it was first seen, so the wait runs alongside the stability wait
+ * rather than after it (a file dropped alone is taken as soon as it holds
+ * still when `waitMs` is not longer than the stability window), and for as
+ * long as its partner is seen but still settling. The pair is emitted as
+ * soon as both are there; a file still alone when the wait ends is emitted
+ * alone. One sidecar pairs with one media file: a second file of the same
+ * role and name flushes the waiting one first, so nothing is held twice.
  */
-export function createPairer(options: { waitMs: number; onUnit: (unit: DropUnit) => void }): Pairer {
+export function createPairer(options: PairerOptions): Pairer {
   const waiting = new Map<string, Waiting>();
+  const partnerSettling = options.partnerSettling ?? (() => false);
 
   const flush = (key: string) => {
     const entry = waiting.get(key);
@@ -59,20 +78,32 @@ export function createPairer(options: { waitMs: number; onUnit: (unit: DropUnit)
     options.onUnit({ target: entry.target, media, sidecar: entry.media ? entry.sidecar : undefined });
   };
 
+  /** At the end of the wait: emitted alone, unless the partner is being written, then looked at again. */
+  const expire = (key: string) => {
+    const entry = waiting.get(key);
+    const alone = entry?.media ?? entry?.sidecar;
+    if (entry && alone && partnerSettling(alone)) entry.timer = setTimeout(() => expire(key), RECHECK_MS);
+    else flush(key);
+  };
+
   return {
-    offer(target, file) {
+    offer(target, file, seenAt = Date.now()) {
       const key = pairKey(file);
       const role = isSidecarName(file) ? 'sidecar' : 'media';
       if (waiting.get(key)?.[role]) flush(key);
-      let entry = waiting.get(key);
-      if (!entry) {
-        entry = { target, timer: setTimeout(() => flush(key), options.waitMs) };
-        waiting.set(key, entry);
+      const entry = waiting.get(key);
+      if (entry) {
+        entry[role] = file;
+        flush(key);
+        return false;
       }
-      entry[role] = file;
-      if (!(entry.media && entry.sidecar)) return true;
-      flush(key);
-      return false;
+      const waitMs = Math.max(0, seenAt + options.waitMs - Date.now());
+      if (waitMs === 0 && !partnerSettling(file)) {
+        options.onUnit({ target, media: file, sidecar: undefined });
+        return false;
+      }
+      waiting.set(key, { target, [role]: file, timer: setTimeout(() => expire(key), waitMs) });
+      return true;
     },
     stop() {
       const files: string[] = [];

@@ -75,4 +75,49 @@ describe('createPairer', () => {
     jest.advanceTimersByTime(5000);
     expect(units).toEqual([]);
   });
+
+  it('given media first seen 800 ms before it settled, when offered alone, then it waits only the rest of the wait', () => {
+    const p = pairer();
+    const seenAt = Date.now();
+    jest.advanceTimersByTime(800);
+    expect(p.offer('broadcast', '/n/drop/broadcast/clip.mxf', seenAt)).toBe(true);
+    jest.advanceTimersByTime(199);
+    expect(units).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(units).toEqual([{ target: 'broadcast', media: '/n/drop/broadcast/clip.mxf', sidecar: undefined }]);
+  });
+
+  it('given media first seen longer ago than the wait, when offered alone, then it leaves at once', () => {
+    const p = pairer();
+    const seenAt = Date.now();
+    jest.advanceTimersByTime(2000);
+    expect(p.offer('broadcast', '/n/drop/broadcast/clip.mxf', seenAt)).toBe(false);
+    expect(units).toEqual([{ target: 'broadcast', media: '/n/drop/broadcast/clip.mxf', sidecar: undefined }]);
+  });
+
+  it('given a sidecar alone whose media is still being written, then it waits for the media however long', () => {
+    let writing = true;
+    const p = createPairer({ waitMs: 1000, onUnit: (unit) => units.push(unit), partnerSettling: () => writing });
+    const seenAt = Date.now();
+    jest.advanceTimersByTime(5000);
+    expect(p.offer('broadcast', '/n/drop/broadcast/clip.xml', seenAt)).toBe(true);
+    jest.advanceTimersByTime(60_000);
+    expect(units).toEqual([]);
+    writing = false;
+    p.offer('broadcast', '/n/drop/broadcast/clip.mxf');
+    expect(units).toEqual([
+      { target: 'broadcast', media: '/n/drop/broadcast/clip.mxf', sidecar: '/n/drop/broadcast/clip.xml' },
+    ]);
+  });
+
+  it('given a file alone whose partner vanished while settling, then it leaves at the next look', () => {
+    let writing = true;
+    const p = createPairer({ waitMs: 1000, onUnit: (unit) => units.push(unit), partnerSettling: () => writing });
+    p.offer('broadcast', '/n/drop/broadcast/clip.xml');
+    jest.advanceTimersByTime(3000);
+    expect(units).toEqual([]);
+    writing = false;
+    jest.advanceTimersByTime(100);
+    expect(units).toEqual([{ target: 'broadcast', media: '/n/drop/broadcast/clip.xml', sidecar: undefined }]);
+  });
 });

@@ -19,17 +19,20 @@ export interface DropRefusalsDeps {
  * path, file identity (device, inode, mtime) and rule, for as long as the
  * item stays: a listing that no longer finds a path forgets it (`retain`),
  * so a new item under an old name is said again. After a restart each item
- * still there is said once more.
+ * still there is said once more. A listing forgets only what was said before
+ * it began: an item refused from a watcher event while a listing that missed
+ * it was under way is not forgotten (and said again) by that listing.
  */
 export function createDropRefusals(deps: DropRefusalsDeps) {
   const { network, store, logger, clock } = deps;
-  const said = new Map<string, string>();
+  const said = new Map<string, { identity: string; round: number }>();
+  let round = 0;
   return {
     /** `path` is relative to the node root. */
     async refuse(path: string, stats: Stats | undefined, refusal: Refusal): Promise<void> {
       const identity = `${stats?.dev ?? ''}:${stats?.ino ?? ''}:${stats?.mtimeMs ?? ''}:${refusal.rule}`;
-      if (said.get(path) === identity) return;
-      said.set(path, identity);
+      if (said.get(path)?.identity === identity) return;
+      said.set(path, { identity, round });
       const now = clock();
       const id = uuidv7(now.getTime());
       logger.warn({ path, rule: refusal.rule, reason: refusal.reason }, `drop refused: ${path} ${refusal.reason}`);
@@ -51,9 +54,13 @@ export function createDropRefusals(deps: DropRefusalsDeps) {
         throw err;
       }
     },
-    /** Forgets paths a complete listing no longer found. */
-    retain(paths: ReadonlySet<string>): void {
-      for (const path of said.keys()) if (!paths.has(path)) said.delete(path);
+    /** Call before a listing starts; give its answer to `retain` with what the listing found. */
+    beginListing(): number {
+      return ++round;
+    },
+    /** Forgets paths said before the listing `listing` began that it no longer found. */
+    retain(paths: ReadonlySet<string>, listing: number): void {
+      for (const [path, { round: at }] of said) if (at < listing && !paths.has(path)) said.delete(path);
     },
   };
 }
