@@ -63,7 +63,10 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     const projections = openProjectionsPart({ config, storage, backbone, logger }, stack);
     const services = { config, storage, backbone, openQueue: queueOpener(config, logger), logger };
     const screening = await openScreeningPart({ ...services, catchUp: projections.catchUp }, stack);
-    const transfer = openTransferPart({ ...services, catchUp: projections.catchUp }, stack);
+    const transfer = openTransferPart(
+      { ...services, catchUp: projections.catchUp, analyzer: screening.toolkit.analyzer },
+      stack,
+    );
     const connectors = openConnectorsPart({ config, store: storage.store, logger }, stack);
     const storeNodes = openStoreNodesPart(
       { config, storage, monitor: transfer.nodes, backbone, catchUp: projections.catchUp, logger },

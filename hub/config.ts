@@ -46,6 +46,8 @@ export interface TransferSettings {
   laneMbps: { urgent: number | null; normal: number | null };
   maxAttempts: number;
   historyDays: number;
+  /** Renditions at once per process; absent: max(1, cores / 2). */
+  transcodeConcurrency?: number;
 }
 
 /** The screening section with defaults filled in. */

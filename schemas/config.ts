@@ -128,6 +128,8 @@ export const TransferConfig = Type.Object(
     maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
     /** Finished transfers stay listed this long (the events are kept regardless). */
     historyDays: Type.Integer({ minimum: 1, default: 90 }),
+    /** ffmpeg renditions at once in each hub process, on their own limiter. @default max(1, cores / 2) */
+    transcodeConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   },
   { additionalProperties: false, default: {} },
 );

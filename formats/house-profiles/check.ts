@@ -16,8 +16,8 @@ export interface ProbedMedia {
 
 const rate = (fraction: string | undefined): number | undefined => {
   if (!fraction) return undefined;
-  const [num, den] = fraction.split('/').map(Number);
-  return den ? num / den : num;
+  const [num = NaN, den = 1] = fraction.split('/').map(Number);
+  return num / den;
 };
 
 /**

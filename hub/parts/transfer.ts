@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Backbone } from '../../events/backbone/backbone';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import { createNodeLayoutMonitor } from '../../lib/node-layout';
+import type { Analyzer } from '../../services/screening/analysis/analyze';
 import { probeNode } from '../../services/store/nodes/probe';
 import { createTransferCommands } from '../../services/transfer/commands';
 import { createCopier } from '../../services/transfer/copier/copier';
@@ -12,6 +13,7 @@ import { createTransferQueries } from '../../services/transfer/read-model/querie
 import { createTransferRoutes } from '../../services/transfer/routes';
 import type { TransferJob } from '../../services/transfer/saga';
 import { createTransferService } from '../../services/transfer/service';
+import { createRenderer, type CheckRendition } from '../../services/transfer/transcode/renderer';
 import type { HubConfig } from '../config';
 import type { Storage } from '../storage';
 import type { OpenQueue } from './backbone';
@@ -22,7 +24,20 @@ export interface TransferPartDeps {
   backbone: Backbone;
   openQueue: OpenQueue;
   catchUp: () => Promise<void>;
+  /** Screening's media analysis: a rendition is checked against its target's policy as a dropped file is. */
+  analyzer: Pick<Analyzer, 'analyze'>;
   logger: Logger;
+}
+
+/** A rendition passes when screening's analysis finds it sound and its target's policy accepts it as it is. */
+export function renditionChecker(analyzer: Pick<Analyzer, 'analyze'>): CheckRendition {
+  return async (path, originalName, target) => {
+    const verdict = await analyzer.analyze(path, originalName, [target]);
+    if (!verdict.passed) return { ok: false, rule: verdict.rule, reason: verdict.reason };
+    const outcome = verdict.targetOutcomes[target];
+    if (!outcome || outcome.outcome === 'accepted') return { ok: true };
+    return { ok: false, rule: outcome.rule, reason: outcome.reason };
+  };
 }
 
 /**
@@ -67,6 +82,10 @@ export function openTransferPart(deps: TransferPartDeps, stack: CleanupStack) {
       copier: createCopier(),
       bucket: (bytesPerSecond) => createTokenBucket({ bytesPerSecond }),
       progress,
+      renderer: createRenderer(
+        { checkRendition: renditionChecker(deps.analyzer) },
+        { concurrency: config.transfer.transcodeConcurrency },
+      ),
       networks: config.networks,
       nodes,
       worker: `${hostname()}:${process.pid}`,

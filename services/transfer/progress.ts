@@ -2,6 +2,8 @@ import Redis from 'ioredis';
 
 /** Live progress of one running copy: what `GET /v1/transfers/{id}` and `mxhub tasks` show beside the read model. */
 export interface TransferProgress {
+  /** While the rendition is made (before the copy): ffmpeg's `-progress` (bytes are then 0). */
+  rendering?: { profile: string; outTimeSeconds: number; fraction?: number; speed?: number };
   bytesDone: number;
   bytesTotal: number;
   bytesPerSecond: number;

@@ -10,6 +10,9 @@ import { assetDecider } from '../../domain/asset/decide';
 import { transferDecider, type TransferCommand } from './domain/decide';
 import { nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
+import { deliveredFile } from './domain/rendition';
+import { renditionIsWhole, RenditionError, type Renderer } from './transcode/renderer';
+import { houseProfile, renditionName } from '../../formats/house-profiles/profiles';
 import { retryDelayMs } from './domain/retry';
 import type { Copier, CopyJob } from './copier/copier';
 import { CopyError } from './copier/errors';
@@ -36,6 +39,8 @@ export interface SagaDeps {
   /** Token buckets a copy passes through: its lane's and its target network's. */
   throttles: (lane: string, network: string) => Throttle[];
   progress: ProgressBoard;
+  /** Makes renditions (TransferRequested.rendition) on its own limiter; a hub without one fails such transfers. */
+  renderer?: Pick<Renderer, 'render' | 'remove'>;
   /** This process, for TransferStarted.worker. */
   worker: string;
   logger: Logger;
@@ -49,7 +54,7 @@ export interface SagaOptions {
   controlPollMs?: number;
 }
 
-const STEP_OF = { reserve: 'reserve', copy: 'copy', commit: 'commit', register: 'register' } as const;
+const STEP_OF = { render: 'render', reserve: 'reserve', copy: 'copy', commit: 'commit', register: 'register' } as const;
 
 /** How long a transfer waits for a paused network or an unsound node before it looks again. */
 const WAIT_MS = 5000;
@@ -57,6 +62,8 @@ const WAIT_MS = 5000;
 // The steps that write into the target node. Compensating is let through: it only removes the
 // transfer's own partial files, and holding it would hold a cancel too.
 const WRITES_TARGET = new Set<SagaAction>(['reserve', 'copy', 'commit']);
+// Before these, a rendition recorded is looked at: gone or damaged (a crash, a cleanup), it is made again.
+const READS_RENDITION = new Set<SagaAction>(['reserve', 'copy']);
 
 /**
  * The migration saga of one transfer: start -> reserve -> copy (hashing) ->
@@ -75,6 +82,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
   let stopping = false;
 
   const actor = `service:transfer/${deps.worker}`;
+  const sourceRoot = (state: TransferState) => roots.get(state.sourceNetwork) ?? '';
   const load = (id: string) => loadState(deps.store, `transfer-${id}`, transferDecider);
 
   /**
@@ -95,19 +103,29 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     const targetRoot = roots.get(state.targetNetwork);
     if (!targetRoot)
       throw new HubError('MXHUB_ERR_CONFIG', `network '${state.targetNetwork}' has no node root`, 500, false);
+    // A rendition, once made, is what travels: its bytes, its hash, its name; the sidecar names both hashes.
+    const file = deliveredFile(state);
+    const profile = state.rendition ? houseProfile(state.rendition.profile) : undefined;
+    const made = state.rendition?.created;
     return {
       transferId: state.transferId,
       // A fetch copies the replica it was given (on another node); a delivery the origin copy in staging.
-      source: state.sourcePath ?? asset.stagedPath,
-      sha256: state.sha256,
-      sizeBytes: state.sizeBytes,
+      source: file.path ?? state.sourcePath ?? asset.stagedPath,
+      sha256: file.sha256,
+      sizeBytes: file.sizeBytes,
       targetRoot,
       folder: state.folder,
-      fileName: asset.originalName,
+      fileName: profile && made ? renditionName(asset.originalName, profile) : asset.originalName,
       // A repair restores the replica's file alone, in place.
       ...(state.restorePath
         ? { restorePath: state.restorePath }
-        : { sidecar: deliverySidecar(asset, state.targetNetwork) }),
+        : {
+            sidecar: deliverySidecar(
+              asset,
+              state.targetNetwork,
+              made && profile ? { profile: profile.name, sha256: made.sha256 } : undefined,
+            ),
+          }),
     };
   }
 
@@ -138,7 +156,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         onProgress: (bytesDone, bytesPerSecond) =>
           deps.progress.report(state.transferId, {
             bytesDone,
-            bytesTotal: state.sizeBytes,
+            bytesTotal: job.sizeBytes,
             bytesPerSecond,
             channel,
             worker: deps.worker,
@@ -147,6 +165,58 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
       });
       await deps.copier.verify(job, result);
       return apply(state, { type: 'RecordVerified', sha256: result.sha256, bytes: result.bytes });
+    } finally {
+      inflight.delete(controller);
+      stop();
+    }
+  }
+
+  /**
+   * Makes the rendition the copy then delivers instead of the original, on
+   * the renderer's own limiter; a cancel or pause meanwhile kills ffmpeg. A
+   * rendition ffmpeg cannot make, or that does not meet the target's policy,
+   * fails the transfer for good with the reason (ending with ffmpeg's).
+   */
+  async function renderStep(state: TransferState, channel: string): Promise<TransferState | undefined> {
+    const started = await apply(state, { type: 'StartRendition' });
+    if (!started) return undefined;
+    const renderer = deps.renderer;
+    if (!renderer) return apply(started, { type: 'FailRendition', reason: 'this hub process makes no renditions' });
+    const asset = await loadState(deps.store, `asset-${state.assetId}`, assetDecider);
+    const profile = started.rendition!.profile;
+    const seconds = asset.technical?.durationSeconds;
+    const controller = new AbortController();
+    const stop = watchControls(started, controller);
+    inflight.add(controller);
+    try {
+      const made = await renderer.render({
+        transferId: state.transferId,
+        profile,
+        source: state.sourcePath ?? asset.stagedPath,
+        originalName: asset.originalName,
+        sourceRoot: sourceRoot(state),
+        target: state.targetNetwork,
+        durationSeconds: typeof seconds === 'number' ? seconds : undefined,
+        signal: controller.signal,
+        onProgress: (p) =>
+          deps.progress.report(state.transferId, {
+            bytesDone: 0,
+            bytesTotal: 0,
+            bytesPerSecond: 0,
+            channel,
+            worker: deps.worker,
+            at: Date.now(),
+            rendering: { profile, ...p },
+          }),
+      });
+      return await apply(started, { type: 'RecordRendition', ...made });
+    } catch (err) {
+      if (controller.signal.aborted) return undefined; // paused, cancelled or stopping: the next pass reads which
+      if (!(err instanceof RenditionError)) throw err;
+      deps.logger.warn({ transferId: state.transferId, profile, err: err.message }, 'rendition failed');
+      // The reason's tail is ffmpeg's own words: keep the end when it is longer than an event's reason may be.
+      const reason = err.message.length > 2000 ? `…${err.message.slice(-1999)}` : err.message;
+      return apply(started, { type: 'FailRendition', reason });
     } finally {
       inflight.delete(controller);
       stop();
@@ -166,10 +236,11 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         assetId: state.assetId,
         network: state.targetNetwork,
         path,
-        sha256: state.sha256,
+        // A rendition's replica is the rendition: the fixity audit hashes what is on the node.
+        sha256: deliveredFile(state).sha256,
         transferId: state.transferId,
         kind: state.folder === 'cache' ? ('cached' as const) : ('delivered' as const),
-        sizeBytes: state.sizeBytes,
+        sizeBytes: deliveredFile(state).sizeBytes,
       },
     };
     const stamped = stamp([state.restorePath ? repaired : replica], {
@@ -195,15 +266,24 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     const { path } = await deps.copier.commit(job);
     const committedAt = clock().toISOString();
     await registerReplica(state, path, committedAt);
-    const { sha256, sizeBytes: bytes } = state;
-    return apply(state, { type: 'Finish', path, sha256, bytes, durationMs: durationMs(state, committedAt) });
+    const { sha256, sizeBytes: bytes } = deliveredFile(state);
+    const after = await apply(state, {
+      type: 'Finish',
+      path,
+      sha256,
+      bytes,
+      durationMs: durationMs(state, committedAt),
+    });
+    // Delivered: the rendition has done its work (it is the target's replica now).
+    if (after && state.rendition) await deps.renderer?.remove(sourceRoot(state), state.transferId);
+    return after;
   }
 
   /** A transfer whose commit was recorded alone (before commit and completion were one append): register, complete. */
   async function register(state: TransferState): Promise<TransferState | undefined> {
     const { path, at: committedAt } = state.committed!;
     await registerReplica(state, path, committedAt);
-    const { sha256, sizeBytes: bytes } = state;
+    const { sha256, sizeBytes: bytes } = deliveredFile(state);
     return apply(state, { type: 'Complete', path, sha256, bytes, durationMs: durationMs(state, committedAt) });
   }
 
@@ -242,7 +322,12 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
           if ((await deps.store.streamVersion(`transfer-${id}`)) !== known.version) state = await load(id);
         }
         known = undefined;
-        const action = nextAction(state, mine);
+        let action = nextAction(state, mine);
+        const made = state.rendition?.created;
+        if (READS_RENDITION.has(action) && made && !(await renditionIsWhole(made.path, made.sizeBytes))) {
+          log.warn({ path: made.path }, 'the rendition recorded is gone or damaged: rendering it again');
+          action = 'render';
+        }
         if (action === 'none') return;
         if (action === 'start' && deps.isPaused(state.targetNetwork)) {
           throw new RetryLaterError(`network ${state.targetNetwork} is paused`, WAIT_MS);
@@ -268,10 +353,14 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
               if (mine)
                 log.info({ correlationId: state.correlationId, attempt: state.attempts + 1 }, 'transfer started');
               break;
+            case 'render':
+              known = await renderStep(state, channel.id);
+              cj = undefined; // the copy job is the rendition's from now on
+              break;
             case 'reserve':
               known = await apply(state, {
                 type: 'RecordReserved',
-                bytes: state.sizeBytes,
+                bytes: deliveredFile(state).sizeBytes,
                 tempPath: (await deps.copier.reserve(cj)).tempPath,
               });
               break;
@@ -287,9 +376,15 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
                   `delivered to ${state.targetNetwork}: ${known.committed.path}`,
                 );
               break;
-            case 'compensate':
-              known = await apply(state, { type: 'RecordCompensated', actions: await deps.copier.compensate(cj) });
+            case 'compensate': {
+              const actions = await deps.copier.compensate(cj);
+              if (state.rendition && deps.renderer) {
+                await deps.renderer.remove(sourceRoot(state), state.transferId);
+                actions.push(`removed the ${state.rendition.profile} rendition`);
+              }
+              known = await apply(state, { type: 'RecordCompensated', actions });
               break;
+            }
           }
         } catch (err) {
           if (action === 'start' || action === 'compensate') throw err;

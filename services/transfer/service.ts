@@ -13,6 +13,7 @@ import { transferDecider } from './domain/decide';
 import type { Lane } from './domain/transfer';
 import { createLanes } from './lanes/lanes';
 import type { ProgressBoard } from './progress';
+import type { Renderer } from './transcode/renderer';
 import type { Copier } from './copier/copier';
 import type { Throttle } from './copier/throttle';
 import { createTransferRequester } from './requests';
@@ -26,6 +27,8 @@ export interface TransferServiceDeps<B extends RateLimited & Throttle> {
   copier: Copier;
   bucket: (bytesPerSecond: number | null) => B;
   progress: ProgressBoard;
+  /** Makes the renditions of transfers that deliver one (services/transfer/transcode/renderer.ts). */
+  renderer?: Renderer;
   networks: Array<{ id: string; root: string }>;
   /** The networks' node layouts (last probed, or probed now); transfers wait while their target's is unsound. */
   nodes: Pick<NodeLayoutMonitor, 'status' | 'check'>;
@@ -79,6 +82,7 @@ export function createTransferService<B extends RateLimited & Throttle>(
       nodes: deps.nodes,
       throttles: controls.throttles,
       progress: deps.progress,
+      ...(deps.renderer ? { renderer: deps.renderer } : {}),
       worker: deps.worker,
       logger,
     },

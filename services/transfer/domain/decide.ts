@@ -1,8 +1,16 @@
 import type { DataOf } from '../../../events/catalog/define';
-import { isTransferEvent, type TransferEvent, type TransferRequested } from '../../../events/catalog/transfer-events';
+import type { TransferRequested } from '../../../events/catalog/transfer-events';
 import type { Decider } from '../../../events/decider';
 import { StateError } from '../../../lib/errors';
-import { evolve, initialTransferState, type Lane, type TransferState, type TransferStatus } from './transfer';
+import {
+  evolve,
+  initialTransferState,
+  isTransferStreamEvent,
+  type Lane,
+  type TransferState,
+  type TransferStatus,
+  type TransferStreamEvent,
+} from './transfer';
 
 /** Saga steps, recorded by the worker that runs the transfer. */
 export type SagaCommand =
@@ -14,7 +22,11 @@ export type SagaCommand =
   /** Commit and completion in one append, once the replica is registered: one write fewer per transfer. */
   | { type: 'Finish'; path: string; sha256: string; bytes: number; durationMs: number }
   | { type: 'Fail'; reason: string; retryable: boolean; step: string }
-  | { type: 'RecordCompensated'; actions: string[] };
+  | { type: 'RecordCompensated'; actions: string[] }
+  /** The rendition steps (TransferRequested.rendition): a failed rendition fails the transfer for good. */
+  | { type: 'StartRendition' }
+  | { type: 'RecordRendition'; path: string; sha256: string; sizeBytes: number }
+  | { type: 'FailRendition'; reason: string };
 
 /** Operator and admin commands. A lane or priority left out of Reprioritize keeps its value. */
 export type AdminCommand =
@@ -33,7 +45,7 @@ export interface RequestCommand {
 export type TransferCommand = SagaCommand | AdminCommand | RequestCommand;
 
 /** A transfer event without `transferId`, which `decide` adds from the state. */
-type Fact<E extends TransferEvent = TransferEvent> = E extends TransferEvent
+type Fact<E extends TransferStreamEvent = TransferStreamEvent> = E extends TransferStreamEvent
   ? { type: E['type']; data: Omit<E['data'], 'transferId'> }
   : never;
 
@@ -51,12 +63,12 @@ function expect(state: TransferState, allowed: TransferStatus[], what: string): 
  * to append with expected version `state.version`. Pure; throws StateError
  * when the transfer's state does not allow the command.
  */
-export function decide(command: TransferCommand, state: TransferState): TransferEvent[] {
+export function decide(command: TransferCommand, state: TransferState): TransferStreamEvent[] {
   if (command.type === 'Request') {
     return state.status === 'none' ? [{ type: 'TransferRequested', data: command.request }] : [];
   }
   return facts(command, state).map(
-    (f) => ({ type: f.type, data: { transferId: state.transferId, ...f.data } }) as TransferEvent,
+    (f) => ({ type: f.type, data: { transferId: state.transferId, ...f.data } }) as TransferStreamEvent,
   );
 }
 
@@ -108,6 +120,10 @@ function facts(command: SagaCommand | AdminCommand, state: TransferState): Fact[
     case 'RecordCompensated':
       expect(state, ['failed', 'cancelled', 'queued'], 'a compensation');
       return [{ type: 'TransferCompensated', data: { actions: command.actions } }];
+    case 'StartRendition':
+    case 'RecordRendition':
+    case 'FailRendition':
+      return renditionFacts(command, state);
     case 'Reprioritize': {
       expect(state, ['queued', 'paused', 'failed'], 'a new lane or priority');
       const lane = command.lane ?? state.lane;
@@ -152,10 +168,33 @@ function facts(command: SagaCommand | AdminCommand, state: TransferState): Fact[
   }
 }
 
+function renditionFacts(
+  command: Extract<SagaCommand, { type: 'StartRendition' | 'RecordRendition' | 'FailRendition' }>,
+  state: TransferState,
+): Fact[] {
+  expect(state, ['running'], 'a rendition');
+  const profile = state.rendition?.profile;
+  if (!profile) throw new StateError(`transfer ${state.transferId} delivers the original: it has no rendition`);
+  switch (command.type) {
+    case 'StartRendition':
+      return [{ type: 'RenditionStarted', data: { profile } }];
+    case 'RecordRendition': {
+      const { path, sha256, sizeBytes } = command;
+      return [{ type: 'RenditionCreated', data: { profile, path, sha256, sizeBytes, sourceSha256: state.sha256 } }];
+    }
+    case 'FailRendition':
+      // Rendering again makes the same rendition from the same source: the failure is final.
+      return [
+        { type: 'RenditionFailed', data: { profile, reason: command.reason } },
+        { type: 'TransferFailed', data: { reason: command.reason, retryable: false, step: 'render' } },
+      ];
+  }
+}
+
 /** The transfer aggregate for `handleCommand` (events/handle-command.ts). */
-export const transferDecider: Decider<TransferState, TransferCommand, TransferEvent> = {
+export const transferDecider: Decider<TransferState, TransferCommand, TransferStreamEvent> = {
   initialState: initialTransferState,
   evolve,
   decide,
-  isEvent: isTransferEvent,
+  isEvent: isTransferStreamEvent,
 };

@@ -1,8 +1,10 @@
 import type { LANES } from '../../../events/catalog/common';
 import type { StoredEvent } from '../../../events/envelope';
 import { isTransferEvent, type TransferEvent } from '../../../events/catalog/transfer-events';
+import { isRenditionEvent, type RenditionEvent } from '../../../events/catalog/rendition-events';
 import type { Stored } from '../../../events/catalog/stored';
 import { fold, type StreamState } from '../../../events/decider';
+import { evolveRendition, type RenditionState } from './rendition';
 
 export type Lane = (typeof LANES)[number];
 export type TransferStatus = 'none' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
@@ -26,6 +28,8 @@ export interface TransferState extends StreamState {
   folder: 'inbox' | 'cache';
   /** A repair: the damaged replica's file, written in place (the copy registers as ReplicaRepaired). */
   restorePath?: string;
+  /** A delivery as a rendition in a house profile (its target's policy refused the original). */
+  rendition?: RenditionState;
   attempts: number;
   correlationId: string;
   lastEventId: string;
@@ -63,8 +67,14 @@ export const initialTransferState = (): TransferState => ({
   compensated: true,
 });
 
+/** The events of a transfer's stream: its own and its rendition's. */
+export type TransferStreamEvent = TransferEvent | RenditionEvent;
+
+export const isTransferStreamEvent = (e: StoredEvent): e is Stored<TransferStreamEvent> =>
+  isTransferEvent(e) || isRenditionEvent(e);
+
 /** Folds one of the transfer's events into the state. Pure. */
-export function evolve(state: TransferState, event: Stored<TransferEvent>): TransferState {
+export function evolve(state: TransferState, event: Stored<TransferStreamEvent>): TransferState {
   const s: TransferState = { ...state, version: event.version, lastEventId: event.id };
   switch (event.type) {
     case 'TransferRequested': {
@@ -84,6 +94,7 @@ export function evolve(state: TransferState, event: Stored<TransferEvent>): Tran
         ...(d.sourcePath ? { sourcePath: d.sourcePath } : {}),
         folder: d.folder ?? 'inbox',
         ...(d.restorePath ? { restorePath: d.restorePath } : {}),
+        ...(d.rendition ? { rendition: { profile: d.rendition.profile } } : {}),
         correlationId: event.metadata.correlationId,
       };
     }
@@ -117,8 +128,18 @@ export function evolve(state: TransferState, event: Stored<TransferEvent>): Tran
     case 'TransferCancelled':
       return { ...s, status: 'cancelled' };
     case 'TransferCompensated':
-      // Undone: the partial copy and the reservation. A committed file is a delivery and stays.
-      return { ...s, reserved: undefined, verified: undefined, compensated: true };
+      // Undone: the partial copy, the reservation and the rendition. A committed file is a delivery and stays.
+      return {
+        ...s,
+        reserved: undefined,
+        verified: undefined,
+        ...(s.rendition ? { rendition: { profile: s.rendition.profile } } : {}),
+        compensated: true,
+      };
+    case 'RenditionStarted':
+    case 'RenditionCreated':
+    case 'RenditionFailed':
+      return { ...s, rendition: evolveRendition(s.rendition, event) };
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -127,15 +148,16 @@ export function evolve(state: TransferState, event: Stored<TransferEvent>): Tran
 }
 
 export const foldTransfer = (events: readonly StoredEvent[]): TransferState =>
-  fold({ initialState: initialTransferState, evolve, isEvent: isTransferEvent }, events);
+  fold({ initialState: initialTransferState, evolve, isEvent: isTransferStreamEvent }, events);
 
-export type SagaAction = 'start' | 'reserve' | 'copy' | 'commit' | 'register' | 'compensate' | 'none';
+export type SagaAction = 'start' | 'render' | 'reserve' | 'copy' | 'commit' | 'register' | 'compensate' | 'none';
 
 /**
  * What the saga does next for this transfer. Pure. A queued transfer is
  * started (claimed by one worker with an expected version); a running one
  * resumes from its last recorded step; a failed or cancelled one with
- * effects not yet undone is compensated.
+ * effects not yet undone is compensated. A delivery as a rendition renders
+ * before it reserves: the reservation and the copy are the rendition's.
  */
 export function nextAction(s: TransferState, mine: boolean): SagaAction {
   if (s.status === 'failed' || s.status === 'cancelled') {
@@ -146,6 +168,8 @@ export function nextAction(s: TransferState, mine: boolean): SagaAction {
   if (s.status === 'running' && !mine) return 'start';
   if (s.status !== 'running') return 'none';
   if (s.committed) return 'register';
+  // Until the copy is verified the rendition is needed: one made again (found gone or damaged) is rendered first.
+  if (s.rendition && !s.rendition.created && !s.verified) return 'render';
   if (!s.reserved) return 'reserve';
   if (!s.verified) return 'copy';
   return 'commit';
@@ -155,6 +179,7 @@ export function nextAction(s: TransferState, mine: boolean): SagaAction {
 const RUNNING_AFTER: Record<string, string> = {
   requested: 'starting',
   started: 'reserving',
+  rendered: 'reserving',
   reserved: 'copying',
   verified: 'committing',
   committed: 'registering',

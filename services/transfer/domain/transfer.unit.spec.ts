@@ -3,7 +3,7 @@ import type { Stored } from '../../../events/catalog/stored';
 import { StateError } from '../../../lib/errors';
 import { deciderSpec } from '../../../test/support/decider-spec';
 import { transferDecider, type TransferCommand } from './decide';
-import { isTerminal, nextAction, stepShown, type TransferState } from './transfer';
+import { isTerminal, nextAction, stepShown, type TransferState, type TransferStreamEvent } from './transfer';
 
 const { given } = deciderSpec(transferDecider, {
   streamId: 'transfer-t1',
@@ -27,7 +27,7 @@ const requested: TransferEvent = {
 
 /** Runs commands in order from the requested state, folding each decision in; returns the final state. */
 function run(commands: TransferCommand[]): { state: TransferState; types: string[] } {
-  let history: Array<Stored<TransferEvent>> = given([requested]).history;
+  let history: Array<Stored<TransferStreamEvent>> = given([requested]).history;
   const types: string[] = [];
   for (const command of commands) {
     const decided = given(history).when(command);

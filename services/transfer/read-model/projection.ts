@@ -1,9 +1,11 @@
-import type { TransferEvent } from '../../../events/catalog';
+import type { RenditionEvent, TransferEvent } from '../../../events/catalog';
 import type { Stored } from '../../../events/catalog/stored';
 import { at, defineProjection } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
 
-async function update(tx: Sql, e: Stored<TransferEvent>, set: string, params: unknown[] = []): Promise<void> {
+type TransferStreamEvent = TransferEvent | RenditionEvent;
+
+async function update(tx: Sql, e: Stored<TransferStreamEvent>, set: string, params: unknown[] = []): Promise<void> {
   await tx.query(
     `update rm_transfers set ${set}, updated_at = $2, last_position = $3, version = $4, last_actor = $5
       where transfer_id = $1 and last_position < $3`,
@@ -12,7 +14,7 @@ async function update(tx: Sql, e: Stored<TransferEvent>, set: string, params: un
 }
 
 /** Transfer tasks as operators see them: state, lane, priority, saga step, progress, history. */
-export const transfersProjection = defineProjection<TransferEvent>({
+export const transfersProjection = defineProjection<TransferStreamEvent>({
   name: 'transfers',
   tables: [{ name: 'rm_transfers', key: ['transfer_id'] }],
   handles: [
@@ -29,6 +31,8 @@ export const transfersProjection = defineProjection<TransferEvent>({
     'TransferFailed',
     'TransferCompensated',
     'TransferCancelled',
+    'RenditionStarted',
+    'RenditionCreated',
   ],
   async apply(tx, e) {
     switch (e.type) {
@@ -95,6 +99,11 @@ export const transfersProjection = defineProjection<TransferEvent>({
         );
       case 'TransferCompensated':
         return update(tx, e, `step = 'compensated', bytes_done = 0`);
+      // A rendition's failure is the TransferFailed appended with it (step render).
+      case 'RenditionStarted':
+        return update(tx, e, `step = 'rendering'`);
+      case 'RenditionCreated':
+        return update(tx, e, `step = 'rendered', bytes_total = $6`, [e.data.sizeBytes]);
       case 'TransferCancelled':
         return update(tx, e, `state = 'cancelled', finished_at = $2, error = coalesce($6, error)`, [
           e.data.reason ?? null,

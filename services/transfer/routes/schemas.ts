@@ -49,7 +49,7 @@ const ItemFields = {
   step: Nullable(
     Type.String({
       description:
-        'While running, the step the saga is in now (starting, reserving, copying, committing, registering); ' +
+        'While running, the step the saga is in now (starting, rendering, reserving, copying, committing, registering); ' +
         'otherwise the last step recorded (requested, registered, compensated) or the step a failure happened in',
     }),
   ),
@@ -68,6 +68,17 @@ const ItemFields = {
   durationMs: Nullable(Type.Integer()),
   bytesPerSecond: Nullable(Type.Number({ description: `Average rate once succeeded; ${live}` })),
   etaSeconds: Nullable(Type.Number({ description: `Seconds left at the current rate; ${live}` })),
+  rendering: Type.Optional(
+    Type.Object(
+      {
+        profile: Type.String(),
+        outTimeSeconds: Type.Number(),
+        fraction: Type.Optional(Type.Number({ description: 'Of the source’s duration, 0 to 1' })),
+        speed: Type.Optional(Type.Number({ description: 'Times real time' })),
+      },
+      { description: `While the rendition is made, ffmpeg's -progress; ${live}` },
+    ),
+  ),
   version: Type.Integer({ description: 'Version of the transfer stream the row reflects (send it as If-Match)' }),
 };
 export const TransferListItem = Type.Object(ItemFields, { title: 'TransferListItem' });

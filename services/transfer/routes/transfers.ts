@@ -37,8 +37,9 @@ function withProgress<T extends TransferItem>(
   t: T,
   p: TransferProgress | undefined,
 ): T & { etaSeconds: number | null } {
-  const step = stepShown(t.state, t.step, p !== undefined);
+  const step = p?.rendering ? 'rendering' : stepShown(t.state, t.step, p !== undefined);
   if (t.state !== 'running' || !p) return { ...t, step, etaSeconds: null };
+  if (p.rendering) return { ...t, step, rendering: p.rendering, channel: p.channel || t.channel, etaSeconds: null };
   const total = p.bytesTotal || t.bytesTotal || 0;
   const left = Math.max(0, total - p.bytesDone);
   return {
