@@ -43,6 +43,7 @@ export default tseslint.config(
   layoutRule(['services/transfer/**/*.ts'], ['screening', 'store']),
   layoutRule(['services/screening/**/*.ts'], ['transfer', 'store']),
   layoutRule(['services/store/**/*.ts'], ['screening', 'transfer']),
+  layoutRule(['services/media/**/*.ts'], ['screening', 'transfer', 'store']),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -41,7 +41,13 @@ export const ProxyFailed = defineEvent(
   'A browse rendition could not be made (the reason ends with ffmpeg’s last lines); nothing partial was left.',
 );
 
-export const mediaEvents = [ProxyCreated, ProxyFailed] as const;
+export const ProxyRequested = defineEvent(
+  'ProxyRequested',
+  Type.Object({ assetId: AssetId }, { additionalProperties: false }),
+  'Someone (the event’s actor) asked for the asset’s browse renditions to be made again (POST /v1/assets/{id}/proxy).',
+);
+
+export const mediaEvents = [ProxyRequested, ProxyCreated, ProxyFailed] as const;
 
 export type MediaEvent = EventsOf<typeof mediaEvents>;
 

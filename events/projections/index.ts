@@ -1,4 +1,5 @@
 import { timelineProjection } from '../../services/audit/read-model/projection';
+import { mediaProjection } from '../../services/media/read-model/projection';
 import { assetsProjection } from '../../services/screening/read-model/projection';
 import { linksProjection } from '../../services/store/links/projection';
 import { storeProjection } from '../../services/store/read-model/projection';
@@ -25,4 +26,5 @@ export const allProjections = (): Projection[] => [
   subscriptionsProjection,
   linksProjection,
   usageProjection,
+  mediaProjection,
 ];

@@ -1,0 +1,110 @@
+import { access, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ffprobe, probeNumber, runFfmpeg, type ProbeResult } from '../../lib/ffmpeg';
+import { sha256File } from '../../lib/worker-pool/hashing';
+import type { RenditionResult } from './domain/media';
+import {
+  classByName,
+  classify,
+  KINDS_OF,
+  planRenditions,
+  renditionDefaults,
+  type RenditionOptions,
+} from './domain/renditions';
+
+/** The directory of an asset's renditions under the centre root; an id unsafe as a file name is hex-encoded. */
+export function assetDir(assetId: string): string {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(assetId) ? assetId : `x-${Buffer.from(assetId).toString('hex')}`;
+}
+
+/** An error as an event's reason (at most 2000 characters): its head says what failed, its tail ffmpeg's why. */
+function reasonOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.length <= 2000 ? text : `${text.slice(0, 600)}…${text.slice(-1399)}`;
+}
+
+export interface MakeRequest {
+  assetId: string;
+  /** The asset's readable copies, best first: the first whose file is there is used. */
+  sources: readonly string[];
+  originalName: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Makes an asset's browse renditions in the centre store (`centerRoot`) and
+ * describes each as ProxyCreated or ProxyFailed data. Never throws for bad
+ * media: a source ffmpeg cannot read fails every rendition its name promises,
+ * with ffmpeg's reason; a file that is not media (by probe and by name) gets
+ * none. A rendition that fails leaves nothing (runFfmpeg removes its partial)
+ * and does not stop the others.
+ */
+export function createRenditionsMaker(centerRoot: string, options: RenditionOptions = renditionDefaults) {
+  async function firstPresent(paths: readonly string[]): Promise<string | undefined> {
+    for (const p of paths) {
+      if (
+        await access(p).then(
+          () => true,
+          () => false,
+        )
+      )
+        return p;
+    }
+    return undefined;
+  }
+
+  async function describe(kind: RenditionResult['kind'], file: string, mediaType: string, rel: string) {
+    const [{ sha256, sizeBytes }, probe] = await Promise.all([sha256File(file), ffprobe(file)]);
+    const stream = probe.streams.find((s) => s.codec_type === 'video') ?? probe.streams[0];
+    const bitRate = kind === 'proxy' ? probeNumber(probe.format.bit_rate) : undefined;
+    const duration = kind === 'proxy' ? probeNumber(probe.format.duration) : undefined;
+    return {
+      outcome: 'created' as const,
+      kind,
+      path: rel,
+      mediaType,
+      sizeBytes,
+      sha256,
+      ...(stream?.width ? { width: stream.width } : {}),
+      ...(stream?.height ? { height: stream.height } : {}),
+      ...(bitRate !== undefined ? { bitRate: Math.round(bitRate) } : {}),
+      ...(duration !== undefined ? { durationSeconds: duration } : {}),
+    };
+  }
+
+  return async function make(request: MakeRequest): Promise<RenditionResult[]> {
+    const guess = classByName(request.originalName);
+    const source = await firstPresent(request.sources);
+    if (!source) {
+      const reason = `no copy of the asset is readable (tried ${request.sources.join(', ') || 'none'})`;
+      return guess ? KINDS_OF[guess].map((kind) => ({ outcome: 'failed' as const, kind, reason })) : [];
+    }
+    let probe: ProbeResult;
+    try {
+      probe = await ffprobe(source, { signal: request.signal });
+    } catch (err) {
+      return guess ? KINDS_OF[guess].map((kind) => ({ outcome: 'failed' as const, kind, reason: reasonOf(err) })) : [];
+    }
+    const cls = classify(probe);
+    if (!cls) return [];
+    const duration = probeNumber(probe.format.duration) ?? 0;
+    const dir = assetDir(request.assetId);
+    await mkdir(join(centerRoot, dir), { recursive: true });
+    const results: RenditionResult[] = [];
+    for (const plan of planRenditions(source, cls, duration, options)) {
+      const rel = `${dir}/${plan.file}`;
+      const output = join(centerRoot, rel);
+      try {
+        await runFfmpeg({ args: plan.args, output, durationSeconds: duration || undefined, signal: request.signal });
+        results.push(await describe(plan.kind, output, plan.mediaType, rel));
+      } catch (err) {
+        // An older rendition of this kind is void once this one failed: the file goes with it.
+        await rm(output, { force: true });
+        results.push({ outcome: 'failed', kind: plan.kind, reason: reasonOf(err) });
+      }
+    }
+    return results;
+  };
+}
+
+export type RenditionsMaker = ReturnType<typeof createRenditionsMaker>;
