@@ -80,6 +80,7 @@ describe('buildHub: start-up on a cleanup stack', () => {
       'gateway',
       'subscriptions',
       'eviction',
+      'repair',
       'fixity audit',
       'link stats',
       'node reporter',
