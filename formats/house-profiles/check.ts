@@ -2,7 +2,7 @@ import type { RenditionSpec } from './profiles';
 
 /** The part of `ffprobe -print_format json -show_format -show_streams` a rendition is checked on. */
 export interface ProbedMedia {
-  format: { format_name: string };
+  format: { format_name?: string };
   streams: ReadonlyArray<{
     codec_type?: string;
     codec_name?: string;
@@ -28,7 +28,7 @@ const rate = (fraction: string | undefined): number | undefined => {
  */
 export function renditionMismatches(spec: RenditionSpec, probe: ProbedMedia): string[] {
   const out: string[] = [];
-  const formats = probe.format.format_name.split(',');
+  const formats = probe.format.format_name?.split(',') ?? [];
   if (!formats.includes(spec.format)) out.push(`format ${probe.format.format_name}, expected ${spec.format}`);
   for (const s of probe.streams) {
     if (s.codec_type === 'video') {
