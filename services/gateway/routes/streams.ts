@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../deps';
+import { assertAssetVisible } from '../rights';
 import { EventJson, eventJson, READERS, readErrors, StreamId } from '../schemas';
 
 const StreamParams = Type.Object({ id: StreamId });
@@ -30,6 +31,8 @@ export const streamRoutes: GatewayRoutes = async (app, { deps }) => {
     },
     async (request) => {
       const { id } = request.params;
+      // An asset's history is the asset: a scoped reader sees it only where it sees the asset.
+      if (id.startsWith('asset-')) await assertAssetVisible(request, id.slice('asset-'.length));
       const events = await deps.store.readStream(id);
       const last = events[events.length - 1];
       if (!last) throw new NotFoundError(`stream ${id} does not exist (no events were appended to it)`);

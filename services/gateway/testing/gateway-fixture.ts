@@ -48,11 +48,13 @@ export interface TestGateway {
 
 /**
  * A gateway over a fresh, migrated database of the given kind, with one
- * random token per role and its log captured (not printed) for assertions.
+ * random token per role (and `moreTokens`, for rights) and its log captured
+ * (not printed) for assertions.
  */
 export async function startTestGateway(
   kind: 'postgres' | 'pglite' = 'postgres',
   options: GatewayOptions = {},
+  moreTokens: TokenEntry[] = [],
 ): Promise<TestGateway> {
   const t = await createTestSql(kind);
   const store = kind === 'postgres' ? createPostgresEventStore(t.sql) : createPGliteEventStore(t.sql);
@@ -74,7 +76,7 @@ export async function startTestGateway(
     // debug: request lines are logged there, and tests follow a request's correlation id through them.
     logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
     metrics: new Registry(),
-    auth: { tokens: entries },
+    auth: { tokens: [...entries, ...moreTokens] },
     health: {
       async ready() {
         if (readiness instanceof Error) throw readiness;

@@ -1,4 +1,5 @@
 import type { GatewayRoutes } from '../../gateway/deps';
+import { assertAssetVisible } from '../../gateway/rights';
 import { AssetParams, Paged, READERS, readErrors } from '../../gateway/schemas';
 import type { AssetQueries } from '../read-model/queries';
 import {
@@ -44,7 +45,10 @@ export function assetRoutes(queries: Pick<AssetQueries, 'list' | 'get' | 'timeli
           response: { 200: AssetDetail, ...readErrors },
         },
       },
-      async (request) => queries.get(request.params.assetId),
+      async (request) => {
+        await assertAssetVisible(request, request.params.assetId);
+        return queries.get(request.params.assetId);
+      },
     );
 
     app.get(
@@ -60,7 +64,10 @@ export function assetRoutes(queries: Pick<AssetQueries, 'list' | 'get' | 'timeli
           response: { 200: Paged(TimelineEntry), ...readErrors },
         },
       },
-      async (request) => queries.timeline(request.params.assetId, request.query),
+      async (request) => {
+        await assertAssetVisible(request, request.params.assetId);
+        return queries.timeline(request.params.assetId, request.query);
+      },
     );
   };
 }

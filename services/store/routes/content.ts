@@ -7,6 +7,7 @@ import { HubError } from '../../../lib/errors';
 import { uuidv7 } from '../../../lib/ids';
 import { assertNetwork, type Role } from '../../gateway/auth';
 import type { GatewayRoutes } from '../../gateway/deps';
+import { assertAssetVisible, assertCanDownload } from '../../gateway/rights';
 import { actorOf } from '../../gateway/plugins/correlation';
 import { AssetParams, ErrorResponse, readErrors } from '../../gateway/schemas';
 import { assertKnownNetwork, assertReadable, readEvent, servedRange } from '../content/reading';
@@ -92,7 +93,9 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
         if (network !== undefined) assertKnownNetwork(network, networks);
         // A connector reads for its own network only; without `network` it reads as that network.
         assertNetwork(principal, network ?? '');
+        assertCanDownload(principal);
         const { assetId } = request.params;
+        await assertAssetVisible(request, assetId);
         const asset = await queries.asset(assetId);
         assertReadable(asset);
         const candidates = inReadOrder(await queries.goodReplicas(assetId), network ?? '', asset.sizeBytes, links);

@@ -1,5 +1,6 @@
 import { assertNetwork, type Role } from '../../gateway/auth';
 import type { GatewayRoutes } from '../../gateway/deps';
+import { assertAssetVisible } from '../../gateway/rights';
 import { actorOf } from '../../gateway/plugins/correlation';
 import { AssetParams, commandErrors, ErrorResponse } from '../../gateway/schemas';
 import { assertKnownNetwork } from '../content/reading';
@@ -33,6 +34,7 @@ export function fetchRoutes(deps: FetchDeps & { networks: readonly string[] }): 
         const { network, lane, priority } = request.body;
         assertKnownNetwork(network, deps.networks);
         assertNetwork(principal, network);
+        await assertAssetVisible(request, request.params.assetId);
         const outcome = await requestFetch(deps, {
           assetId: request.params.assetId,
           network,

@@ -1,4 +1,5 @@
 import type { GatewayRoutes } from '../../gateway/deps';
+import { assertAssetVisible } from '../../gateway/rights';
 import { AssetParams, READERS, readErrors } from '../../gateway/schemas';
 import type { ReplicaQueries } from '../read-model/queries';
 import { ReplicaPage } from './schemas';
@@ -24,6 +25,7 @@ export function replicaRoutes(deps: { queries: Pick<ReplicaQueries, 'asset' | 'r
       },
       async (request) => {
         const { assetId } = request.params;
+        await assertAssetVisible(request, assetId);
         await queries.asset(assetId);
         return { items: await queries.replicasOf(assetId), next: null };
       },
