@@ -109,14 +109,22 @@ async function reopenDelivery(tx: Sql, assetId: string, occurredAt: string): Pro
   );
 }
 
+/** The targets an asset is delivered to: those of its drop but the ones whose policy refused it (never waited for). */
+const going = (targets: string[], refused: Array<{ target: string }>) =>
+  targets.filter((t) => !refused.some((r) => r.target === t));
+
 /**
  * Moves a cleared (or delivered) asset to the state its transfers give it.
  * Only such an asset moves: a transfer never reopens a quarantined or deleted one.
  */
 export async function recomputeDelivery(tx: Sql, assetId: string, occurredAt: string): Promise<void> {
   // Two plain statements and the rule in TypeScript: one statement that did it all cost a plan per event.
-  const [asset] = await tx.query<{ targets: string[]; transfers: Array<{ target: string; state: string }> }>(
-    `select a.targets,
+  const [asset] = await tx.query<{
+    targets: string[];
+    refused: Array<{ target: string }>;
+    transfers: Array<{ target: string; state: string }>;
+  }>(
+    `select a.targets, a.refused,
             coalesce((select json_agg(json_build_object('target', x.target_network, 'state', x.state))
                         from rm_asset_transfers x where x.asset_id = a.asset_id), '[]') as transfers
        from rm_assets a
@@ -126,6 +134,6 @@ export async function recomputeDelivery(tx: Sql, assetId: string, occurredAt: st
   if (!asset) return;
   await tx.query(
     `update rm_assets set state = $2, updated_at = greatest(updated_at, $3::timestamptz) where asset_id = $1`,
-    [assetId, deliveryState(asset.targets, asset.transfers), occurredAt],
+    [assetId, deliveryState(going(asset.targets, asset.refused), asset.transfers), occurredAt],
   );
 }

@@ -31,6 +31,7 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
     'SidecarParsed',
     'AssetScreened',
     'ScreeningDeferred',
+    'AssetRefused',
     'AssetCleared',
     'AssetQuarantined',
     'AssetReleased',
@@ -79,13 +80,26 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
           engines: d.engines,
           at: at(e),
         };
+        // Analysis says which targets get a rendition; which are refused is said once the asset clears.
+        const renditions = Object.entries(d.targetOutcomes ?? {}).flatMap(([target, o]) =>
+          o.outcome === 'transcode' ? [{ target, profile: o.profile }] : [],
+        );
         return update(
           tx,
           e,
           `state = 'screening', verdicts = verdicts || $5::jsonb, technical = coalesce($6::jsonb, technical),
-           deferred = null`,
-          [JSON.stringify([verdict]), d.technical ? JSON.stringify(d.technical) : null],
+           deferred = null, renditions = case when $7::boolean then $8::jsonb else renditions end`,
+          [
+            JSON.stringify([verdict]),
+            d.technical ? JSON.stringify(d.technical) : null,
+            d.targetOutcomes !== undefined,
+            JSON.stringify(renditions),
+          ],
         );
+      }
+      case 'AssetRefused': {
+        const { target, rule, reason } = e.data;
+        return update(tx, e, `refused = refused || $5::jsonb`, [JSON.stringify([{ target, rule, reason, at: at(e) }])]);
       }
       case 'ScreeningDeferred': {
         const d = e.data;
@@ -94,7 +108,7 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
       }
       case 'AssetCleared':
         await update(tx, e, `state = 'cleared', quarantine = null, deferred = null`);
-        // A pool asset (no targets) is cleared and stays so: nothing was to be delivered.
+        // A pool asset (no targets), or one every target refused, is cleared and stays so: nothing is to be delivered.
         if (e.data.targets.length === 0) return;
         return recomputeDelivery(tx, e.data.assetId, at(e));
       case 'AssetQuarantined': {
@@ -103,7 +117,14 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
         return update(tx, e, `state = 'quarantined', quarantine = $5::jsonb`, [JSON.stringify(q)]);
       }
       case 'AssetReleased':
-        return update(tx, e, `state = case when $5 = 'override' then 'cleared' else 'released' end`, [e.data.mode]);
+        // A rescreen judges the formats afresh: the renditions analysis asked for go with the old round.
+        return update(
+          tx,
+          e,
+          `state = case when $5 = 'override' then 'cleared' else 'released' end,
+           renditions = case when $5 = 'rescreen' then '[]'::jsonb else renditions end`,
+          [e.data.mode],
+        );
       case 'AssetDeleted':
         return update(tx, e, `state = 'deleted'`);
     }

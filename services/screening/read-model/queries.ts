@@ -67,8 +67,19 @@ export interface AssetTransfer {
   path: string | null;
 }
 
+/** A target whose acceptance policy refused the asset: it will not receive it (the others still do). */
+export interface Refusal {
+  target: string;
+  rule: string;
+  reason: string;
+  at: string;
+}
+
 export interface AssetDetail extends AssetListItem {
   sidecar: Json | null;
+  refused: Refusal[];
+  /** Targets whose policy refused the original but names a house profile: they receive a rendition. */
+  renditions: Array<{ target: string; profile: string }>;
   replicas: Replica[];
   transfers: AssetTransfer[];
 }
@@ -129,6 +140,8 @@ interface DetailRow extends SummaryRow {
   sidecar: Json | null;
   quarantine: Json | null;
   deferred: Json | null;
+  refused?: Refusal[];
+  renditions?: Array<{ target: string; profile: string }>;
 }
 
 // A timeline page ends at a log position: the cursor is that position, opaque to clients (base64url).
@@ -212,7 +225,7 @@ export function createAssetQueries(sql: Sql) {
     /** One asset with verdicts, technical metadata, sidecar, quarantine facts and replicas; NotFoundError if unknown. */
     async get(assetId: string): Promise<AssetDetail> {
       const [row] = await sql.query<DetailRow>(
-        `select ${SUMMARY_COLUMNS}, verdicts, technical, sidecar, quarantine, deferred
+        `select ${SUMMARY_COLUMNS}, verdicts, technical, sidecar, quarantine, deferred, refused, renditions
            from rm_assets where asset_id = $1`,
         [assetId],
       );
@@ -234,6 +247,8 @@ export function createAssetQueries(sql: Sql) {
         sidecar: row.sidecar,
         quarantine: row.quarantine,
         deferred: row.deferred,
+        refused: row.refused ?? [],
+        renditions: row.renditions ?? [],
         replicas,
         transfers,
       };

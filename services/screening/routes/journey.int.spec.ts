@@ -101,8 +101,6 @@ describe('an asset says where it went: state, transfers and timeline (issue 11 i
     await completed(transfers[1]!, 'archive/inbox/a.mxf');
     await project();
     expect((await asset(assetId)).state).toBe('delivered');
-    const list = await gw.request({ url: '/v1/assets?state=delivered', headers: gw.as('viewer') });
-    expect(list.json().items.map((a: { assetId: string }) => a.assetId)).toContain(assetId);
   });
 
   test('partially delivered when the other target failed for good or was cancelled; delivery failed when none got it', async () => {
@@ -119,6 +117,78 @@ describe('an asset says where it went: state, transfers and timeline (issue 11 i
     await append(`transfer-${none.transfers[0]}`, 'TransferRetried', { transferId: none.transfers[0] });
     await project();
     expect((await asset(none.assetId)).state).toBe('cleared');
+  });
+
+  test('a target whose policy refused the asset is shown, not waited for, and the asset is not in quarantine', async () => {
+    const assetId = uuidv7();
+    const stream = `asset-${assetId}`;
+    const pcmOnly = { rule: 'policy.audioCodec', reason: "target 'broadcast': audioCodec is aac; accepted: pcm" };
+    await append(stream, 'AssetDetected', {
+      assetId,
+      sourceNetwork: 'news',
+      targets: ['broadcast', 'archive', 'playout'],
+      originalName: 'report.mp4',
+      sizeBytes: 5,
+    });
+    await append(stream, 'AssetScreened', {
+      assetId,
+      stage: 'analysis',
+      passed: true,
+      targetOutcomes: {
+        broadcast: { outcome: 'refused', ...pcmOnly },
+        archive: { outcome: 'accepted' },
+        playout: { outcome: 'transcode', profile: 'xdcam-hd422-mxf', ...pcmOnly },
+      },
+    });
+    await append(stream, 'AssetRefused', { assetId, target: 'broadcast', ...pcmOnly });
+    await append(stream, 'AssetCleared', { assetId, targets: ['archive', 'playout'] });
+    const transfers: string[] = [];
+    for (const target of ['archive', 'playout']) {
+      const transferId = uuidv7();
+      transfers.push(transferId);
+      await append(`transfer-${transferId}`, 'TransferRequested', {
+        transferId,
+        assetId,
+        sourceNetwork: 'news',
+        targetNetwork: target,
+        lane: 'normal',
+        priority: 5,
+        sizeBytes: 5,
+        sha256: SHA,
+      });
+      await completed(transferId, `${target}/inbox/report.mp4`);
+    }
+    await project();
+    expect(await asset(assetId)).toMatchObject({
+      state: 'delivered',
+      targets: ['broadcast', 'archive', 'playout'],
+      quarantine: null,
+      refused: [{ target: 'broadcast', ...pcmOnly, at: expect.any(String) }],
+      renditions: [{ target: 'playout', profile: 'xdcam-hd422-mxf' }],
+    });
+    const quarantine = await gw.request({ url: '/v1/quarantine?limit=100', headers: gw.as('viewer') });
+    expect(quarantine.json().items.map((a: { assetId: string }) => a.assetId)).not.toContain(assetId);
+  });
+
+  test('an asset every target refused stays cleared on its origin, like a pool asset', async () => {
+    const assetId = uuidv7();
+    const stream = `asset-${assetId}`;
+    const pcmOnly = { rule: 'policy.audioCodec', reason: "target 'broadcast': audioCodec is aac; accepted: pcm" };
+    await append(stream, 'AssetDetected', {
+      assetId,
+      sourceNetwork: 'news',
+      targets: ['broadcast'],
+      originalName: 'report.mp4',
+      sizeBytes: 5,
+    });
+    await append(stream, 'AssetRefused', { assetId, target: 'broadcast', ...pcmOnly });
+    await append(stream, 'AssetCleared', { assetId, targets: [] });
+    await project();
+    expect(await asset(assetId)).toMatchObject({
+      state: 'cleared',
+      refused: [{ target: 'broadcast' }],
+      renditions: [],
+    });
   });
 
   test('the timeline lists the events of the asset and of its transfers in log order, paged {items, next}', async () => {

@@ -67,6 +67,19 @@ export const AssetDetail = Type.Object(
   {
     ...ListFields,
     sidecar: Nullable(OpenObject('The parsed sidecar')),
+    refused: Type.Array(
+      Type.Object(
+        { target: Type.String(), rule: Type.String(), reason: Type.String(), at: Time },
+        { title: 'AssetRefusal' },
+      ),
+      {
+        description:
+          'Targets whose acceptance policy refused the asset (its format, not a threat): they will not receive it; the other targets do',
+      },
+    ),
+    renditions: Type.Array(Type.Object({ target: Type.String(), profile: Type.String() }), {
+      description: 'Targets whose policy refused the original but names a house profile: they receive a rendition',
+    }),
     replicas: Type.Array(
       Type.Object({ network: Type.String(), path: Type.String(), sha256: Type.String(), storedAt: Time }),
     ),
