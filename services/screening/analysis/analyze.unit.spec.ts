@@ -84,8 +84,10 @@ describe('createAnalyzer', () => {
   });
 
   it('passes a sound file a policy refuses, with the outcome per target: a format is no threat', async () => {
+    const { transcode: _profile, ...broadcast } = defaultPolicies.broadcast!;
     const policies = {
       ...defaultPolicies,
+      broadcast,
       news: { ...defaultPolicies.news!, frameRates: [25], transcode: 'xdcam-hd422-mxf' },
     };
     const analyzer = createAnalyzer({ metadata: fakeReader({ ...hdMxf, frameRate: 24 }), policies });

@@ -44,6 +44,8 @@ export const defaultPolicies: AcceptancePolicies = {
     frameRates: [25, 50, 29.97],
     audioCodecs: ['pcm'],
     sampleRates: [48000],
+    // What broadcast refuses is made into its house format rather than refused (issue 14 item 2).
+    transcode: 'xdcam-hd422-mxf',
   },
   news: {
     containers: ['mxf', 'mp4', 'mov', 'wav', 'png', 'jpeg'],

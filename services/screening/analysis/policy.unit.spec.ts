@@ -61,15 +61,16 @@ describe('targetOutcome: a format is refused per target, never quarantined', () 
   });
 
   it('refuses for the target, naming rule and reason, when the policy names no profile', () => {
-    expect(targetOutcome(broadcast, aacMp4, 'broadcast')).toEqual({
+    const { transcode: _profile, ...noProfile } = broadcast;
+    expect(targetOutcome(noProfile, aacMp4, 'broadcast')).toEqual({
       outcome: 'refused',
       rule: 'policy.audioCodec',
       reason: "target 'broadcast': audioCodec is aac; accepted: pcm",
     });
   });
 
-  it('asks for a rendition in the house profile the policy names', () => {
-    expect(targetOutcome({ ...broadcast, transcode: 'xdcam-hd422-mxf' }, aacMp4, 'broadcast')).toEqual({
+  it('asks for a rendition in the house profile the policy names (the shipped broadcast policy: XDCAM HD422)', () => {
+    expect(targetOutcome(broadcast, aacMp4, 'broadcast')).toEqual({
       outcome: 'transcode',
       profile: 'xdcam-hd422-mxf',
       rule: 'policy.audioCodec',
