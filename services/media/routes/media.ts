@@ -1,7 +1,7 @@
 import send from '@fastify/send';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ProxyKind } from '../../../events/catalog/media-events';
+import { PROXY_KINDS, type ProxyKind } from '../../../events/catalog/media-events';
 import type { EventStore } from '../../../events/store/event-store';
 import { handleCommand } from '../../../events/handle-command';
 import { HubError, NotFoundError } from '../../../lib/errors';
@@ -67,10 +67,10 @@ function pick(
       `asset ${assetId} has no ${what}: no such asset, or it is not cleared (only cleared media is browsed)`,
     );
   }
-  const made = [...found.byKind.keys()];
+  const made = PROXY_KINDS.filter((k) => found.byKind.has(k));
   throw new NotFoundError(
     made.length
-      ? `asset ${assetId} has no ${what}: its media does not have one (made: ${made.join(', ')})`
+      ? `asset ${assetId} has no ${what}: its media does not have one (its renditions: ${made.join(', ')})`
       : `asset ${assetId} has no ${what}: it is not video, audio or a still ffmpeg can read`,
   );
 }
