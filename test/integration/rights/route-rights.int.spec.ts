@@ -4,14 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { NewEvent } from '../../../events/envelope';
-import { allProjections, createProjectionRunner, type ProjectionRunner } from '../../../events/projections';
+import { createProjectionRunner, type ProjectionRunner } from '../../../events/projections';
+import { timelineProjection } from '../../../services/audit/read-model/projection';
 import { uuidv7 } from '../../../lib/ids';
 import { hashToken, type Role, type TokenEntry } from '../../../services/gateway/auth';
 import type { GatewayRoutes } from '../../../services/gateway/deps';
 import { startTestGateway, type TestGateway } from '../../../services/gateway/testing/gateway-fixture';
-import { createScreeningRoutes } from '../../../services/screening/routes';
+import { mediaProjection } from '../../../services/media/read-model/projection';
+import { createMediaQueries } from '../../../services/media/read-model/queries';
+import { mediaRoutes } from '../../../services/media/routes/media';
+import { assetsProjection } from '../../../services/screening/read-model/projection';
 import { createAssetQueries } from '../../../services/screening/read-model/queries';
+import { createScreeningRoutes } from '../../../services/screening/routes';
 import { unmeasuredLinks } from '../../../services/store/domain/choose-source';
+import { storeProjection } from '../../../services/store/read-model/projection';
 import { createReplicaQueries } from '../../../services/store/read-model/queries';
 import { createStoreRoutes } from '../../../services/store/routes';
 import { settled } from '../../support/settle';
@@ -76,6 +82,8 @@ const ROUTES: Record<string, { roles: Role[]; method?: 'POST'; url: (id: string)
     url: (id) => `/v1/assets/${id}/content`,
     download: true,
   },
+  // Browse renditions are low quality: every reader that sees the asset views them, download right or not.
+  'GET poster': { roles: ['admin', 'operator', 'auditor', 'viewer'], url: (id) => `/v1/assets/${id}/poster` },
   'POST fetch into news': {
     roles: ['admin', 'operator', 'connector'],
     method: 'POST',
@@ -136,6 +144,17 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
       add('ReplicaStored', { network, path, sha256, kind: replicaKind, sizeBytes });
       if (evicted) add('ReplicaEvicted', { network, path });
     }
+    // A browse rendition in the centre store, as the media service leaves one.
+    const poster = Buffer.from(`poster of ${name}`);
+    await mkdir(join(base, 'center', assetId), { recursive: true });
+    await writeFile(join(base, 'center', assetId, 'poster.jpg'), poster);
+    add('ProxyCreated', {
+      kind: 'poster',
+      path: `${assetId}/poster.jpg`,
+      mediaType: 'image/jpeg',
+      sizeBytes: poster.length,
+      sha256: createHash('sha256').update(poster).digest('hex'),
+    });
     await gw.store.append(`asset-${assetId}`, events, 'no_stream');
     return assetId;
   }
@@ -150,13 +169,17 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
         createStoreRoutes({ queries: createReplicaQueries(sql), store, networks: NETWORKS, links: unmeasuredLinks }),
         opts,
       );
+      await app.register(
+        mediaRoutes({ queries: createMediaQueries(sql), store, centerRoot: join(base, 'center') }),
+        opts,
+      );
     };
     const more = (['desk', 'nodl'] as const).map((name) => ({ name, sha256: hashToken(tokens[name]), ...MORE[name] }));
     gw = await startTestGateway(kind, { routes: [routes] }, more);
     runner = createProjectionRunner({
       sql: gw.deps.sql,
       store: gw.store,
-      projections: allProjections(),
+      projections: [assetsProjection, timelineProjection, storeProjection, mediaProjection],
       logger: pino({ level: 'silent' }),
     });
     for (const name of Object.keys(ASSETS) as AssetName[]) ids[name] = await makeAsset(name);
@@ -195,7 +218,7 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
 
   test('a scoped viewer learns nothing: an asset it may not see answers as one that does not exist', async () => {
     const missing = uuidv7();
-    for (const route of ['GET asset', 'GET timeline', 'GET stream', 'GET replicas', 'GET content']) {
+    for (const route of ['GET asset', 'GET timeline', 'GET stream', 'GET replicas', 'GET content', 'GET poster']) {
       const hidden = await call('desk', route, ids['archive only']);
       const absent = await call('desk', route, missing);
       expect(hidden.statusCode).toBe(404);
