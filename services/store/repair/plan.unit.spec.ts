@@ -57,6 +57,16 @@ describe('planning repairs from an asset’s own stream', () => {
     });
   });
 
+  test('given a repair from archive, when archive’s cached copy is evicted, then broadcast is asked again from news', () => {
+    const plans = plan([
+      ...replicas,
+      e('ReplicaMissing', { network: 'broadcast', path: BROADCAST }),
+      e('RepairRequested', { network: 'broadcast', path: BROADCAST, sourceNetwork: 'archive', sourcePath: ARCHIVE }),
+      e('ReplicaEvicted', { network: 'archive', path: ARCHIVE }),
+    ]);
+    expect(plans).toEqual([expect.objectContaining({ network: 'broadcast', sourceNetwork: 'news' })]);
+  });
+
   test('given a repaired replica, when it is damaged again, then a new repair with a new id', () => {
     const plans = plan([
       ...replicas,

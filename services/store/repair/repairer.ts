@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ReplicaCorrupt, ReplicaMissing } from '../../../events/catalog/replica-events';
+import { ReplicaCorrupt, ReplicaEvicted, ReplicaMissing } from '../../../events/catalog/replica-events';
 import { isEvent } from '../../../events/catalog/stored';
 import type { StoredEvent } from '../../../events/envelope';
 import type { EventStore } from '../../../events/store/event-store';
@@ -72,9 +72,13 @@ export function createRepairer(deps: RepairerDeps) {
 
   return {
     repairAsset,
-    /** Backbone handler: a replica found missing or corrupt is repaired if a good one is left. */
+    /**
+     * Backbone handler: a replica found missing or corrupt is repaired if a good one is left; one
+     * evicted may have been a repair's source, whose repair is then asked again from another.
+     */
     async handle(event: StoredEvent): Promise<void> {
-      if (!isEvent(ReplicaMissing, event) && !isEvent(ReplicaCorrupt, event)) return;
+      const lost = isEvent(ReplicaMissing, event) || isEvent(ReplicaCorrupt, event) || isEvent(ReplicaEvicted, event);
+      if (!lost) return;
       const { correlationId } = event.metadata;
       await repairAsset(event.data.assetId, { actor: 'service:store', correlationId, causationId: event.id });
     },
