@@ -19,6 +19,8 @@ export interface ReplicaFacts {
 /** What the fold of an asset's stream gives the repair. */
 export interface AssetReplicas {
   sizeBytes: number;
+  /** An admin deleted the asset: nothing of it is repaired. */
+  deleted: boolean;
   replicas: Map<string, ReplicaFacts>;
 }
 
@@ -40,6 +42,7 @@ type Data = { network?: string; path?: string; kind?: string; sizeBytes?: number
 export function foldReplicas(events: readonly StoredEvent[]): AssetReplicas {
   const replicas = new Map<string, ReplicaFacts>();
   let sizeBytes = 0;
+  let deleted = false;
   let origin: { network: string; path: string } | undefined;
   const at = (d: Data): ReplicaFacts => {
     const k = key(d.network!, d.path!);
@@ -62,6 +65,9 @@ export function foldReplicas(events: readonly StoredEvent[]): AssetReplicas {
       case 'AssetCleared':
         // Logs written before the store recorded no origin replica: the claimed file is one all the same.
         if (origin?.path) at({ ...origin, kind: 'origin' });
+        break;
+      case 'AssetDeleted':
+        deleted = true;
         break;
       case 'ReplicaStored':
         Object.assign(at(d), { kind: d.kind ?? 'delivered', state: 'ok', pending: undefined });
@@ -86,7 +92,7 @@ export function foldReplicas(events: readonly StoredEvent[]): AssetReplicas {
       }
     }
   }
-  return { sizeBytes, replicas };
+  return { sizeBytes, deleted, replicas };
 }
 
 /** A repair to ask for: the data of a RepairRequested. */
@@ -104,10 +110,11 @@ export interface RepairPlan {
  * repair under way from a replica still good, copied from the good replica
  * of least expected time to its node (`chooseSource`: state ok, node up). A
  * repair whose source was found damaged since is asked for again from
- * another. No good replica left: nothing (the replica stays as the audit
- * left it, visible). Pure.
+ * another. No good replica left, or the asset deleted: nothing (the
+ * replica stays as the audit left it, visible). Pure.
  */
 export function planRepairs(assetId: string, asset: AssetReplicas, links: LinkStats): RepairPlan[] {
+  if (asset.deleted) return [];
   const all = [...asset.replicas.values()];
   const isOk = (network: string, path: string) => asset.replicas.get(key(network, path))?.state === 'ok';
   const plans: RepairPlan[] = [];

@@ -78,7 +78,7 @@ describe('planning repairs from an asset’s own stream', () => {
     expect(plans.map((p) => p.transferId)).toEqual([repairTransferId(A, 'broadcast', BROADCAST, 1)]);
   });
 
-  test('no good replica left (or only on a node that is down): nothing is asked, evicted replicas are never repaired', () => {
+  test('no good replica left (or only on a node that is down), or the asset deleted: nothing is asked; evicted replicas are never repaired', () => {
     const lost = [
       ...replicas,
       e('ReplicaMissing', { network: 'broadcast', path: BROADCAST }),
@@ -86,6 +86,8 @@ describe('planning repairs from an asset’s own stream', () => {
       e('ReplicaEvicted', { network: 'archive', path: ARCHIVE }),
     ];
     expect(plan(lost)).toEqual([]);
+    const missing = e('ReplicaMissing', { network: 'broadcast', path: BROADCAST });
+    expect(plan([...replicas, missing, e('AssetDeleted', { reason: 'test' })])).toEqual([]);
     const down = { ...unmeasuredLinks, isUp: (n: string) => n !== 'news' };
     expect(
       plan([...replicas.slice(0, 2), e('ReplicaMissing', { network: 'broadcast', path: BROADCAST })], down),
