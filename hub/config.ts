@@ -34,6 +34,8 @@ export interface HubConfig {
   checkpoints: { keyFile: string; intervalMs: number; exportFile: string };
   screening: ScreeningSettings;
   transfer: TransferSettings;
+  /** Browse renditions: where they are kept (`storage.centerRoot`), how many are made at once, the filmstrip's spacing. */
+  media: { centerRoot: string; concurrency: number; filmstripIntervalSeconds: number };
   /** Node probes and the fixity audit (`storage`), nominal link speeds (`links`). */
   storage?: ConfigFile['storage'];
   links?: ConfigFile['links'];
@@ -194,6 +196,11 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     screening,
     transfer: file.transfer,
     storage: file.storage,
+    media: {
+      // Under the data directory unless named: it follows --data and MXHUB_DATA, so no schema default.
+      centerRoot: resolve(file.storage.centerRoot ?? join(dataDir, 'center')),
+      ...file.media,
+    },
     links: file.links,
     logLevel: env.LOG_LEVEL ?? file.log.level,
   };

@@ -144,6 +144,8 @@ export const StorageConfig = Type.Object(
   {
     /** How often every node is probed (layout, statfs, a small write, read and delete in its hub area). */
     probeIntervalMs: Type.Integer({ minimum: 50, default: 5000 }),
+    /** The centre's store: browse proxies, posters, filmstrips, waveforms, thumbnails. @default DIR/center */
+    centerRoot: Type.Optional(Type.String({ minLength: 1 })),
     /** The fixity audit: re-hashes replicas, oldest verification first. */
     audit: Type.Object(
       {
@@ -154,6 +156,17 @@ export const StorageConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Browse renditions of cleared media (the media service). */
+export const MediaConfig = Type.Object(
+  {
+    /** Renditions made at once per hub process (the `media` queue spreads them over every process). */
+    concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+    /** Seconds between two thumbnails of a video's filmstrip (at most 100 thumbnails: longer sources space them wider). */
+    filmstripIntervalSeconds: Type.Number({ minimum: 0.1, maximum: 3600, default: 10 }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -226,6 +239,7 @@ export const ConfigSchema = Type.Object(
     screening: ScreeningConfig,
     transfer: TransferConfig,
     storage: StorageConfig,
+    media: MediaConfig,
     /** Nominal link speeds (GET /v1/links shows them beside the measured ones). */
     links: Type.Array(LinkConfig, { default: [] }),
     auth: Type.Object(
