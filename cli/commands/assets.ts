@@ -100,6 +100,9 @@ export function formatAsset(a: Detail, timeline: Entry[]): string {
   ];
   if (a.quarantine) lines.push(['quarantine', joined(a.quarantine, ['stage', 'rule', 'reason'])]);
   if (a.deferred) lines.push(['deferred', joined(a.deferred, ['stage', 'reason'])]);
+  // A target's policy refusing the format is not a quarantine: the asset still goes to its other targets.
+  for (const r of a.refused) lines.push(['refused', `${r.target}: ${r.rule} (${r.reason})`]);
+  for (const r of a.renditions) lines.push(['rendition', `${r.target}: ${r.profile}`]);
   const width = Math.max(...lines.map(([k]) => k.length));
   let out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}\n`).join('');
   if (a.verdicts.length) {

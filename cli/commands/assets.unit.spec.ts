@@ -48,6 +48,8 @@ describe('mxhub assets, quarantine and release', () => {
       {
         ...asset,
         sidecar: null,
+        refused: [{ target: 'playout', rule: 'policy.audioCodec', reason: 'aac; accepted: pcm', at: asset.createdAt }],
+        renditions: [{ target: 'news', profile: 'xdcam-hd422-mxf' }],
         replicas: [],
         transfers: [
           { transferId: 't1', targetNetwork: 'broadcast', state: 'succeeded', path: '/n/broadcast/inbox/clip.mxf' },
@@ -68,6 +70,8 @@ describe('mxhub assets, quarantine and release', () => {
     );
     expect(out).toMatch(/^id\s+0192f0c1/);
     expect(out).toMatch(/\nstate\s+partially-delivered\n/);
+    expect(out).toMatch(/\nrefused\s+playout: policy\.audioCodec \(aac; accepted: pcm\)\n/);
+    expect(out).toMatch(/\nrendition\s+news: xdcam-hd422-mxf\n/);
     expect(out).toMatch(/antivirus\s+passed/);
     expect(out).toMatch(/t1\s+broadcast\s+succeeded\s+\/n\/broadcast\/inbox\/clip\.mxf/);
     expect(out).toMatch(/t2\s+archive\s+failed\s+-/);

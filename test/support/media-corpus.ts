@@ -104,6 +104,33 @@ export function cleanMedia(): CleanMedia {
   return cached;
 }
 
+let aacMp4: Buffer | undefined;
+
+/**
+ * A clean H.264/AAC MP4, 1280x720 25 fps with 48 kHz AAC: sound, but the
+ * shipped broadcast policy wants PCM audio, so broadcast refuses its format
+ * (or transcodes it, when its policy names a profile). Made once per process.
+ */
+export function h264AacMp4(): Buffer {
+  if (aacMp4) return aacMp4;
+  const dir = join(tmpdir(), `mxhub-media-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'aac.mp4');
+  if (!existsSync(file)) {
+    ffmpeg(
+      [
+        ...['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25'],
+        ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
+        ...['-t', String(CLIP_SECONDS), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+        ...['-c:a', 'aac', '-b:a', '128k', '-ar', '48000'],
+      ],
+      file,
+    );
+  }
+  aacMp4 = readFileSync(file);
+  return aacMp4;
+}
+
 /** A valid sidecar (formats/sidecar/sidecar.md) for a media file. */
 export function sidecarXml(fields: { title: string; checksum?: string; duration?: string }): Buffer {
   return Buffer.from(
