@@ -44,6 +44,7 @@ export default tseslint.config(
   layoutRule(['services/screening/**/*.ts'], ['transfer', 'store']),
   layoutRule(['services/store/**/*.ts'], ['screening', 'transfer']),
   layoutRule(['services/media/**/*.ts'], ['screening', 'transfer', 'store']),
+  layoutRule(['services/catalog/**/*.ts'], ['screening', 'transfer', 'store', 'usage', 'media']),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

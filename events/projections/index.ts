@@ -1,4 +1,5 @@
 import { timelineProjection } from '../../services/audit/read-model/projection';
+import { catalogProjection } from '../../services/catalog/read-model/projection';
 import { mediaProjection } from '../../services/media/read-model/projection';
 import { assetsProjection } from '../../services/screening/read-model/projection';
 import { linksProjection } from '../../services/store/links/projection';
@@ -26,5 +27,6 @@ export const allProjections = (): Projection[] => [
   subscriptionsProjection,
   linksProjection,
   usageProjection,
+  catalogProjection,
   mediaProjection,
 ];

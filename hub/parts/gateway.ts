@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Backbone } from '../../events/backbone/backbone';
 import type { CleanupStack } from '../../lib/cleanup-stack';
 import { createAuditRoutes } from '../../services/audit/routes';
+import { createCatalogService } from '../../services/catalog/service';
 import { buildGateway } from '../../services/gateway/app';
 import { hashToken } from '../../services/gateway/auth';
 import { bootstrapAdminToken } from '../admin-token';
@@ -81,6 +82,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         deps.store.routes,
         deps.storeNodes.routes,
         deps.subscriptions.routes,
+        createCatalogService({ store, sql }).routes,
       ],
     },
   );

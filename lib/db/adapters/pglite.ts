@@ -1,4 +1,5 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lockDirectory, type DirectoryLock } from '../../dir-lock';
@@ -17,6 +18,9 @@ export interface PGliteSqlOptions {
 }
 
 type Queryable = Pick<PGlite | Transaction, 'query'>;
+
+/** Extensions the migrations create (pg_trgm: the catalog's substring search); each open must load them. */
+const OPTIONS: PGliteOptions = { extensions: { pg_trgm } };
 
 async function run<R>(db: Queryable, text: string, params?: unknown[]): Promise<R[]> {
   return (await db.query<R>(text, params as unknown[])).rows;
@@ -54,7 +58,7 @@ async function openOnDisk(
     throw err;
   }
   try {
-    const db = new PGlite(dir);
+    const db = new PGlite(dir, OPTIONS);
     await db.waitReady;
     return { db, lock };
   } catch (err) {
@@ -80,7 +84,7 @@ async function openOnDisk(
 export async function createPGliteSql(options: PGliteSqlOptions = {}): Promise<Sql & { db: PGlite }> {
   const { db, lock } = options.dataDir
     ? await openOnDisk(options.dataDir, options.template)
-    : { db: new PGlite(), lock: undefined };
+    : { db: new PGlite(OPTIONS), lock: undefined };
   await db.waitReady;
 
   const txSql = (tx: Transaction): Sql => {

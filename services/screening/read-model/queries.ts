@@ -111,13 +111,6 @@ export interface QuarantinedAsset {
 /** A page of assets; `nextCursor` is the deprecated name of `next`, answered for one more release. */
 export type AssetPage<T> = Paged<T> & { nextCursor: string | null };
 
-export interface AssetListQuery extends KeysetPageQuery {
-  state?: string;
-  sourceNetwork?: string;
-  /** Assets sent to this network. */
-  target?: string;
-}
-
 const SUMMARY_COLUMNS = `asset_id, state, source_network, targets, original_name, size_bytes::text as size_bytes, sha256,
   ${iso('created_at')} as created_at, ${iso('updated_at')} as updated_at, version`;
 
@@ -207,21 +200,6 @@ export function createAssetQueries(sql: Sql) {
   }
 
   return {
-    async list(query: AssetListQuery = {}): Promise<AssetPage<AssetListItem>> {
-      const filters = (param: (value: unknown) => string) => [
-        ...(query.state ? [`state = ${param(query.state)}`] : []),
-        ...(query.sourceNetwork ? [`source_network = ${param(query.sourceNetwork)}`] : []),
-        ...(query.target ? [`targets @> ${param(JSON.stringify([query.target]))}::jsonb`] : []),
-      ];
-      return page(`${SUMMARY_COLUMNS}, verdicts, technical, quarantine, deferred`, filters, query, (r: DetailRow) => ({
-        ...summary(r),
-        verdicts: r.verdicts,
-        technical: r.technical,
-        quarantine: r.quarantine,
-        deferred: r.deferred,
-      }));
-    },
-
     /** One asset with verdicts, technical metadata, sidecar, quarantine facts and replicas; NotFoundError if unknown. */
     async get(assetId: string): Promise<AssetDetail> {
       const [row] = await sql.query<DetailRow>(

@@ -2,38 +2,16 @@ import type { GatewayRoutes } from '../../gateway/deps';
 import { assertAssetVisible } from '../../gateway/rights';
 import { AssetParams, Paged, READERS, readErrors } from '../../gateway/schemas';
 import type { AssetQueries } from '../read-model/queries';
-import {
-  AssetDetail,
-  AssetListItem,
-  AssetPaged,
-  AssetsQuery,
-  DEPRECATED_NEXT_CURSOR,
-  TimelineEntry,
-  TimelineQuery,
-} from './schemas';
+import { AssetDetail, TimelineEntry, TimelineQuery } from './schemas';
 
 /**
- * Assets as the assets read model holds them: state, verdicts, technical
- * metadata, quarantine facts, replicas. Reads may lag the log by the
- * projection's delay.
+ * One asset as the assets read model holds it: state, verdicts, technical
+ * metadata, quarantine facts, replicas, and its timeline. Reads may lag the
+ * log by the projection's delay. The list (`GET /v1/assets`) is the
+ * catalog's search (services/catalog), which shows the same fields.
  */
-export function assetRoutes(queries: Pick<AssetQueries, 'list' | 'get' | 'timeline'>): GatewayRoutes {
+export function assetRoutes(queries: Pick<AssetQueries, 'get' | 'timeline'>): GatewayRoutes {
   return async (app) => {
-    app.get(
-      '/assets',
-      {
-        config: { roles: READERS },
-        schema: {
-          tags: ['assets'],
-          summary: 'List assets, newest first',
-          description: DEPRECATED_NEXT_CURSOR,
-          querystring: AssetsQuery,
-          response: { 200: AssetPaged(AssetListItem), ...readErrors },
-        },
-      },
-      async (request) => queries.list(request.query),
-    );
-
     app.get(
       '/assets/:assetId',
       {

@@ -16,15 +16,6 @@ export const AssetState = Type.Union(
   },
 );
 
-export const AssetsQuery = Type.Object(
-  {
-    state: Type.Optional(AssetState),
-    sourceNetwork: Type.Optional(NetworkId),
-    target: Type.Optional({ ...NetworkId, description: 'Assets sent to this network' }),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
-);
 export const QuarantineQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const DEPRECATED_NEXT_CURSOR =
