@@ -21,7 +21,9 @@ const logger = pino({ level: 'silent' });
 
 /**
  * The fixity audit on both profiles: real files on three nodes, the store's
- * projection fed the log, the audit started through the API.
+ * projection fed the log, the audit started through the API. The repair of
+ * what it finds, through the transfer saga (a service this folder does not
+ * import): test/integration/store/audit-repair.int.spec.ts.
  */
 describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 item 5)', (kind) => {
   let gw: TestGateway;
