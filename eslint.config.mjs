@@ -42,9 +42,10 @@ export default tseslint.config(
   ]),
   layoutRule(['services/transfer/**/*.ts'], ['screening', 'store']),
   layoutRule(['services/screening/**/*.ts'], ['transfer', 'store']),
-  layoutRule(['services/store/**/*.ts'], ['screening', 'transfer']),
+  layoutRule(['services/store/**/*.ts'], ['screening', 'transfer', 'usage']),
   layoutRule(['services/media/**/*.ts'], ['screening', 'transfer', 'store']),
   layoutRule(['services/catalog/**/*.ts'], ['screening', 'transfer', 'store', 'usage', 'media']),
+  layoutRule(['services/usage/**/*.ts'], ['screening', 'transfer', 'store', 'media', 'catalog', 'audit']),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

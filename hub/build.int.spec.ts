@@ -79,6 +79,7 @@ describe('buildHub: start-up on a cleanup stack', () => {
     expect(closed).toEqual([
       'gateway',
       'subscriptions',
+      'pick sends',
       'eviction',
       'repair',
       'fixity audit',

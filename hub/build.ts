@@ -20,6 +20,7 @@ import { openStorePart } from './parts/store';
 import { openStoreNodesPart } from './parts/store-nodes';
 import { openSubscriptionsPart } from './parts/subscriptions';
 import { openTransferPart } from './parts/transfer';
+import { openUsagePart } from './parts/usage';
 
 export interface Hub {
   config: HubConfig;
@@ -72,7 +73,8 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       { config, storage, monitor: transfer.nodes, backbone, catchUp: projections.catchUp, logger },
       stack,
     );
-    const store = openStorePart({ config, storage, links: storeNodes.linkStats });
+    const store = openStorePart({ config, storage, backbone, logger, links: storeNodes.linkStats }, stack);
+    const usage = openUsagePart({ config, storage });
     const subscriptions = openSubscriptionsPart(
       { config, storage, backbone, logger, catchUp: projections.catchUp },
       stack,
@@ -89,6 +91,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
         store,
         storeNodes,
         subscriptions,
+        usage,
         logger,
       },
       stack,
@@ -108,7 +111,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       ...(gateway.adminToken ? { adminToken: gateway.adminToken } : {}),
       start: () =>
         stack.guard(async () => {
-          for (const part of [projections, screening, transfer, storeNodes, subscriptions, connectors])
+          for (const part of [projections, screening, transfer, storeNodes, store, subscriptions, connectors])
             await part.start();
           return gateway.listen();
         }),

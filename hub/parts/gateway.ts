@@ -17,6 +17,7 @@ import type { StoreNodesPart } from './store-nodes';
 import type { SubscriptionsPart } from './subscriptions';
 import type { ConnectorsPart } from './connectors';
 import type { TransferPart } from './transfer';
+import type { UsagePart } from './usage';
 
 export interface GatewayPartDeps {
   config: HubConfig;
@@ -29,6 +30,7 @@ export interface GatewayPartDeps {
   store: StorePart;
   storeNodes: StoreNodesPart;
   subscriptions: SubscriptionsPart;
+  usage: UsagePart;
   logger: Logger;
 }
 
@@ -82,6 +84,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         deps.store.routes,
         deps.storeNodes.routes,
         deps.subscriptions.routes,
+        deps.usage.routes,
         createCatalogService({ store, sql }).routes,
       ],
     },

@@ -24,6 +24,8 @@ export interface FetchInput {
   /** Who asks, and the request's correlation id: the envelope of FetchRequested. */
   actor: string;
   correlationId: string;
+  /** The event the fetch answers (a pick's send); absent, the request itself. */
+  causationId?: string;
 }
 
 export type FetchOutcome =
@@ -83,7 +85,7 @@ export async function requestFetch(deps: FetchDeps, input: FetchInput): Promise<
     now: clock().toISOString(),
     newId: () => uuidFromName(`fetch-requested:${transferId}`),
     correlationId: input.correlationId,
-    causationId: input.correlationId,
+    causationId: input.causationId ?? input.correlationId,
   });
   try {
     await store.append(`asset-${assetId}`, stamped, 'any');
