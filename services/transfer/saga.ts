@@ -184,7 +184,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     if (!renderer) return apply(started, { type: 'FailRendition', reason: 'this hub process makes no renditions' });
     const asset = await loadState(deps.store, `asset-${state.assetId}`, assetDecider);
     const profile = started.rendition!.profile;
-    const seconds = asset.technical?.durationSeconds;
+    const { durationSeconds: seconds, width, height } = asset.technical ?? {};
     const controller = new AbortController();
     const stop = watchControls(started, controller);
     inflight.add(controller);
@@ -196,6 +196,8 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
         originalName: asset.originalName,
         sourceRoot: sourceRoot(state),
         target: state.targetNetwork,
+        // Screening measured the source: no second probe before rendering.
+        ...(typeof width === 'number' && typeof height === 'number' ? { raster: { width, height } } : {}),
         durationSeconds: typeof seconds === 'number' ? seconds : undefined,
         signal: controller.signal,
         onProgress: (p) =>

@@ -2,9 +2,9 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { houseProfile, renditionName } from '../../../formats/house-profiles/profiles';
+import { houseProfile, renditionName, type SourceRaster } from '../../../formats/house-profiles/profiles';
 import { FfmpegError, HubError } from '../../../lib/errors';
-import { ffprobe, runFfmpeg, type FfmpegProgress } from '../../../lib/ffmpeg';
+import { runFfmpeg, type FfmpegProgress } from '../../../lib/ffmpeg';
 import { sha256File } from '../../../lib/worker-pool/hashing';
 
 /**
@@ -36,6 +36,8 @@ export interface RenderJob {
   /** The source node's root: the rendition is made in its hub area. */
   sourceRoot: string;
   target: string;
+  /** The source's picture size from its screening analysis (absent: audio only, or not known). */
+  raster?: SourceRaster;
   durationSeconds?: number;
   signal: AbortSignal;
   onProgress?: (p: FfmpegProgress) => void;
@@ -84,24 +86,23 @@ export function createRenderer(deps: { checkRendition: CheckRendition }, options
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     try {
-      // A source ffprobe cannot read is left to ffmpeg, whose own reason is the one RenditionFailed gives.
-      const probe = await ffprobe(job.source, { signal: job.signal }).catch(() => undefined);
-      const video = probe?.streams.find((s) => s.codec_type === 'video');
-      const raster = video?.width && video.height ? { width: video.width, height: video.height } : undefined;
       await runFfmpeg({
-        args: ['-i', job.source, ...profile.outputArgs(raster)],
+        args: ['-i', job.source, ...profile.outputArgs(job.raster)],
         output,
         durationSeconds: job.durationSeconds,
         signal: job.signal,
         onProgress: job.onProgress,
       });
-      const verdict = await deps.checkRendition(output, name, job.target);
+      // Both read the whole rendition: side by side, the second read mostly comes from the page cache.
+      const [verdict, { sha256, sizeBytes }] = await Promise.all([
+        deps.checkRendition(output, name, job.target),
+        sha256File(output),
+      ]);
       if (!verdict.ok) {
         throw new RenditionError(
           `the ${profile.name} rendition of ${job.originalName} does not meet ${job.target}'s policy (${verdict.rule}): ${verdict.reason}`,
         );
       }
-      const { sha256, sizeBytes } = await sha256File(output);
       return { path: output, sha256, sizeBytes };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
