@@ -126,8 +126,17 @@ export function createScreeningProcessManager(deps: ScreeningProcessDeps, option
         { passed: false, rule: verdict.rule, ms },
         `quarantined at ${stage}: ${verdict.rule} (${verdict.reason})`,
       );
-    if (verdict.passed && !nextStage({ ...state, passed: [...state.passed, stage] }))
+    if (verdict.passed && !nextStage({ ...state, passed: [...state.passed, stage] })) {
       log.info({ originalName: state.originalName }, `cleared: ${state.originalName}`);
+      // A target's policy refusing the format is no threat: said once per target, as a warning an operator can act on.
+      for (const [target, o] of Object.entries(verdict.targetOutcomes ?? state.targetOutcomes)) {
+        if (o.outcome === 'refused')
+          log.warn(
+            { target, rule: o.rule },
+            `refused for ${target}: ${o.rule} (${o.reason}); still cleared for the others`,
+          );
+      }
+    }
     await job.progress(Math.round(((STAGES.indexOf(stage) + 1) / STAGES.length) * 100));
   }
 
