@@ -2,8 +2,17 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub, type HubProcess } from '../../support/hub-process';
+import { createTestDatabase, type TestDatabase } from '../../support/pg';
 import { killHard } from '../screening/support';
-import { dropWav, sha256File, type SourceFile } from '../transfer/support';
+import { deleteRedisKeys } from '../transfer/redis';
+import {
+  dropWav,
+  ensureProductionServices,
+  productionKeys,
+  sha256File,
+  uniqueName,
+  type SourceFile,
+} from '../transfer/support';
 
 type Replica = { network: string; kind: string; path: string; sha256: string; state: string };
 type Transfer = { id: string; assetId: string; targetNetwork: string; state: string; lane: string };
@@ -14,11 +23,12 @@ const SECONDS = 250;
 const MBPS = 40;
 
 /**
- * SIGKILL of an embedded hub in the middle of a fetch, then of a repair
- * (issue 13): after each restart the transfer resumes and ends once, one
- * replica with the right SHA-256 is registered, and no partial file is left.
+ * SIGKILL of the hub in the middle of a fetch, then of a repair (issue 13),
+ * embedded (PGlite, in-process backbone) and production (PostgreSQL, Kafka,
+ * Redis): after each restart the transfer resumes and ends once, one replica
+ * with the right SHA-256 is registered, and no partial file is left.
  */
-describe('SIGKILL during a fetch and during a repair, on an embedded hub', () => {
+describe.each(['embedded', 'production'] as const)('SIGKILL during a fetch and during a repair, %s hub', (profile) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mxhub-e2e-sigkill-store-'));
   const env = { MXHUB_ADMIN_TOKEN: 'sigkill-e2e-admin-token-0123456789abcdef' };
   const config = join(dataDir, 'config.json');
@@ -28,6 +38,8 @@ describe('SIGKILL during a fetch and during a repair, on an embedded hub', () =>
   let hub: HubProcess;
   let source: SourceFile;
   let assetId: string;
+  let db: TestDatabase | undefined;
+  const prefix = uniqueName('sigkill-store');
 
   const call = async <T>(method: string, path: string, body?: object): Promise<{ status: number; json: T }> => {
     const res = await fetch(`${hub.url}${path}`, {
@@ -89,7 +101,12 @@ describe('SIGKILL during a fetch and during a repair, on an embedded hub', () =>
   }
 
   beforeAll(async () => {
-    writeFileSync(config, JSON.stringify({ connectors: { stabilityMs: 200, sidecarWaitMs: 300, rescanMs: 1000 } }));
+    const connectors = { stabilityMs: 200, sidecarWaitMs: 300, rescanMs: 1000 };
+    if (profile === 'production') {
+      await ensureProductionServices();
+      db = await createTestDatabase();
+    }
+    writeFileSync(config, JSON.stringify({ connectors, ...(db ? productionKeys(db, prefix) : {}) }));
     hub = await start();
     expect((await call('PATCH', '/v1/networks/broadcast', { bandwidthMbps: MBPS })).status).toBe(200);
     source = await dropWav(node('news', 'drop'), 'long take.wav', SECONDS);
@@ -111,6 +128,8 @@ describe('SIGKILL during a fetch and during a repair, on an embedded hub', () =>
 
   afterAll(async () => {
     if (hub && hub.child.exitCode === null && hub.child.signalCode === null) await hub.stop();
+    await db?.drop();
+    if (profile === 'production') deleteRedisKeys(prefix);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
