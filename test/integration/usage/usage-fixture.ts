@@ -38,12 +38,21 @@ export interface UsageFixture {
   dispose(): Promise<void>;
 }
 
-/**
- * The store's and the usage service's routes over one database of `kind`,
- * their projections, and the store's pick-send answer fed by hand. The send
- * route does not wait for the answer (a test feeds it after).
- */
-export async function createUsageFixture(kind: 'postgres' | 'pglite'): Promise<UsageFixture> {
+export interface UsageFixtureOptions {
+  /**
+   * The store answers every PickSent as the log commits it (a live
+   * subscription, as its backbone consumer would), and a send waits this
+   * long for the answer. Absent: the send does not wait, and `react` feeds
+   * the answer by hand.
+   */
+  liveAnswerWaitMs?: number;
+}
+
+/** The store's and the usage service's routes over one database of `kind`, their projections, the store's pick-send answer. */
+export async function createUsageFixture(
+  kind: 'postgres' | 'pglite',
+  options: UsageFixtureOptions = {},
+): Promise<UsageFixture> {
   const base = await mkdtemp(join(tmpdir(), 'mxhub-usage-'));
   const more: TokenEntry[] = [
     { name: 'ops2', role: 'operator', sha256: hashToken(MORE_USERS.ops2) },
@@ -57,7 +66,10 @@ export async function createUsageFixture(kind: 'postgres' | 'pglite'): Promise<U
           const { store, sql } = opts.deps;
           const queries = createReplicaQueries(sql);
           await app.register(createStoreRoutes({ queries, store, networks: NETWORKS, links: unmeasuredLinks }), opts);
-          const usage = createUsageService({ store, sql, networks: NETWORKS }, { sendAnswerWaitMs: 0 });
+          const usage = createUsageService(
+            { store, sql, networks: NETWORKS },
+            { sendAnswerWaitMs: options.liveAnswerWaitMs ?? 0 },
+          );
           await app.register(usage.routes, opts);
         },
       ],
@@ -77,6 +89,10 @@ export async function createUsageFixture(kind: 'postgres' | 'pglite'): Promise<U
     logger,
   });
   let fed = 0n;
+  const live =
+    options.liveAnswerWaitMs === undefined
+      ? undefined
+      : gw.store.subscribe((e) => pickSends.handle(e), { after: 0n, pollMs: 50 });
 
   async function project(): Promise<void> {
     const [row] = await gw.deps.sql.query<{ p: string }>('select coalesce(max(position), 0)::text as p from mx_events');
@@ -134,6 +150,7 @@ export async function createUsageFixture(kind: 'postgres' | 'pglite'): Promise<U
         ...(body ? { body: JSON.stringify(body) } : {}),
       }),
     async dispose() {
+      await live?.stop();
       await gw.dispose();
       await rm(base, { recursive: true, force: true });
     },
