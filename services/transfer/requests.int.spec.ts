@@ -5,6 +5,7 @@ import { uuidv7 } from '../../lib/ids';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import { handleCommand } from '../../events/handle-command';
 import { assetDecider } from '../../domain/asset/decide';
+import type { TargetOutcome } from '../../events/catalog/asset-events';
 import { createTransferRequester } from './requests';
 
 const logger = pino({ level: 'silent' });
@@ -18,8 +19,8 @@ describe('transfer requests of a cleared asset', () => {
   });
   afterAll(() => db.dispose());
 
-  /** An asset for broadcast and archive, screened clean, with an optional sidecar priority. */
-  async function cleared(sidecarPriority?: number): Promise<string> {
+  /** An asset for broadcast and archive, screened clean, with an optional sidecar priority and policy outcomes. */
+  async function cleared(sidecarPriority?: number, targetOutcomes?: Record<string, TargetOutcome>): Promise<string> {
     const assetId = uuidv7();
     const m = {
       correlationId: assetId,
@@ -66,7 +67,11 @@ describe('transfer requests of a cleared asset', () => {
         store,
         `asset-${assetId}`,
         assetDecider,
-        { type: 'RecordVerdict', stage: stage as 'whitelist', verdict: { passed: true } },
+        {
+          type: 'RecordVerdict',
+          stage: stage as 'whitelist',
+          verdict: { passed: true, ...(stage === 'analysis' && targetOutcomes ? { targetOutcomes } : {}) },
+        },
         { actor: 'service:screening', now: new Date().toISOString(), newId: () => uuidv7() },
       );
     }
@@ -77,6 +82,27 @@ describe('transfer requests of a cleared asset', () => {
     (await store.readAll({ types: ['TransferRequested'] }))
       .filter((e) => (e.data as { assetId: string }).assetId === assetId)
       .map((e) => e.data);
+
+  it('asks nothing for a target whose policy refused the asset, and a rendition for one whose policy names a profile', async () => {
+    const why = { rule: 'policy.audioCodec', reason: "target 'broadcast': audioCodec is aac; accepted: pcm" };
+    const requester = createTransferRequester({ store, logger });
+    const refused = await cleared(undefined, {
+      broadcast: { outcome: 'refused', ...why },
+      archive: { outcome: 'accepted' },
+    });
+    expect(await requester.request(refused)).toBe(1);
+    expect((await requestedOf(refused)).map((d) => (d as { targetNetwork: string }).targetNetwork)).toEqual([
+      'archive',
+    ]);
+    const rendered = await cleared(undefined, {
+      broadcast: { outcome: 'transcode', profile: 'xdcam-hd422-mxf', ...why },
+      archive: { outcome: 'accepted' },
+    });
+    expect(await requester.request(rendered)).toBe(2);
+    const [toBroadcast, toArchive] = await requestedOf(rendered);
+    expect(toBroadcast).toMatchObject({ targetNetwork: 'broadcast', rendition: { profile: 'xdcam-hd422-mxf' } });
+    expect(toArchive).not.toHaveProperty('rendition');
+  });
 
   it('asks once per target, however often it is asked', async () => {
     const assetId = await cleared();

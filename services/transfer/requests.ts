@@ -100,8 +100,16 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
   async function requestFetched(fetched: StoredEvent<'FetchRequested', DataOf<typeof FetchRequested>>) {
     const { assetId, network, transferId, sourceNetwork, sourcePath, lane, priority } = fetched.data;
     const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
+    if (state.status !== 'cleared') return false;
     // A network whose policy refused the asset takes no copy of it, not even an evictable one.
-    if (state.status !== 'cleared' || network in state.refused) return false;
+    const refusal = state.refused[network];
+    if (refusal) {
+      deps.logger.warn(
+        { assetId, transferId, target: network, rule: refusal.rule },
+        `fetch not made: '${network}' refused the asset (${refusal.rule}: ${refusal.reason})`,
+      );
+      return false;
+    }
     const fetchFrom = { network: sourceNetwork, path: sourcePath };
     const result = await handleCommand(
       deps.store,
