@@ -6,6 +6,8 @@ import pino from 'pino';
 import type { NewEvent } from '../../../events/envelope';
 import { createProjectionRunner, type ProjectionRunner } from '../../../events/projections';
 import { timelineProjection } from '../../../services/audit/read-model/projection';
+import { catalogProjection } from '../../../services/catalog/read-model/projection';
+import { createCatalogService } from '../../../services/catalog/service';
 import { uuidv7 } from '../../../lib/ids';
 import { hashToken, type Role, type TokenEntry } from '../../../services/gateway/auth';
 import type { GatewayRoutes } from '../../../services/gateway/deps';
@@ -20,24 +22,31 @@ import { unmeasuredLinks } from '../../../services/store/domain/choose-source';
 import { storeProjection } from '../../../services/store/read-model/projection';
 import { createReplicaQueries } from '../../../services/store/read-model/queries';
 import { createStoreRoutes } from '../../../services/store/routes';
+import { usageProjection } from '../../../services/usage/read-model/projection';
+import { createUsageService } from '../../../services/usage/service';
 import { settled } from '../../support/settle';
 
 /**
- * Route × rights (issue 14 item 6): every route that shows or serves one
- * asset, for every principal, on assets held in different networks. A scoped
+ * Route × rights (issue 14 item 6): every route that shows, serves, marks or
+ * edits one asset (screening, store, media, catalog, usage), for every
+ * principal, on assets held in different networks; then the lists. A scoped
  * viewer (`desk`, news) sees an asset that originates in news or has a
  * replica there, and nothing else: 404 as for an asset that does not exist.
- * A viewer without canDownload (`nodl`) reads everything but content (403).
+ * A viewer without canDownload (`nodl`) reads everything but content (403);
+ * an operator without canModify (`roop`) does everything but edit metadata.
  */
 const NETWORKS = ['broadcast', 'archive', 'news'];
 
-type Principal = Role | 'desk' | 'nodl';
-const PRINCIPALS: Principal[] = ['admin', 'operator', 'auditor', 'viewer', 'connector', 'desk', 'nodl'];
-const MORE: Record<'desk' | 'nodl', Omit<TokenEntry, 'sha256' | 'name'>> = {
+const MORE = {
   desk: { role: 'viewer', networks: ['news'] },
   nodl: { role: 'viewer', canDownload: false },
-};
-const roleOf = (p: Principal): Role => (p === 'desk' || p === 'nodl' ? MORE[p].role : p);
+  roop: { role: 'operator', canModify: false },
+} satisfies Record<string, Omit<TokenEntry, 'sha256' | 'name'>>;
+type Extra = keyof typeof MORE;
+type Principal = Role | Extra;
+const PRINCIPALS: Principal[] = ['admin', 'operator', 'auditor', 'viewer', 'connector', 'desk', 'nodl', 'roop'];
+const isExtra = (p: Principal): p is Extra => p in MORE;
+const roleOf = (p: Principal): Role => (isExtra(p) ? MORE[p].role : p);
 
 /** Each asset: where it comes from, its replicas (network, kind, evicted?). */
 const ASSETS = {
@@ -72,22 +81,46 @@ type AssetName = keyof typeof ASSETS;
 const IN_NEWS: AssetName[] = ['news pool', 'news to archive', 'archive to news'];
 
 /** The roles each route admits (the guard's 403 comes before any right). */
-const ROUTES: Record<string, { roles: Role[]; method?: 'POST'; url: (id: string) => string; download?: true }> = {
-  'GET asset': { roles: ['admin', 'operator', 'auditor', 'viewer'], url: (id) => `/v1/assets/${id}` },
-  'GET timeline': { roles: ['admin', 'operator', 'auditor', 'viewer'], url: (id) => `/v1/assets/${id}/timeline` },
-  'GET stream': { roles: ['admin', 'operator', 'auditor', 'viewer'], url: (id) => `/v1/streams/asset-${id}` },
-  'GET replicas': { roles: ['admin', 'operator', 'auditor', 'viewer'], url: (id) => `/v1/assets/${id}/replicas` },
+interface RouteCase {
+  roles: Role[];
+  method?: 'POST' | 'PATCH';
+  url: (id: string) => string;
+  body?: object;
+  /** The right the route needs beyond seeing the asset. */
+  right?: 'download' | 'modify';
+}
+const READERS: Role[] = ['admin', 'operator', 'auditor', 'viewer'];
+const ROUTES: Record<string, RouteCase> = {
+  'GET asset': { roles: READERS, url: (id) => `/v1/assets/${id}` },
+  'GET timeline': { roles: READERS, url: (id) => `/v1/assets/${id}/timeline` },
+  'GET stream': { roles: READERS, url: (id) => `/v1/streams/asset-${id}` },
+  'GET replicas': { roles: READERS, url: (id) => `/v1/assets/${id}/replicas` },
   'GET content': {
     roles: ['admin', 'operator', 'auditor', 'viewer', 'connector'],
     url: (id) => `/v1/assets/${id}/content`,
-    download: true,
+    right: 'download',
   },
   // Browse renditions are low quality: every reader that sees the asset views them, download right or not.
-  'GET poster': { roles: ['admin', 'operator', 'auditor', 'viewer'], url: (id) => `/v1/assets/${id}/poster` },
+  'GET poster': { roles: READERS, url: (id) => `/v1/assets/${id}/poster` },
   'POST fetch into news': {
     roles: ['admin', 'operator', 'connector'],
     method: 'POST',
     url: (id) => `/v1/assets/${id}/fetch`,
+    body: { network: 'news' },
+  },
+  'GET usage': { roles: READERS, url: (id) => `/v1/assets/${id}/usage` },
+  'POST usage': {
+    roles: ['admin', 'operator', 'viewer'],
+    method: 'POST',
+    url: (id) => `/v1/assets/${id}/usage`,
+    body: { department: 'news desk', program: 'evening', where: 'studio 2' },
+  },
+  'PATCH metadata': {
+    roles: ['admin', 'operator'],
+    method: 'PATCH',
+    url: (id) => `/v1/assets/${id}/metadata`,
+    body: { title: 'Rights test', materialId: 'RT-1' },
+    right: 'modify',
   },
 };
 
@@ -96,7 +129,8 @@ function expected(p: Principal, route: string, asset: AssetName): number | 'ok' 
   const r = ROUTES[route]!;
   if (!r.roles.includes(roleOf(p))) return 403;
   const scoped = p === 'desk' || p === 'connector';
-  if (r.download && p === 'nodl') return 403;
+  if (r.right === 'download' && p === 'nodl') return 403;
+  if (r.right === 'modify' && p === 'roop') return 403;
   if (scoped && !IN_NEWS.includes(asset)) return 404;
   return 'ok';
 }
@@ -105,12 +139,14 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
   let gw: TestGateway;
   let runner: ProjectionRunner;
   let base: string;
-  const tokens = { desk: randomBytes(24).toString('base64url'), nodl: randomBytes(24).toString('base64url') };
+  const tokens = Object.fromEntries(Object.keys(MORE).map((p) => [p, randomBytes(24).toString('base64url')])) as Record<
+    Extra,
+    string
+  >;
   const ids = {} as Record<AssetName, string>;
   let second = 0;
 
-  const headers = (p: Principal) =>
-    p === 'desk' || p === 'nodl' ? { authorization: `Bearer ${tokens[p]}` } : gw.as(p);
+  const headers = (p: Principal) => (isExtra(p) ? { authorization: `Bearer ${tokens[p]}` } : gw.as(p));
   const event = (assetId: string, type: string, data: object): NewEvent => ({
     id: uuidv7(),
     type,
@@ -173,13 +209,26 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
         mediaRoutes({ queries: createMediaQueries(sql), store, centerRoot: join(base, 'center') }),
         opts,
       );
+      await app.register(createCatalogService({ store, sql }).routes, opts);
+      await app.register(createUsageService({ store, sql, networks: NETWORKS }).routes, opts);
     };
-    const more = (['desk', 'nodl'] as const).map((name) => ({ name, sha256: hashToken(tokens[name]), ...MORE[name] }));
+    const more = (Object.keys(MORE) as Extra[]).map((name) => ({
+      name,
+      sha256: hashToken(tokens[name]),
+      ...MORE[name],
+    }));
     gw = await startTestGateway(kind, { routes: [routes] }, more);
     runner = createProjectionRunner({
       sql: gw.deps.sql,
       store: gw.store,
-      projections: [assetsProjection, timelineProjection, storeProjection, mediaProjection],
+      projections: [
+        assetsProjection,
+        timelineProjection,
+        storeProjection,
+        mediaProjection,
+        catalogProjection,
+        usageProjection,
+      ],
       logger: pino({ level: 'silent' }),
     });
     for (const name of Object.keys(ASSETS) as AssetName[]) ids[name] = await makeAsset(name);
@@ -197,8 +246,8 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
     return gw.app.inject({
       method: r.method ?? 'GET',
       url: r.url(assetId),
-      headers: { ...headers(p), ...(r.method ? { 'content-type': 'application/json' } : {}) },
-      ...(r.method ? { payload: JSON.stringify({ network: 'news' }) } : {}),
+      headers: { ...headers(p), ...(r.body ? { 'content-type': 'application/json' } : {}) },
+      ...(r.body ? { payload: JSON.stringify(r.body) } : {}),
     });
   };
 
@@ -210,7 +259,7 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
         for (const asset of Object.keys(ASSETS) as AssetName[]) {
           const res = await call(p, route, ids[asset]);
           const key = `${p} ${route} [${asset}]`;
-          got[key] = res.statusCode === 200 || res.statusCode === 202 ? 'ok' : res.statusCode;
+          got[key] = res.statusCode >= 200 && res.statusCode < 300 ? 'ok' : res.statusCode;
           want[key] = expected(p, route, asset);
         }
     expect(got).toEqual(want);
@@ -218,7 +267,7 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
 
   test('a scoped viewer learns nothing: an asset it may not see answers as one that does not exist', async () => {
     const missing = uuidv7();
-    for (const route of ['GET asset', 'GET timeline', 'GET stream', 'GET replicas', 'GET content', 'GET poster']) {
+    for (const route of Object.keys(ROUTES).filter((r) => ROUTES[r]!.roles.includes('viewer'))) {
       const hidden = await call('desk', route, ids['archive only']);
       const absent = await call('desk', route, missing);
       expect(hidden.statusCode).toBe(404);
@@ -226,6 +275,53 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
       expect(hidden.json().error.message).toBe(`asset ${ids['archive only']} not found`);
       expect(absent.json().error.message).toBe(`asset ${missing} not found`);
     }
+  });
+
+  test('lists leave out what a scoped viewer may not see: search, search by name, the tree; a pick refuses it', async () => {
+    const names = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name as AssetName]));
+    const get = async (p: Principal, url: string) => (await gw.app.inject({ url, headers: headers(p) })).json();
+    const ours = (found: string[]) => [...new Set(found.filter((id) => id in names).map((id) => names[id]))].sort();
+    const searched = async (p: Principal, query = '') =>
+      ours((await get(p, `/v1/assets?limit=100${query}`)).items.map((i: { assetId: string }) => i.assetId));
+    type TreeJson = {
+      networks: Array<{ months: Array<{ programmes: Array<{ items: Array<{ assetId: string }> }> }> }>;
+    };
+    const inTree = async (p: Principal, query = '') => {
+      const tree: TreeJson = await get(p, `/v1/catalog/tree${query}`);
+      return ours(
+        tree.networks
+          .flatMap((n) => n.months.flatMap((m) => m.programmes.flatMap((g) => g.items)))
+          .map((i) => i.assetId),
+      );
+    };
+    const inNews = [...IN_NEWS].sort();
+    const every = (Object.keys(ASSETS) as AssetName[]).sort();
+
+    expect(await searched('desk')).toEqual(inNews);
+    expect(await searched('viewer')).toEqual(every);
+    expect(await searched('desk', `&q=${ids['archive only']}`)).toEqual([]);
+    expect(await searched('viewer', `&q=${ids['archive only']}`)).toEqual(['archive only']);
+    expect(await searched('desk', '&network=archive')).toEqual(['archive to news', 'news to archive']);
+    expect(await inTree('desk')).toEqual(inNews);
+    expect(await inTree('desk', '?network=archive')).toEqual(['archive to news', 'news to archive']);
+    expect(await inTree('viewer')).toEqual(every);
+
+    const pick = await gw.app.inject({
+      method: 'POST',
+      url: '/v1/picks',
+      headers: { ...headers('desk'), 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'evening' }),
+    });
+    expect(pick.statusCode).toBe(201);
+    const add = (asset: AssetName) =>
+      gw.app.inject({
+        method: 'POST',
+        url: `/v1/picks/${pick.json().id}/items`,
+        headers: { ...headers('desk'), 'content-type': 'application/json' },
+        payload: JSON.stringify({ assetId: ids[asset] }),
+      });
+    expect((await add('archive only')).statusCode).toBe(404);
+    expect((await add('archive to news')).json().items).toEqual([ids['archive to news']]);
   });
 
   test('without canDownload, content is a 403 naming the right', async () => {
