@@ -6,8 +6,10 @@ import type { Knex } from 'knex';
  * normalised (NFKC, lower case) by the projection, under a pg_trgm GIN index
  * so a substring of any length of three characters or more is found through
  * the index, in Chinese as in Latin text (trigrams are of characters, not of
- * words split on spaces). Shorter strings cannot be indexed by trigrams and
- * are matched by a scan of the same column, which gives the same answers.
+ * words split on spaces). A two-character string has no trigram: it is found
+ * through `search_pairs`, the same text with each character doubled, where
+ * it has two (see `paired` in services/catalog/read-model/entry.ts). One
+ * character is matched by a scan, which gives the same answers.
  * One statement per `knex.raw`: knex-pglite runs each as a prepared statement.
  */
 export async function up(knex: Knex): Promise<void> {
@@ -27,10 +29,12 @@ export async function up(knex: Knex): Promise<void> {
     technical jsonb,
     has_poster boolean not null default false,
     search_text text not null,
+    search_pairs text not null,
     version integer not null,
     last_position bigint not null
   )`);
   await knex.raw('create index rm_catalog_search_idx on rm_catalog using gin (search_text gin_trgm_ops)');
+  await knex.raw('create index rm_catalog_pairs_idx on rm_catalog using gin (search_pairs gin_trgm_ops)');
   await knex.raw('create index rm_catalog_networks_idx on rm_catalog using gin (networks)');
   await knex.raw('create index rm_catalog_created_idx on rm_catalog (created_at, asset_id)');
   await knex.raw('create index rm_catalog_programme_idx on rm_catalog (programme, created_at)');

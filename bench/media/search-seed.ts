@@ -3,7 +3,7 @@
 // Rows go straight into the read models; the derived columns come from the projection's own functions.
 import { uuidv7 } from '../../lib/ids';
 import type { Sql } from '../../lib/db/sql';
-import { mediaTypeOf, programmeOf, searchText } from '../../services/catalog/read-model/entry';
+import { mediaTypeOf, paired, programmeOf, searchText } from '../../services/catalog/read-model/entry';
 
 const PROGRAMMES = [
   '民生新闻',
@@ -89,6 +89,7 @@ interface SeedRow {
   metadata: string;
   technical: string;
   search: string;
+  pairs: string;
 }
 
 /** A small deterministic generator (a linear congruential one), so every run holds the same catalog. */
@@ -103,6 +104,7 @@ export async function seedCatalog(sql: Sql, count: number): Promise<string> {
   const started = Date.now();
   const r = random(42);
   await sql.query('drop index rm_catalog_search_idx');
+  await sql.query('drop index rm_catalog_pairs_idx');
   const start = Date.parse('2025-01-01T00:00:00Z');
   const span = Date.parse('2026-12-01T00:00:00Z') - start;
   for (let offset = 0; offset < count; offset += 1000) {
@@ -126,6 +128,7 @@ export async function seedCatalog(sql: Sql, count: number): Promise<string> {
         ],
       };
       const originalName = `${source}-${i}.${technical.container}`;
+      const search = searchText({ originalName, sourceNetwork: source, metadata, technical });
       rows.push({
         id: uuidv7(start + Math.floor(r.next() * span)),
         at: new Date(start + Math.floor(r.next() * span)).toISOString(),
@@ -138,18 +141,20 @@ export async function seedCatalog(sql: Sql, count: number): Promise<string> {
         programme: programmeOf(metadata),
         metadata: JSON.stringify(metadata),
         technical: JSON.stringify(technical),
-        search: searchText({ originalName, sourceNetwork: source, metadata, technical }),
+        search,
+        pairs: paired(search),
       });
     }
     const column = (k: keyof SeedRow) => rows.map((row) => row[k]);
     await sql.query(
       `insert into rm_catalog (asset_id, original_name, source_network, networks, media_type, state, created_at,
-                               cleared_at, title, programme, metadata, technical, search_text, version, last_position)
+                               cleared_at, title, programme, metadata, technical, search_text, search_pairs, version,
+                               last_position)
        select id, name, src, string_to_array(nets, ','), type, state, at::timestamptz, at::timestamptz, title, prog,
-              meta::jsonb, tech::jsonb, search, 8, 0
+              meta::jsonb, tech::jsonb, search, pairs, 8, 0
          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::text[], $11::text[], $12::text[])
-           as t(id, name, src, nets, type, state, at, title, prog, meta, tech, search)`,
+                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+           as t(id, name, src, nets, type, state, at, title, prog, meta, tech, search, pairs)`,
       [
         'id',
         'originalName',
@@ -163,6 +168,7 @@ export async function seedCatalog(sql: Sql, count: number): Promise<string> {
         'metadata',
         'technical',
         'search',
+        'pairs',
       ].map((k) => column(k as keyof SeedRow)),
     );
     await sql.query(
@@ -184,6 +190,7 @@ export async function seedCatalog(sql: Sql, count: number): Promise<string> {
     );
   }
   await sql.query('create index rm_catalog_search_idx on rm_catalog using gin (search_text gin_trgm_ops)');
+  await sql.query('create index rm_catalog_pairs_idx on rm_catalog using gin (search_pairs gin_trgm_ops)');
   await sql.query('analyze rm_catalog');
   await sql.query('analyze rm_assets');
   return ((Date.now() - started) / 1000).toFixed(1);

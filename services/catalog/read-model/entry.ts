@@ -51,6 +51,14 @@ export function programmeOf(metadata: Json): string | null {
  */
 export const normalise = (text: string): string => text.normalize('NFKC').toLowerCase();
 
+/**
+ * The text with every character but white space written twice (`民生` -> `民民生生`): a
+ * two-character string `ab` occurs in the text exactly where `aabb` occurs in this one, and
+ * `aabb` has trigrams, so two-character searches (common in Chinese: 新闻, 交通) find their
+ * candidates through a trigram index too instead of reading every row.
+ */
+export const paired = (text: string): string => [...text].map((c) => (/\s/u.test(c) ? c : c + c)).join('');
+
 const SIDECAR_TEXT = ['title', 'materialId', 'programmeId', 'category', 'description', 'rights'];
 const TECHNICAL_TEXT = ['container', 'videoCodec', 'audioCodec'];
 

@@ -3,7 +3,7 @@ import type { Stored } from '../../../events/catalog/stored';
 import type { StoredEvent } from '../../../events/envelope';
 import { at, type Projection } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
-import { mediaTypeOf, programmeOf, searchText } from './entry';
+import { mediaTypeOf, paired, programmeOf, searchText } from './entry';
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +32,7 @@ async function setFacts(tx: Sql, e: StoredEvent, row: Row, facts: { metadata?: J
   const d = derived(next);
   await tx.query(
     `update rm_catalog set metadata = $2::jsonb, technical = $3::jsonb, title = $4, programme = $5, media_type = $6,
-            search_text = $7 where asset_id = $1`,
+            search_text = $7, search_pairs = $8 where asset_id = $1`,
     [
       e.streamId.slice('asset-'.length),
       JSON.stringify(next.metadata),
@@ -41,6 +41,7 @@ async function setFacts(tx: Sql, e: StoredEvent, row: Row, facts: { metadata?: J
       d.programme,
       d.mediaType,
       d.search,
+      paired(d.search),
     ],
   );
 }
@@ -96,12 +97,13 @@ async function applyAsset(tx: Sql, e: Stored<AssetEvent>, row: Row): Promise<voi
 async function insertDetected(tx: Sql, e: Stored<Extract<AssetEvent, { type: 'AssetDetected' }>>) {
   const d = e.data;
   const facts = { original_name: d.originalName, source_network: d.sourceNetwork, metadata: {}, technical: null };
+  const search = derived(facts).search;
   await tx.query(
     `insert into rm_catalog (asset_id, original_name, source_network, networks, media_type, state, created_at,
-                             metadata, search_text, version, last_position)
-     values ($1, $2, $3, array[$3]::text[], 'other', 'screening', $4, '{}', $5, $6, $7)
+                             metadata, search_text, search_pairs, version, last_position)
+     values ($1, $2, $3, array[$3]::text[], 'other', 'screening', $4, '{}', $5, $6, $7, $8)
      on conflict (asset_id) do nothing`,
-    [d.assetId, d.originalName, d.sourceNetwork, at(e), derived(facts).search, e.version, e.position.toString()],
+    [d.assetId, d.originalName, d.sourceNetwork, at(e), search, paired(search), e.version, e.position.toString()],
   );
 }
 

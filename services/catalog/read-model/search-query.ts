@@ -1,6 +1,6 @@
 import { decodeCursor, sqlParams } from '../../../lib/keyset-cursor';
 import { ValidationError } from '../../../lib/errors';
-import { normalise } from './entry';
+import { normalise, paired } from './entry';
 
 // The assets list's states, as the assets read model sets them (screening, then delivery): the filter keeps them.
 export const ASSET_STATES = [
@@ -80,7 +80,11 @@ export function buildSearch(query: CatalogQuery, visible: readonly string[] | un
   const { param } = params;
   const where: string[] = [];
   if (visible !== undefined) where.push(`c.networks && ${param([...visible])}::text[]`);
-  for (const term of searchTerms(query.q)) where.push(`c.search_text like ${param(likePattern(term))} escape '\\'`);
+  for (const term of searchTerms(query.q)) {
+    // Two characters have no trigram of their own: the doubled text gives the index two, the plain one the answer.
+    if ([...term].length === 2) where.push(`c.search_pairs like ${param(likePattern(paired(term)))} escape '\\'`);
+    where.push(`c.search_text like ${param(likePattern(term))} escape '\\'`);
+  }
   if (query.network) where.push(`c.networks @> array[${param(query.network)}]::text[]`);
   if (query.type) where.push(`c.media_type = ${param(query.type)}`);
   if (query.program) where.push(`c.programme = ${param(query.program)}`);

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../lib/errors';
-import { mediaTypeOf, programmeOf, searchText } from './entry';
+import { mediaTypeOf, paired, programmeOf, searchText } from './entry';
 import { buildSearch, likePattern, searchTerms } from './search-query';
 
 describe('catalog search: query building', () => {
@@ -20,8 +20,16 @@ describe('catalog search: query building', () => {
     const { where, params, orderBy } = buildSearch({ q: "x' or 1=1 --", network: 'news', sort: 'oldest' }, ['news']);
     expect(where.join(' ')).not.toContain('1=1');
     expect(where[0]).toBe('c.networks && $1::text[]');
-    expect(params.values).toEqual([['news'], "%x'%", '%or%', '%1=1%', '%--%', 'news']);
+    expect(params.values).toEqual([['news'], "%xx''%", "%x'%", '%oorr%', '%or%', '%1=1%', '%----%', '%--%', 'news']);
     expect(orderBy).toBe('c.created_at asc, c.asset_id asc');
+  });
+
+  test('a two-character term is also looked for, doubled, in the paired text, where it has trigrams', () => {
+    expect(paired('民生 新闻')).toBe('民民生生 新新闻闻');
+    expect(buildSearch({ q: '新闻' }, undefined).where).toEqual([
+      "c.search_pairs like $1 escape '\\'",
+      "c.search_text like $2 escape '\\'",
+    ]);
   });
 
   test('a bad date is a 400 naming the parameter', () => {

@@ -1,4 +1,5 @@
 import { createCatalogFixture, type CatalogFixture } from '../testing/catalog-fixture';
+import { buildSearch } from './search-query';
 
 const video = {
   container: 'mp4',
@@ -82,7 +83,7 @@ describe.each(['postgres', 'pglite'] as const)('catalog search and tree on %s (i
     await fx?.dispose();
   });
 
-  test('a Chinese substring of two characters or more finds it in any field, through the index from three', async () => {
+  test('a Chinese substring of one character or more finds it in any field, through an index from two', async () => {
     expect(await names('q=新闻')).toEqual(['still.png', 'clip1000.mp4']);
     expect(await names(`q=${encodeURIComponent('民生新闻')}`)).toEqual(['clip1000.mp4']);
     expect(await names('q=王骏')).toEqual(['clip1000.mp4']);
@@ -98,6 +99,17 @@ describe.each(['postgres', 'pglite'] as const)('catalog search and tree on %s (i
       return rows.map((r) => Object.values(r)[0]).join('\n');
     });
     expect(plan).toContain('rm_catalog_search_idx');
+    // Two characters go through the index of the doubled text.
+    const { where, params } = buildSearch({ q: '新闻' }, undefined);
+    const pairs = await fx.gw.deps.sql.transaction(async (tx) => {
+      await tx.query('set local enable_seqscan = off');
+      const rows = await tx.query<Record<string, string>>(
+        `explain select asset_id from rm_catalog c where ${where.join(' and ')}`,
+        params.values,
+      );
+      return rows.map((r) => Object.values(r)[0]).join('\n');
+    });
+    expect(pairs).toContain('rm_catalog_pairs_idx');
   });
 
   test('by programme, by codec, container, raster and type', async () => {
