@@ -78,6 +78,8 @@ describe('buildHub: start-up on a cleanup stack', () => {
 
     expect(closed).toEqual([
       'gateway',
+      'media',
+      'media queue',
       'subscriptions',
       'pick sends',
       'eviction',

@@ -13,6 +13,7 @@ import type { HubConfig } from './config';
 import { openBackbonePart, queueOpener } from './parts/backbone';
 import { openConnectorsPart } from './parts/connectors';
 import { openGatewayPart } from './parts/gateway';
+import { openMediaPart } from './parts/media';
 import { openProjectionsPart } from './parts/projections';
 import { openScreeningPart } from './parts/screening';
 import { openStoragePart } from './parts/storage';
@@ -79,6 +80,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       { config, storage, backbone, logger, catchUp: projections.catchUp },
       stack,
     );
+    const media = openMediaPart({ ...services, catchUp: projections.catchUp }, stack);
     const gateway = await openGatewayPart(
       {
         config,
@@ -91,6 +93,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
         store,
         storeNodes,
         subscriptions,
+        media,
         usage,
         logger,
       },
@@ -111,7 +114,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       ...(gateway.adminToken ? { adminToken: gateway.adminToken } : {}),
       start: () =>
         stack.guard(async () => {
-          for (const part of [projections, screening, transfer, storeNodes, store, subscriptions, connectors])
+          for (const part of [projections, screening, transfer, storeNodes, store, subscriptions, media, connectors])
             await part.start();
           return gateway.listen();
         }),

@@ -16,6 +16,7 @@ import type { StorePart } from './store';
 import type { StoreNodesPart } from './store-nodes';
 import type { SubscriptionsPart } from './subscriptions';
 import type { ConnectorsPart } from './connectors';
+import type { MediaPart } from './media';
 import type { TransferPart } from './transfer';
 import type { UsagePart } from './usage';
 
@@ -30,6 +31,7 @@ export interface GatewayPartDeps {
   store: StorePart;
   storeNodes: StoreNodesPart;
   subscriptions: SubscriptionsPart;
+  media: MediaPart;
   usage: UsagePart;
   logger: Logger;
 }
@@ -84,6 +86,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         deps.store.routes,
         deps.storeNodes.routes,
         deps.subscriptions.routes,
+        deps.media.routes,
         deps.usage.routes,
         createCatalogService({ store, sql }).routes,
       ],

@@ -102,9 +102,9 @@ export function createMediaManager(deps: MediaManagerDeps) {
       if (isEvent(AssetCleared, event) || isEvent(ProxyRequested, event))
         await enqueue({ assetId: event.data.assetId, requestedAt: event.version });
     },
-    /** Starts the queue's workers. */
-    process(concurrency: number): void {
-      queue.process((job) => run(job.data), {
+    /** Starts the queue's workers; `signal` aborts the renditions being made (the hub stopping). */
+    process(concurrency: number, signal?: AbortSignal): void {
+      queue.process((job) => run(job.data, signal), {
         concurrency,
         onFailed: (job, err, final) =>
           logger[final ? 'error' : 'warn']({ err, jobId: job.id, final }, 'media job failed'),

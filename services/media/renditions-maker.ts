@@ -37,7 +37,8 @@ export interface MakeRequest {
  * media: a source ffmpeg cannot read fails every rendition its name promises,
  * with ffmpeg's reason; a file that is not media (by probe and by name) gets
  * none. A rendition that fails leaves nothing (runFfmpeg removes its partial)
- * and does not stop the others.
+ * and does not stop the others. An abort (`signal`) throws instead: it says
+ * nothing about the media.
  */
 export function createRenditionsMaker(centerRoot: string, options: RenditionOptions = renditionDefaults) {
   async function firstPresent(paths: readonly string[]): Promise<string | undefined> {
@@ -83,6 +84,7 @@ export function createRenditionsMaker(centerRoot: string, options: RenditionOpti
     try {
       probe = await ffprobe(source, { signal: request.signal });
     } catch (err) {
+      if (request.signal?.aborted) throw err;
       return guess ? KINDS_OF[guess].map((kind) => ({ outcome: 'failed' as const, kind, reason: reasonOf(err) })) : [];
     }
     const cls = classify(probe);
@@ -98,6 +100,8 @@ export function createRenditionsMaker(centerRoot: string, options: RenditionOpti
         await runFfmpeg({ args: plan.args, output, durationSeconds: duration || undefined, signal: request.signal });
         results.push(await describe(plan.kind, output, plan.mediaType, rel));
       } catch (err) {
+        // Stopped (the hub is going down): nothing is recorded, the request stays owed for the next start.
+        if (request.signal?.aborted) throw err;
         // An older rendition of this kind is void once this one failed: the file goes with it.
         await rm(output, { force: true });
         results.push({ outcome: 'failed', kind: plan.kind, reason: reasonOf(err) });

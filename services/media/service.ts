@@ -47,12 +47,14 @@ export function createMediaService(deps: MediaServiceDeps, options: MediaService
   const manager = createMediaManager({ store: deps.store, queue: deps.queue, make, queries, logger: deps.logger });
   const routes: GatewayRoutes = mediaRoutes({ queries, store: deps.store, centerRoot: options.centerRoot });
   let consumer: BackboneConsumer | undefined;
+  // Stopping aborts ffmpeg rather than waiting minutes for a long proxy; the request stays owed for the sweep.
+  const stopping = new AbortController();
   return {
     queries,
     manager,
     routes,
     async start(): Promise<void> {
-      manager.process(options.concurrency ?? 1);
+      manager.process(options.concurrency ?? 1, stopping.signal);
       consumer = await deps.backbone.consume({ groupId: 'mxhub.media', categories: ['asset'] }, (event) =>
         manager.handle(event),
       );
@@ -61,6 +63,7 @@ export function createMediaService(deps: MediaServiceDeps, options: MediaService
       if (queued > 0) deps.logger.info({ queued }, 'unanswered rendition requests queued again');
     },
     async stop(): Promise<void> {
+      stopping.abort();
       await consumer?.stop();
       consumer = undefined;
     },
