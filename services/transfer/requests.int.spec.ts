@@ -156,4 +156,48 @@ describe('transfer requests of a cleared asset', () => {
       }),
     ]);
   });
+
+  it('a fetch and a repair a crash cut off before their transfer are asked again at start, once', async () => {
+    const assetId = await cleared();
+    const metadata = {
+      correlationId: 'lost',
+      causationId: 'lost',
+      actor: 'service:store',
+      occurredAt: new Date().toISOString(),
+    };
+    const source = { sourceNetwork: 'archive', sourcePath: '/nodes/archive/inbox/a.mxf' };
+    const fetchId = uuidv7();
+    const repairId = uuidv7();
+    await store.append(`asset-${assetId}`, [
+      {
+        id: uuidv7(),
+        type: 'FetchRequested',
+        data: { assetId, network: 'weather', transferId: fetchId, ...source },
+        metadata,
+      },
+      {
+        id: uuidv7(),
+        type: 'RepairRequested',
+        data: { assetId, network: 'broadcast', path: '/nodes/broadcast/inbox/a.mxf', transferId: repairId, ...source },
+        metadata,
+      },
+    ]);
+    const requester = createTransferRequester({ store, logger });
+    const since = new Date(Date.now() - 60_000).toISOString();
+    expect(await requester.requestLost(since)).toBe(2);
+    expect(await requester.requestLost(since)).toBe(0);
+    const requested = (await requestedOf(assetId)).filter((d) =>
+      [fetchId, repairId].includes((d as { transferId: string }).transferId),
+    );
+    expect(requested).toEqual([
+      expect.objectContaining({ transferId: fetchId, targetNetwork: 'weather', folder: 'cache' }),
+      expect.objectContaining({
+        transferId: repairId,
+        targetNetwork: 'broadcast',
+        lane: 'urgent',
+        reason: 'repair',
+        restorePath: '/nodes/broadcast/inbox/a.mxf',
+      }),
+    ]);
+  });
 });

@@ -164,11 +164,30 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
     return true;
   }
 
+  /**
+   * Fetches and repairs the store asked for since `since` (ISO-8601) whose
+   * transfer was never requested: the embedded backbone keeps no offsets, so
+   * a request a crash cut off between its append and its handling is found
+   * here. Idempotent by the transfer id the store derived; resolves with how
+   * many were asked again.
+   */
+  async function requestLost(since: string): Promise<number> {
+    let requested = 0;
+    for (const e of await deps.store.readAll({ types: ['FetchRequested', 'RepairRequested'], from: since })) {
+      const { transferId } = e.data as { transferId: string };
+      if ((await deps.store.streamVersion(`transfer-${transferId}`)) > 0) continue;
+      if (isEvent(FetchRequested, e) && (await requestFetched(e))) requested += 1;
+      if (isEvent(RepairRequested, e) && (await requestRepair(e))) requested += 1;
+    }
+    return requested;
+  }
+
   return {
     request,
     requestMatched,
     requestFetched,
     requestRepair,
+    requestLost,
     /** Backbone handler: reacts to AssetCleared, a SubscriptionMatched, a FetchRequested and a RepairRequested. */
     async handle(event: StoredEvent): Promise<void> {
       if (isEvent(AssetCleared, event)) await request(event.data.assetId, event);

@@ -160,6 +160,9 @@ export function createTransferService<B extends RateLimited & Throttle>(
         ),
         await deps.backbone.consume({ groupId: 'mxhub.transfers', categories: ['transfer', 'network'] }, onEvent),
       );
+      // A fetch or repair asked for just before a crash may have no transfer yet: ask again (a day back).
+      const lost = await requester.requestLost(new Date(Date.now() - 86_400_000).toISOString());
+      if (lost > 0) logger.info({ lost }, 'fetch and repair transfers asked again after a crash');
       const queued = await sweep();
       if (queued > 0) logger.info({ queued }, 'transfers re-derived from the read model');
       timer = setInterval(() => {
