@@ -262,9 +262,16 @@ export function createAssetQueries(sql: Sql) {
       return { items, next: rows.length > limit && last ? encodePositionCursor(last.position) : null };
     },
 
-    /** Assets in quarantine with the stage, rule and reason that put them there. */
-    async quarantine(query: KeysetPageQuery = {}): Promise<AssetPage<QuarantinedAsset>> {
-      return page(`${SUMMARY_COLUMNS}, quarantine`, () => [`state = 'quarantined'`], query, quarantined);
+    /**
+     * Assets in quarantine with the stage, rule and reason that put them there; `visible`: only those
+     * from these networks (a quarantined asset is only in its source network).
+     */
+    async quarantine(query: KeysetPageQuery = {}, visible?: readonly string[]): Promise<AssetPage<QuarantinedAsset>> {
+      const filters = (param: (value: unknown) => string) => [
+        `state = 'quarantined'`,
+        ...(visible ? [`source_network = any(${param([...visible])}::text[])`] : []),
+      ];
+      return page(`${SUMMARY_COLUMNS}, quarantine`, filters, query, quarantined);
     },
 
     /** Assets whose screening is not finished (or starts again after a release), oldest first: the sweep's work. */

@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { GatewayRoutes } from '../../gateway/deps';
+import { visibleNetworks } from '../../gateway/rights';
 import { Paged, READERS, readErrors } from '../../gateway/schemas';
 import { DropsQuery, WaitingDrop } from './schemas';
 
@@ -29,10 +30,12 @@ export function dropRoutes(drops: DropsSource): GatewayRoutes {
           response: { 200: Paged(WaitingDrop), ...readErrors },
         },
       },
-      async (request) => ({
-        items: drops.list().filter((d) => !request.query.network || d.network === request.query.network),
-        next: null,
-      }),
+      async (request) => {
+        const { network } = request.query;
+        const scope = visibleNetworks(request.principal!);
+        const shown = (n: string) => (!network || n === network) && (!scope || scope.includes(n));
+        return { items: drops.list().filter((d) => shown(d.network)), next: null };
+      },
     );
   };
 }

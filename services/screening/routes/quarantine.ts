@@ -2,6 +2,7 @@ import { AuthError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../../gateway/deps';
 import { expectedVersion } from '../../gateway/if-match';
 import { commandMetadata } from '../../gateway/plugins/correlation';
+import { visibleNetworks } from '../../gateway/rights';
 import {
   ADMINS,
   AssetParams,
@@ -50,7 +51,7 @@ export function quarantineRoutes(deps: QuarantineRouteDeps): GatewayRoutes {
           response: { 200: AssetPaged(QuarantinedAsset), ...readErrors },
         },
       },
-      async (request) => queries.quarantine(request.query),
+      async (request) => queries.quarantine(request.query, visibleNetworks(request.principal!)),
     );
 
     app.post(

@@ -164,7 +164,8 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
   if (!(historyDays > 0)) throw new ValidationError(`historyDays: must be above 0, got ${historyDays}`);
 
   return {
-    async list(query: TransferListQuery = {}): Promise<Paged<TransferItem>> {
+    /** Newest first; `visible`: only transfers from or into these networks. */
+    async list(query: TransferListQuery = {}, visible?: readonly string[]): Promise<Paged<TransferItem>> {
       const params = sqlParams();
       const { param } = params;
       const cutoff = new Date(clock().getTime() - historyDays * DAY_MS).toISOString();
@@ -174,6 +175,10 @@ export function createTransferQueries(sql: Sql, options: TransferQueriesOptions 
       if (query.lane) where.push(`lane = ${param(query.lane)}`);
       if (query.network) where.push(`target_network = ${param(query.network)}`);
       if (query.assetId) where.push(`asset_id = ${param(query.assetId)}`);
+      if (visible) {
+        const scope = param([...visible]);
+        where.push(`(source_network = any(${scope}::text[]) or target_network = any(${scope}::text[]))`);
+      }
       const page = await keysetPage<Row>(
         sql,
         { table: 'rm_transfers', columns: COLUMNS, idColumn: 'transfer_id', where, params },

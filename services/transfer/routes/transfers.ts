@@ -1,5 +1,7 @@
+import { NotFoundError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../../gateway/deps';
 import { commandMetadata } from '../../gateway/plugins/correlation';
+import { visibleNetworks } from '../../gateway/rights';
 import {
   AssetParams,
   CHANGERS,
@@ -78,7 +80,7 @@ export function transferRoutes(deps: TransfersRouteDeps): GatewayRoutes {
         },
       },
       async (request) => {
-        const page = await queries.list(request.query);
+        const page = await queries.list(request.query, visibleNetworks(request.principal!));
         const running = page.items.filter((t) => t.state === 'running').map((t) => t.id);
         const board = await progress.read(running);
         return { items: page.items.map((t) => withProgress(t, board[t.id])), next: page.next };
@@ -98,6 +100,10 @@ export function transferRoutes(deps: TransfersRouteDeps): GatewayRoutes {
       },
       async (request) => {
         const t = await queries.get(request.params.id);
+        // A scoped reader sees the transfers from or into its networks; any other answers as an unknown one.
+        const scope = visibleNetworks(request.principal!);
+        if (scope && ![t.sourceNetwork, t.targetNetwork].some((n) => n !== null && scope.includes(n)))
+          throw new NotFoundError(`transfer ${t.id} does not exist (or the read model has not seen it yet)`);
         const board = t.state === 'running' ? await progress.read([t.id]) : {};
         return withProgress(t, board[t.id]);
       },

@@ -18,10 +18,14 @@ import { mediaRoutes } from '../../../services/media/routes/media';
 import { assetsProjection } from '../../../services/screening/read-model/projection';
 import { createAssetQueries } from '../../../services/screening/read-model/queries';
 import { createScreeningRoutes } from '../../../services/screening/routes';
+import { dropRoutes } from '../../../services/screening/routes/drops';
 import { unmeasuredLinks } from '../../../services/store/domain/choose-source';
 import { storeProjection } from '../../../services/store/read-model/projection';
 import { createReplicaQueries } from '../../../services/store/read-model/queries';
 import { createStoreRoutes } from '../../../services/store/routes';
+import { transfersProjection } from '../../../services/transfer/read-model/projection';
+import { createTransferQueries } from '../../../services/transfer/read-model/queries';
+import { transferRoutes } from '../../../services/transfer/routes/transfers';
 import { usageProjection } from '../../../services/usage/read-model/projection';
 import { createUsageService } from '../../../services/usage/service';
 import { settled } from '../../support/settle';
@@ -211,6 +215,26 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
       );
       await app.register(createCatalogService({ store, sql }).routes, opts);
       await app.register(createUsageService({ store, sql, networks: NETWORKS }).routes, opts);
+      const transferCommands = { reprioritize: jest.fn(), pause: jest.fn(), resume: jest.fn(), cancel: jest.fn() };
+      await app.register(
+        transferRoutes({
+          queries: createTransferQueries(sql),
+          commands: { ...transferCommands, retry: jest.fn(), send: jest.fn() },
+          progress: { read: async () => ({}) },
+        }),
+        opts,
+      );
+      const drop = { target: 'broadcast', sizeBytes: 1, state: 'detected' as const, waitingFor: 'settling' as const };
+      const seenAt = '2026-12-02T10:00:00.000Z';
+      const drops = (['news', 'archive'] as const).map((network) => ({
+        ...drop,
+        network,
+        name: `${network}.mxf`,
+        path: `drop/broadcast/${network}.mxf`,
+        seenAt,
+        waitingForSidecarUntil: null,
+      }));
+      await app.register(dropRoutes({ list: () => drops }), opts);
     };
     const more = (Object.keys(MORE) as Extra[]).map((name) => ({
       name,
@@ -228,6 +252,7 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
         mediaProjection,
         catalogProjection,
         usageProjection,
+        transfersProjection,
       ],
       logger: pino({ level: 'silent' }),
     });
@@ -322,6 +347,75 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
       });
     expect((await add('archive only')).statusCode).toBe(404);
     expect((await add('archive to news')).json().items).toEqual([ids['archive to news']]);
+  });
+
+  test('the quarantine, transfers and drop board show a scoped viewer only what touches its networks', async () => {
+    const appendTo = (stream: string, assetId: string, type: string, data: object) =>
+      gw.store.append(stream, [event(assetId, type, data)], 'any');
+    const quarantined: Record<string, string> = {};
+    for (const network of ['news', 'archive']) {
+      const assetId = (quarantined[network] = uuidv7());
+      const stream = `asset-${assetId}`;
+      await appendTo(stream, assetId, 'AssetDetected', {
+        sourceNetwork: network,
+        targets: ['broadcast'],
+        originalName: 'evil.mxf',
+        sizeBytes: 4,
+      });
+      const reason = 'an ELF executable';
+      const quarantinePath = join(base, network, 'quarantine', 'evil.mxf');
+      await appendTo(stream, assetId, 'AssetQuarantined', {
+        stage: 'intrusion',
+        rule: 'content.executable',
+        reason,
+        quarantinePath,
+      });
+    }
+    const transfers: Record<string, string> = {};
+    const sends: Array<[AssetName, string, string]> = [
+      ['archive only', 'archive', 'broadcast'],
+      ['archive to news', 'archive', 'news'],
+      ['news pool', 'news', 'broadcast'],
+    ];
+    for (const [asset, sourceNetwork, targetNetwork] of sends) {
+      const transferId = (transfers[asset] = uuidv7());
+      await appendTo(`transfer-${transferId}`, ids[asset], 'TransferRequested', {
+        transferId,
+        sourceNetwork,
+        targetNetwork,
+        lane: 'normal',
+        priority: 5,
+        sizeBytes: 5,
+        sha256: 'e'.repeat(64),
+      });
+    }
+    const [row] = await gw.deps.sql.query<{ p: string }>('select coalesce(max(position), 0)::text as p from mx_events');
+    await settled(gw.store, BigInt(row!.p));
+    await runner.catchUp();
+
+    const get = (p: Principal, url: string) => gw.app.inject({ url, headers: headers(p) });
+    const listed = async (p: Principal, url: string, key: string): Promise<string[]> =>
+      ((await get(p, url)).json().items as Array<Record<string, string>>).map((i) => i[key]!).sort();
+    expect(await listed('desk', '/v1/quarantine', 'assetId')).toEqual([quarantined.news]);
+    expect(await listed('viewer', '/v1/quarantine', 'assetId')).toEqual(Object.values(quarantined).sort());
+    const ofOurs = (found: string[]) => found.filter((id) => Object.values(transfers).includes(id)).sort();
+    expect(ofOurs(await listed('desk', '/v1/transfers?limit=100', 'id'))).toEqual(
+      [transfers['archive to news'], transfers['news pool']].sort(),
+    );
+    expect(ofOurs(await listed('viewer', '/v1/transfers?limit=100', 'id'))).toHaveLength(3);
+    expect((await get('desk', `/v1/transfers/${transfers['archive to news']}`)).statusCode).toBe(200);
+    const hidden = await get('desk', `/v1/transfers/${transfers['archive only']}`);
+    expect(hidden.statusCode).toBe(404);
+    const absentId = uuidv7();
+    const absent = await get('desk', `/v1/transfers/${absentId}`);
+    const unknown = (id: string) => `transfer ${id} does not exist (or the read model has not seen it yet)`;
+    expect([hidden.json().error.message, absent.json().error.message]).toEqual([
+      unknown(transfers['archive only']!),
+      unknown(absentId),
+    ]);
+    expect((await get('viewer', `/v1/transfers/${transfers['archive only']}`)).statusCode).toBe(200);
+    expect(await listed('desk', '/v1/drops', 'network')).toEqual(['news']);
+    expect(await listed('viewer', '/v1/drops', 'network')).toEqual(['archive', 'news']);
   });
 
   test('without canDownload, content is a 403 naming the right', async () => {
