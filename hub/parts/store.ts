@@ -45,6 +45,8 @@ export function openStorePart(deps: StorePartDeps, stack: CleanupStack) {
       consumer = await deps.backbone.consume({ groupId: 'mxhub.pick-sends', categories: ['pick'] }, (event) =>
         pickSends.handle(event),
       );
+      const answered = await pickSends.sweep(86_400_000);
+      if (answered > 0) deps.logger.info({ answered }, 'pick sends a restart had cut off, answered now');
     },
   };
 }

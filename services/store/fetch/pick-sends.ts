@@ -9,6 +9,8 @@ import { HubError, IdempotencyError } from '../../../lib/errors';
 import { uuidFromName } from '../../../lib/ids';
 import { requestFetch, type FetchDeps } from './fetch';
 
+const SWEEP_PAGE = 500;
+
 type SendItem = DataOf<typeof PickSendAnswered>['items'][number];
 type Sent = StoredEvent<'PickSent', DataOf<typeof PickSent>>;
 
@@ -89,6 +91,29 @@ export function createPickSends(deps: PickSendsDeps) {
     /** Backbone handler (pick streams). */
     async handle(event: StoredEvent): Promise<void> {
       if (isEvent(PickSent, event)) await answer(event);
+    },
+
+    /**
+     * Answers the sends of the last `windowMs` that have no answer: the
+     * embedded backbone keeps no offsets, so a send a crash cut off is found
+     * here, from the log itself. Idempotent like `answer`; the number answered now.
+     */
+    async sweep(windowMs: number): Promise<number> {
+      const from = new Date(clock().getTime() - windowMs).toISOString();
+      const sent = new Map<string, Sent>();
+      const answered = new Set<string>();
+      for (let after = 0n; ;) {
+        const page = await store.readAll({ after, limit: SWEEP_PAGE, types: ['PickSent', 'PickSendAnswered'], from });
+        for (const e of page) {
+          if (isEvent(PickSent, e)) sent.set(e.data.sendId, e);
+          else if (isEvent(PickSendAnswered, e)) answered.add(e.data.sendId);
+        }
+        if (page.length < SWEEP_PAGE) break;
+        after = page.at(-1)!.position;
+      }
+      const open = [...sent.values()].filter((e) => !answered.has(e.data.sendId));
+      for (const e of open) await answer(e);
+      return open.length;
     },
   };
 }

@@ -168,4 +168,14 @@ describe.each(['postgres', 'pglite'] as const)('usage marks and report on %s', (
     expect((await fx.call('POST', `/v1/picks/${pickId}/items`, scoped, { assetId: other })).statusCode).toBe(200);
     expect((await fx.call('GET', '/v1/reports/usage', scoped)).statusCode).toBe(403);
   });
+
+  test('a send no consumer answered (a restart cut it off) is answered by the sweep at start, once', async () => {
+    const pickId = (await fx.call('POST', '/v1/picks', as('admin'), { name: 'cut off' })).json().id as string;
+    await fx.call('POST', `/v1/picks/${pickId}/items`, as('admin'), { assetId: other });
+    expect((await fx.call('POST', `/v1/picks/${pickId}/send`, as('admin'), { network: 'news' })).statusCode).toBe(202);
+    expect(await fx.pickSends.sweep(60_000)).toBe(1);
+    expect(await fx.pickSends.sweep(60_000)).toBe(0);
+    const pick = (await fx.call('GET', `/v1/picks/${pickId}`, as('admin'))).json();
+    expect(pick.sends[0]).toMatchObject({ answered: true, items: [{ assetId: other, outcome: 'fetching' }] });
+  });
 });
