@@ -4,7 +4,7 @@ import { StateError } from '../../../lib/errors';
 import { deciderSpec } from '../../../test/support/decider-spec';
 import { transferDecider, type TransferCommand } from './decide';
 import { deliveredFile } from './rendition';
-import { isTerminal, nextAction, type TransferState, type TransferStreamEvent } from './transfer';
+import { isTerminal, nextAction, stepShown, type TransferState, type TransferStreamEvent } from './transfer';
 
 const { given } = deciderSpec(transferDecider, {
   streamId: 'transfer-t1',
@@ -107,6 +107,12 @@ describe('a delivery as a rendition', () => {
     ]);
     expect(retried.state.rendition).toEqual({ profile: 'xdcam-hd422-mxf' });
     expect(nextAction(retried.state, true)).toBe('render');
+  });
+
+  test('the step shown: rendering while ffmpeg runs, reserving once the rendition is recorded', () => {
+    expect(stepShown('running', 'rendering', false)).toBe('rendering');
+    expect(stepShown('running', 'rendered', false)).toBe('reserving');
+    expect(stepShown('failed', 'render', false)).toBe('render');
   });
 
   test('rendition steps need a running transfer that has a rendition', () => {
