@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../deps';
-import { assertAssetVisible } from '../rights';
+import { assertAssetVisible, visibleNetworks } from '../rights';
 import { EventJson, eventJson, READERS, readErrors, StreamId } from '../schemas';
 
 const StreamParams = Type.Object({ id: StreamId });
@@ -35,7 +35,14 @@ export const streamRoutes: GatewayRoutes = async (app, { deps }) => {
       if (id.startsWith('asset-')) await assertAssetVisible(request, id.slice('asset-'.length));
       const events = await deps.store.readStream(id);
       const last = events[events.length - 1];
-      if (!last) throw new NotFoundError(`stream ${id} does not exist (no events were appended to it)`);
+      const absent = new NotFoundError(`stream ${id} does not exist (no events were appended to it)`);
+      if (!last) throw absent;
+      // A transfer's history, as GET /v1/transfers/{id}: a scoped reader sees those from or into its networks.
+      const scope = visibleNetworks(request.principal!);
+      if (scope && id.startsWith('transfer-')) {
+        const { sourceNetwork, targetNetwork } = events[0]!.data as { sourceNetwork?: string; targetNetwork?: string };
+        if (![sourceNetwork, targetNetwork].some((n) => n !== undefined && scope.includes(n))) throw absent;
+      }
       return { streamId: id, version: last.version, items: events.map(eventJson) };
     },
   );

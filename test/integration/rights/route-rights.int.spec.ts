@@ -349,7 +349,7 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
     expect((await add('archive to news')).json().items).toEqual([ids['archive to news']]);
   });
 
-  test('the quarantine, transfers and drop board show a scoped viewer only what touches its networks', async () => {
+  test('the quarantine, transfers (and their streams) and drop board show a scoped viewer only what touches its networks', async () => {
     const appendTo = (stream: string, assetId: string, type: string, data: object) =>
       gw.store.append(stream, [event(assetId, type, data)], 'any');
     const quarantined: Record<string, string> = {};
@@ -414,6 +414,12 @@ describe.each(['postgres', 'pglite'] as const)('routes × rights on %s', (kind) 
       unknown(absentId),
     ]);
     expect((await get('viewer', `/v1/transfers/${transfers['archive only']}`)).statusCode).toBe(200);
+    const stream = (p: Principal, asset: AssetName) => get(p, `/v1/streams/transfer-${transfers[asset]}`);
+    expect((await stream('desk', 'archive to news')).statusCode).toBe(200);
+    expect((await stream('desk', 'archive only')).json().error.message).toBe(
+      `stream transfer-${transfers['archive only']} does not exist (no events were appended to it)`,
+    );
+    expect((await stream('viewer', 'archive only')).statusCode).toBe(200);
     expect(await listed('desk', '/v1/drops', 'network')).toEqual(['news']);
     expect(await listed('viewer', '/v1/drops', 'network')).toEqual(['archive', 'news']);
   });
