@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { createUsageReport } from '../../../services/usage/read-model/report-query';
 import { createUsageFixture, MORE_USERS, type UsageFixture } from './usage-fixture';
 
 /**
@@ -155,6 +156,14 @@ describe.each(['postgres', 'pglite'] as const)('usage marks and report on %s', (
     ]);
     const future = (await fx.call('GET', '/v1/reports/usage?from=2099-01-01T00:00:00Z', as('admin'))).json();
     expect(future).toMatchObject({ total: 0, items: [] });
+  });
+
+  test('a report scoped to networks counts only the marks of assets held there (origin or replica)', async () => {
+    const report = createUsageReport(fx.gw.deps.sql);
+    const scoped = await report({ groupBy: 'asset', networks: ['archive'] });
+    expect(scoped.items.map((i) => [i.key, i.count])).toEqual([[other, 2]]);
+    const both = await report({ groupBy: 'asset', networks: ['archive', 'news'] });
+    expect(both.total).toBe(6);
   });
 
   test('a scoped viewer sees none of what it may not: marks, picks and the report', async () => {
