@@ -38,9 +38,10 @@ declare module 'fastify' {
 }
 
 // Roles fail closed: modifying is an operator's or admin's act; a browse
-// scope narrows only a viewer, since the other roles read routes (the log,
-// transfers, the quarantine) that are not scoped and a scope would promise
-// more than it holds. A connector's scope is the network it is bound to.
+// scope narrows only a viewer, since the other roles use routes that are not
+// scoped (the event log, audits, commands on transfers and the quarantine)
+// and a scope would promise more than it holds. A connector's scope is the
+// network it is bound to.
 const MAY_MODIFY: readonly Role[] = ['admin', 'operator'];
 const MAY_SCOPE: readonly Role[] = ['viewer'];
 
