@@ -83,7 +83,8 @@ export function changeMetadata(state: AssetState, patch: MetadataPatch): Metadat
     const value = patch[field];
     if (value === undefined) continue;
     if (value === null) {
-      if (field === 'title') throw sidecarError('sidecar.missing-element', 'title', 'is required and cannot be removed');
+      if (field === 'title')
+        throw sidecarError('sidecar.missing-element', 'title', 'is required and cannot be removed');
       delete after[field];
     } else after[field] = checked(field, value);
   }
