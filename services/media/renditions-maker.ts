@@ -1,6 +1,7 @@
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ffprobe, probeNumber, runFfmpeg, type ProbeResult } from '../../lib/ffmpeg';
+import { imageSize } from 'image-size';
 import { sha256File } from '../../lib/worker-pool/hashing';
 import type { RenditionResult } from './domain/media';
 import {
@@ -54,23 +55,29 @@ export function createRenditionsMaker(centerRoot: string, options: RenditionOpti
     return undefined;
   }
 
-  async function describe(kind: RenditionResult['kind'], file: string, mediaType: string, rel: string) {
-    const [{ sha256, sizeBytes }, probe] = await Promise.all([sha256File(file), ffprobe(file)]);
-    const stream = probe.streams.find((s) => s.codec_type === 'video') ?? probe.streams[0];
-    const bitRate = kind === 'proxy' ? probeNumber(probe.format.bit_rate) : undefined;
-    const duration = kind === 'proxy' ? probeNumber(probe.format.duration) : undefined;
+  /** Pixels of an image's header (no process); width, height, bit rate and length of a proxy from ffprobe. */
+  async function measure(kind: RenditionResult['kind'], file: string) {
+    if (kind !== 'proxy') {
+      // Stills, posters, filmstrips and waveforms are small (a few hundred KiB at most): read whole.
+      const { width, height } = imageSize(await readFile(file));
+      return { width, height };
+    }
+    const probe = await ffprobe(file);
+    const video = probe.streams.find((s) => s.codec_type === 'video');
+    const bitRate = probeNumber(probe.format.bit_rate);
     return {
-      outcome: 'created' as const,
-      kind,
-      path: rel,
-      mediaType,
-      sizeBytes,
-      sha256,
-      ...(stream?.width ? { width: stream.width } : {}),
-      ...(stream?.height ? { height: stream.height } : {}),
-      ...(bitRate !== undefined ? { bitRate: Math.round(bitRate) } : {}),
-      ...(duration !== undefined ? { durationSeconds: duration } : {}),
+      width: video?.width,
+      height: video?.height,
+      bitRate: bitRate === undefined ? undefined : Math.round(bitRate),
+      durationSeconds: probeNumber(probe.format.duration),
     };
+  }
+
+  async function describe(kind: RenditionResult['kind'], file: string, mediaType: string, rel: string) {
+    const [{ sha256, sizeBytes }, measured] = await Promise.all([sha256File(file), measure(kind, file)]);
+    // Only what was measured: an absent field is absent from the event, never null.
+    const known = Object.fromEntries(Object.entries(measured).filter(([, v]) => v !== undefined && v !== 0));
+    return { outcome: 'created' as const, kind, path: rel, mediaType, sizeBytes, sha256, ...known };
   }
 
   return async function make(request: MakeRequest): Promise<RenditionResult[]> {
