@@ -11,7 +11,8 @@ import { transferDecider, type TransferCommand } from './domain/decide';
 import { nextAction, type SagaAction, type TransferState } from './domain/transfer';
 import { deliverySidecar } from './delivery-sidecar';
 import { deliveredFile } from './domain/rendition';
-import { renditionIsWhole, RenditionError, type Renderer } from './transcode/renderer';
+import { renditionIsWhole, type Renderer } from './transcode/renderer';
+import { createRenderStep } from './transcode/render-step';
 import { houseProfile, renditionName } from '../../formats/house-profiles/profiles';
 import { retryDelayMs } from './domain/retry';
 import type { Copier, CopyJob } from './copier/copier';
@@ -171,59 +172,7 @@ export function createTransferSaga(deps: SagaDeps, options: SagaOptions = {}) {
     }
   }
 
-  /**
-   * Makes the rendition the copy then delivers instead of the original, on
-   * the renderer's own limiter; a cancel or pause meanwhile kills ffmpeg. A
-   * rendition ffmpeg cannot make, or that does not meet the target's policy,
-   * fails the transfer for good with the reason (ending with ffmpeg's).
-   */
-  async function renderStep(state: TransferState, channel: string): Promise<TransferState | undefined> {
-    const started = await apply(state, { type: 'StartRendition' });
-    if (!started) return undefined;
-    const renderer = deps.renderer;
-    if (!renderer) return apply(started, { type: 'FailRendition', reason: 'this hub process makes no renditions' });
-    const asset = await loadState(deps.store, `asset-${state.assetId}`, assetDecider);
-    const profile = started.rendition!.profile;
-    const { durationSeconds: seconds, width, height } = asset.technical ?? {};
-    const controller = new AbortController();
-    const stop = watchControls(started, controller);
-    inflight.add(controller);
-    try {
-      const made = await renderer.render({
-        transferId: state.transferId,
-        profile,
-        source: state.sourcePath ?? asset.stagedPath,
-        originalName: asset.originalName,
-        sourceRoot: sourceRoot(state),
-        target: state.targetNetwork,
-        // Screening measured the source: no second probe before rendering.
-        ...(typeof width === 'number' && typeof height === 'number' ? { raster: { width, height } } : {}),
-        durationSeconds: typeof seconds === 'number' ? seconds : undefined,
-        signal: controller.signal,
-        onProgress: (p) =>
-          deps.progress.report(state.transferId, {
-            bytesDone: 0,
-            bytesTotal: 0,
-            bytesPerSecond: 0,
-            channel,
-            worker: deps.worker,
-            at: Date.now(),
-            rendering: { profile, ...p },
-          }),
-      });
-      return await apply(started, { type: 'RecordRendition', ...made });
-    } catch (err) {
-      if (controller.signal.aborted) return undefined; // paused, cancelled or stopping: the next pass reads which
-      if (!(err instanceof RenditionError)) throw err;
-      deps.logger.warn({ transferId: state.transferId, profile, err: err.message }, 'rendition failed');
-      // The reason's tail is ffmpeg's own words: keep the end when it is longer than an event's reason may be.
-      const reason = err.message.length > 2000 ? `…${err.message.slice(-1999)}` : err.message;
-      return apply(started, { type: 'FailRendition', reason });
-    } finally {
-      inflight.delete(controller);
-      stop();
-    }
-  }
+  const renderStep = createRenderStep({ ...deps, sourceRoot, apply, watch: watchControls, inflight });
 
   /** The replica goes in the asset stream under an id derived from the transfer, so registering twice is a no-op. */
   async function registerReplica(state: TransferState, path: string, committedAt: string): Promise<void> {
