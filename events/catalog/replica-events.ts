@@ -115,6 +115,9 @@ export const RepairRequested = defineEvent(
       /** The good replica chosen to copy from: least expected time to `network` when it was asked. */
       sourceNetwork: NetworkId,
       sourcePath: Type.String({ minLength: 1 }),
+      /** What the source's bytes hash to and weigh, when known: a rendition's are not the asset's own. */
+      sha256: Type.Optional(Sha256),
+      sizeBytes: Type.Optional(Type.Integer({ minimum: 0 })),
     },
     { additionalProperties: false },
   ),

@@ -136,7 +136,7 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
    * An asset no longer cleared (deleted since) is not repaired.
    */
   async function requestRepair(repair: StoredEvent<'RepairRequested', DataOf<typeof RepairRequested>>) {
-    const { assetId, network, path, transferId, sourceNetwork, sourcePath } = repair.data;
+    const { assetId, network, path, transferId, sourceNetwork, sourcePath, sha256, sizeBytes } = repair.data;
     const state = foldAsset(await deps.store.readStream(`asset-${assetId}`));
     if (state.status !== 'cleared') return false;
     const fetchFrom = { network: sourceNetwork, path: sourcePath };
@@ -146,7 +146,13 @@ export function createTransferRequester(deps: TransferRequesterDeps) {
       transferDecider,
       {
         type: 'Request',
-        request: requestTransfer(state, { target: network, transferId, fetchFrom, restorePath: path }),
+        request: requestTransfer(state, {
+          target: network,
+          transferId,
+          fetchFrom,
+          restorePath: path,
+          ...(sha256 !== undefined && sizeBytes !== undefined ? { bytes: { sha256, sizeBytes } } : {}),
+        }),
       },
       {
         actor: 'service:transfer',

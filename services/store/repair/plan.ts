@@ -12,6 +12,12 @@ export interface ReplicaFacts {
   state: ReplicaCondition;
   /** RepairRequested events for it so far: the next repair's id is derived from this count. */
   requested: number;
+  /**
+   * What its bytes hash to when it was stored. Replicas of one asset may differ: a target whose policy names a
+   * house profile holds a rendition. A replica is repaired only from one with the same bytes.
+   */
+  sha256?: string;
+  sizeBytes?: number;
   /** The repair asked for since it was last damaged, not yet done. */
   pending?: { sourceNetwork: string; sourcePath: string };
 }
@@ -36,14 +42,21 @@ const key = (network: string, path: string) => `${network}\u0000${path}`;
 export const repairTransferId = (assetId: string, network: string, path: string, requestedBefore: number) =>
   uuidFromName(`repair:${assetId}:${network}:${path}:${requestedBefore}`);
 
-type Data = { network?: string; path?: string; kind?: string; sizeBytes?: number; stagedPath?: string };
+type Data = {
+  network?: string;
+  path?: string;
+  kind?: string;
+  sizeBytes?: number;
+  stagedPath?: string;
+  sha256?: string;
+};
 
 /** Folds the replica events of an asset's stream (in stream order). Pure. */
 export function foldReplicas(events: readonly StoredEvent[]): AssetReplicas {
   const replicas = new Map<string, ReplicaFacts>();
   let sizeBytes = 0;
   let deleted = false;
-  let origin: { network: string; path: string } | undefined;
+  let origin: { network: string; path: string; sha256?: string } | undefined;
   const at = (d: Data): ReplicaFacts => {
     const k = key(d.network!, d.path!);
     const kind = d.kind ?? 'delivered';
@@ -61,16 +74,23 @@ export function foldReplicas(events: readonly StoredEvent[]): AssetReplicas {
       case 'AssetIngested':
         sizeBytes = d.sizeBytes ?? sizeBytes;
         if (origin && d.stagedPath) origin.path = d.stagedPath;
+        if (origin) origin.sha256 = d.sha256;
         break;
       case 'AssetCleared':
         // Logs written before the store recorded no origin replica: the claimed file is one all the same.
-        if (origin?.path) at({ ...origin, kind: 'origin' });
+        if (origin?.path) at({ ...origin, kind: 'origin' }).sha256 ??= origin.sha256;
         break;
       case 'AssetDeleted':
         deleted = true;
         break;
       case 'ReplicaStored':
-        Object.assign(at(d), { kind: d.kind ?? 'delivered', state: 'ok', pending: undefined });
+        Object.assign(at(d), {
+          kind: d.kind ?? 'delivered',
+          state: 'ok',
+          pending: undefined,
+          sha256: d.sha256,
+          sizeBytes: d.sizeBytes,
+        });
         break;
       case 'ReplicaVerified':
       case 'ReplicaRepaired':
@@ -103,6 +123,9 @@ export interface RepairPlan {
   transferId: string;
   sourceNetwork: string;
   sourcePath: string;
+  /** The source's bytes, when its ReplicaStored said them. */
+  sha256?: string;
+  sizeBytes?: number;
 }
 
 /**
@@ -110,7 +133,9 @@ export interface RepairPlan {
  * repair under way from a replica still good, copied from the good replica
  * of least expected time to its node (`chooseSource`: state ok, node up). A
  * repair whose source was found damaged since is asked for again from
- * another. No good replica left, or the asset deleted: nothing (the
+ * another, and only from a replica of the same bytes (SHA-256): a
+ * rendition is repaired from a copy of that rendition, never from the
+ * original. No good replica left, or the asset deleted: nothing (the
  * replica stays as the audit left it, visible). Pure.
  */
 export function planRepairs(assetId: string, asset: AssetReplicas, links: LinkStats): RepairPlan[] {
@@ -122,7 +147,8 @@ export function planRepairs(assetId: string, asset: AssetReplicas, links: LinkSt
     if (r.state !== 'missing' && r.state !== 'corrupt') continue;
     if (r.pending && isOk(r.pending.sourceNetwork, r.pending.sourcePath)) continue;
     const choice = chooseSource(
-      all.filter((c) => c !== r),
+      // Never from other bytes: an origin copied over a damaged rendition would deliver the wrong format.
+      all.filter((c) => c !== r && (r.sha256 === undefined || c.sha256 === r.sha256)),
       r.network,
       asset.sizeBytes,
       links,
@@ -135,6 +161,9 @@ export function planRepairs(assetId: string, asset: AssetReplicas, links: LinkSt
       transferId: repairTransferId(assetId, r.network, r.path, r.requested),
       sourceNetwork: choice.replica.network,
       sourcePath: choice.replica.path,
+      ...(choice.replica.sha256 !== undefined && choice.replica.sizeBytes !== undefined
+        ? { sha256: choice.replica.sha256, sizeBytes: choice.replica.sizeBytes }
+        : {}),
     });
   }
   return plans;

@@ -112,4 +112,33 @@ describe('planning repairs from an asset’s own stream', () => {
     ];
     expect(plan(old)).toEqual([expect.objectContaining({ sourceNetwork: 'news', sourcePath: NEWS })]);
   });
+
+  test('a rendition is repaired only from a copy of the same bytes, never from the original', () => {
+    const MXF = '/n/broadcast/inbox/take.mxf';
+    const CACHED_MXF = '/n/playout/cache/take.mxf';
+    const withHashes = [
+      e('ReplicaStored', { network: 'news', path: NEWS, kind: 'origin', sha256: 'a'.repeat(64) }),
+      e('ReplicaStored', { network: 'broadcast', path: MXF, kind: 'delivered', sha256: 'b'.repeat(64) }),
+      e('ReplicaMissing', { network: 'broadcast', path: MXF }),
+    ];
+    expect(plan(withHashes)).toEqual([]);
+    const copy = e('ReplicaStored', {
+      network: 'playout',
+      path: CACHED_MXF,
+      kind: 'cached',
+      sha256: 'b'.repeat(64),
+      sizeBytes: 7,
+    });
+    // The repair carries the rendition's bytes, so the transfer checks the copy against them, not the original's.
+    expect(plan([...withHashes, copy])).toEqual([
+      expect.objectContaining({
+        network: 'broadcast',
+        path: MXF,
+        sourceNetwork: 'playout',
+        sourcePath: CACHED_MXF,
+        sha256: 'b'.repeat(64),
+        sizeBytes: 7,
+      }),
+    ]);
+  });
 });

@@ -35,6 +35,8 @@ export interface TransferRequest {
    * urgent lane). The source may be on the target's own node (another replica there).
    */
   restorePath?: string;
+  /** The bytes `fetchFrom` holds, when they are not the asset's own (a rendition): what the copy is checked against. */
+  bytes?: { sha256: string; sizeBytes: number };
 }
 
 /**
@@ -67,7 +69,8 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
     );
   }
   const priority = request.priority ?? transferPriority(asset.sidecarPriority);
-  const profile = asset.renditions[request.target];
+  // A repair puts back the replica's own bytes (the store picked a source of the same SHA-256): never rendered again.
+  const profile = request.restorePath ? undefined : asset.renditions[request.target];
   return {
     transferId: request.transferId,
     assetId: asset.assetId,
@@ -75,8 +78,8 @@ export function requestTransfer(asset: AssetState, request: TransferRequest): Da
     targetNetwork: request.target,
     lane: request.lane ?? (request.restorePath ? 'urgent' : laneFor(priority)),
     priority,
-    sizeBytes: asset.sizeBytes,
-    sha256: asset.sha256,
+    sizeBytes: request.bytes?.sizeBytes ?? asset.sizeBytes,
+    sha256: request.bytes?.sha256 ?? asset.sha256,
     ...(request.force ? { force: true } : {}),
     ...(profile ? { rendition: { profile } } : {}),
     ...(request.fetchFrom ? { sourcePath: request.fetchFrom.path } : {}),

@@ -63,4 +63,12 @@ describe('a repair', () => {
       requestTransfer(cleared(), { ...local, fetchFrom: { network: 'news', path: '/n/news/cache/take.wav' } }),
     ).toMatchObject({ sourceNetwork: 'news', targetNetwork: 'news', reason: 'repair' });
   });
+
+  it('of a rendition is checked against the rendition’s bytes and never rendered again', () => {
+    const rendered: AssetState = { ...cleared(), renditions: { broadcast: 'xdcam-hd422-mxf' } };
+    const bytes = { sha256: 'b'.repeat(64), sizeBytes: 7 };
+    const request = requestTransfer(rendered, { ...repair, restorePath: '/n/broadcast/inbox/take.mxf', bytes });
+    expect(request).toMatchObject({ sha256: bytes.sha256, sizeBytes: 7, reason: 'repair' });
+    expect(request).not.toHaveProperty('rendition');
+  });
 });
