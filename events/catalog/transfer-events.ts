@@ -21,7 +21,9 @@ export const TransferRequested = defineEvent(
       /** The target node's folder: `inbox` (a delivery, the default) or `cache` (a fetch: an evictable copy). */
       folder: Type.Optional(Type.Union([Type.Literal('inbox'), Type.Literal('cache')])),
       /** The target's policy refused the original and names this house profile: a rendition travels instead. */
-      rendition: Type.Optional(Type.Object({ profile: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
+      rendition: Type.Optional(
+        Type.Object({ profile: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      ),
       /** Why, when it is not a delivery or a fetch: `repair` restores a damaged replica (`restorePath`). */
       reason: Type.Optional(Type.Literal('repair')),
       /** A repair: the damaged replica's own file on the target node, written in place of `folder` (no sidecar). */

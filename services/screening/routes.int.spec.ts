@@ -241,11 +241,7 @@ describe('screening routes: /v1/assets and /v1/quarantine', () => {
     test('the routes are documented in OpenAPI', async () => {
       const doc = (await gw.request({ url: '/docs/json' })).json();
       expect(Object.keys(doc.paths)).toEqual(
-        expect.arrayContaining([
-          '/v1/assets/{assetId}',
-          '/v1/assets/{assetId}/release',
-          '/v1/quarantine',
-        ]),
+        expect.arrayContaining(['/v1/assets/{assetId}', '/v1/assets/{assetId}/release', '/v1/quarantine']),
       );
       expect(doc.paths['/v1/assets/{assetId}/release'].post.requestBody).toBeDefined();
       // `nextCursor` is documented as the deprecated alias of `next` it is (the assets list: services/catalog).
