@@ -57,7 +57,9 @@ export async function requestFetch(deps: FetchDeps, input: FetchInput): Promise<
   const replicas = await queries.replicasOf(assetId);
   const held = replicas.find((r) => r.network === network && r.state === 'ok');
   if (held) return { held: true, replica: held };
-  const choice = chooseSource(replicas, network, asset.sizeBytes, links);
+  // Only the asset's own bytes travel: a target holding a rendition (another format, another SHA-256) is no source.
+  const originals = replicas.filter((r) => r.sha256 === asset.sha256);
+  const choice = chooseSource(originals, network, asset.sizeBytes, links);
   if (!choice) {
     throw new HubError(
       'MXHUB_ERR_NO_REPLICA',

@@ -98,7 +98,9 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
         await assertAssetVisible(request, assetId);
         const asset = await queries.asset(assetId);
         assertReadable(asset);
-        const candidates = inReadOrder(await queries.goodReplicas(assetId), network ?? '', asset.sizeBytes, links);
+        // The asset's own bytes, which its ETag names: a rendition a target holds is another file.
+        const originals = (await queries.goodReplicas(assetId)).filter((r) => r.sha256 === asset.sha256);
+        const candidates = inReadOrder(originals, network ?? '', asset.sizeBytes, links);
         for (const replica of candidates) {
           const sent = await send(request.raw, replica.path, {
             acceptRanges: true,
