@@ -11,9 +11,9 @@ import * as assetDeliveries from './20261202000100_asset_deliveries';
 import * as storeReplicas from './20261202000200_store_replicas';
 import * as storeLinks from './20261202000300_store_links';
 import * as subscriptions from './20261202000400_subscriptions';
-import * as catalog from './20261203000400_catalog';
-import * as mediaRenditions from './20261203000300_media_renditions';
 import * as assetRefusals from './20261203000100_asset_refusals';
+import * as mediaRenditions from './20261203000300_media_renditions';
+import * as catalog from './20261203000400_catalog';
 import * as usage from './20261203000500_usage';
 
 interface Migration {
@@ -32,9 +32,9 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261202000200_store_replicas', storeReplicas],
   ['20261202000300_store_links', storeLinks],
   ['20261202000400_subscriptions', subscriptions],
-  ['20261203000400_catalog', catalog],
-  ['20261203000300_media_renditions', mediaRenditions],
   ['20261203000100_asset_refusals', assetRefusals],
+  ['20261203000300_media_renditions', mediaRenditions],
+  ['20261203000400_catalog', catalog],
   ['20261203000500_usage', usage],
 ];
 
