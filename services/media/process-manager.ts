@@ -107,7 +107,10 @@ export function createMediaManager(deps: MediaManagerDeps) {
       queue.process((job) => run(job.data, signal), {
         concurrency,
         onFailed: (job, err, final) =>
-          logger[final ? 'error' : 'warn']({ err, jobId: job.id, final }, 'media job failed'),
+          // Stopped with the hub: nothing was recorded, so the sweep at the next start makes it again.
+          signal?.aborted
+            ? logger.info({ jobId: job.id }, 'media job stopped with the hub')
+            : logger[final ? 'error' : 'warn']({ err, jobId: job.id, final }, 'media job failed'),
       });
     },
     /**
