@@ -1,4 +1,5 @@
 import { ConcurrencyError, NotFoundError, PreconditionFailedError } from '../lib/errors';
+import { uuidv7 } from '../lib/ids';
 import type { Event, NewEvent, StoredEvent } from './envelope';
 import type { AppendResult, EventStore } from './store/event-store';
 import { fold, type Decider, type Evolver, type StreamState } from './decider';
@@ -14,6 +15,24 @@ export interface CommandContext {
   correlationId?: string;
   /** @default the stream's last event (`state.lastEventId`) */
   causationId?: string;
+}
+
+/** Who asks a command, as a route or a consumer knows it: the actor and the journey it belongs to. */
+export interface CommandMeta {
+  actor: string;
+  correlationId: string;
+  causationId?: string;
+}
+
+/** The context of a command asked now (`clock()`): new ids are UUIDv7 of that time. */
+export function commandContext(meta: CommandMeta, clock: () => Date): CommandContext {
+  return {
+    actor: meta.actor,
+    now: clock().toISOString(),
+    newId: () => uuidv7(clock().getTime()),
+    correlationId: meta.correlationId,
+    ...(meta.causationId ? { causationId: meta.causationId } : {}),
+  };
 }
 
 export interface HandleCommandOptions<State> {

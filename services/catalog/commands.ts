@@ -1,15 +1,10 @@
 import { assetDecider } from '../../domain/asset/decide';
 import type { MetadataPatch } from '../../domain/asset/metadata';
-import { handleCommand } from '../../events/handle-command';
+import { commandContext, handleCommand, type CommandMeta } from '../../events/handle-command';
 import type { EventStore } from '../../events/store/event-store';
-import { uuidv7 } from '../../lib/ids';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
-export interface CommandMeta {
-  actor: string;
-  correlationId: string;
-  causationId?: string;
-}
+export type { CommandMeta };
 
 export interface CatalogCommandsDeps {
   store: EventStore;
@@ -31,13 +26,7 @@ export function createCatalogCommands(deps: CatalogCommandsDeps) {
         `asset-${assetId}`,
         assetDecider,
         { type: 'ChangeMetadata', patch },
-        {
-          actor: meta.actor,
-          now: clock().toISOString(),
-          newId: () => uuidv7(clock().getTime()),
-          correlationId: meta.correlationId,
-          ...(meta.causationId ? { causationId: meta.causationId } : {}),
-        },
+        commandContext(meta, clock),
         { mustExist: `asset ${assetId}`, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
       );
       if (result.conflict) throw result.error;

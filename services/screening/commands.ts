@@ -1,18 +1,18 @@
 import type { EventStore } from '../../events/store/event-store';
-import { handleCommand, type HandleCommandOptions } from '../../events/handle-command';
+import {
+  commandContext,
+  handleCommand,
+  type HandleCommandOptions,
+  type CommandMeta,
+} from '../../events/handle-command';
 import { ValidationError } from '../../lib/errors';
-import { uuidv7 } from '../../lib/ids';
 import type { Custody } from './custody';
 import type { ReleaseInput } from './routes/schemas';
 import type { AssetState } from '../../domain/asset/asset';
 import { assetDecider, type ScreeningCommand } from '../../domain/asset/decide';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
-export interface CommandMeta {
-  actor: string;
-  correlationId: string;
-  causationId?: string;
-}
+export type { CommandMeta };
 
 export interface ScreeningCommandsDeps {
   store: EventStore;
@@ -41,13 +41,7 @@ export function createScreeningCommands(deps: ScreeningCommandsDeps) {
       `asset-${assetId}`,
       assetDecider,
       command,
-      {
-        actor: meta.actor,
-        now: clock().toISOString(),
-        newId: () => uuidv7(clock().getTime()),
-        correlationId: meta.correlationId,
-        ...(meta.causationId ? { causationId: meta.causationId } : {}),
-      },
+      commandContext(meta, clock),
       { mustExist: `asset ${assetId}`, ...options },
     );
     if (result.conflict) throw result.error;

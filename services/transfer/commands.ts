@@ -1,6 +1,6 @@
 import type { ControlEvent } from '../../events/catalog/control-events';
 import type { EventStore } from '../../events/store/event-store';
-import { handleCommand, loadState, type CommandContext } from '../../events/handle-command';
+import { handleCommand, loadState, commandContext, type CommandMeta } from '../../events/handle-command';
 import { stamp } from '../../events/stamp';
 import { NotFoundError, StateError, ValidationError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
@@ -12,11 +12,7 @@ import type { ProgressBoard } from './progress';
 import type { LaneInput, NetworkInput, ReprioritizeInput, SendInput } from './routes/schemas';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
-export interface CommandMeta {
-  actor: string;
-  correlationId: string;
-  causationId?: string;
-}
+export type { CommandMeta };
 
 /** Options of a command on one transfer. */
 export interface TransferCommandOptions {
@@ -40,13 +36,7 @@ export interface TransferCommandsDeps {
  */
 export function createTransferCommands(deps: TransferCommandsDeps) {
   const clock = deps.clock ?? (() => new Date());
-  const ctx = (meta: CommandMeta): CommandContext => ({
-    actor: meta.actor,
-    now: clock().toISOString(),
-    newId: () => uuidv7(clock().getTime()),
-    correlationId: meta.correlationId,
-    ...(meta.causationId ? { causationId: meta.causationId } : {}),
-  });
+  const ctx = (meta: CommandMeta) => commandContext(meta, clock);
   /** Control events open or join a stream without an aggregate (a network or lane change). */
   const control = (events: ControlEvent[], meta: CommandMeta) =>
     stamp(events, {

@@ -1,17 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore } from '../../events/store/event-store';
-import { handleCommand, loadState, type CommandContext } from '../../events/handle-command';
+import { handleCommand, loadState, commandContext, type CommandMeta } from '../../events/handle-command';
 import { NotFoundError } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { pickDecider, type PickCommand, type PickSend, type PickState } from './domain/pick';
 import { usageMarkDecider, type RecordUsage } from './domain/usage-mark';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
-export interface CommandMeta {
-  actor: string;
-  correlationId: string;
-  causationId?: string;
-}
+export type { CommandMeta };
 
 export interface UsageCommandsDeps {
   store: EventStore;
@@ -28,13 +24,7 @@ const MARK_ATTEMPTS = 5;
  */
 export function createUsageCommands(deps: UsageCommandsDeps) {
   const clock = deps.clock ?? (() => new Date());
-  const ctx = (meta: CommandMeta): CommandContext => ({
-    actor: meta.actor,
-    now: clock().toISOString(),
-    newId: () => uuidv7(clock().getTime()),
-    correlationId: meta.correlationId,
-    ...(meta.causationId ? { causationId: meta.causationId } : {}),
-  });
+  const ctx = (meta: CommandMeta) => commandContext(meta, clock);
 
   async function onPick(id: string, command: PickCommand, meta: CommandMeta, expectedVersion?: number) {
     const result = await handleCommand(deps.store, `pick-${id}`, pickDecider, command, ctx(meta), {

@@ -1,16 +1,12 @@
 import type { EventStore } from '../../../events/store/event-store';
-import { handleCommand, loadState, type CommandContext } from '../../../events/handle-command';
+import { handleCommand, loadState, commandContext, type CommandMeta } from '../../../events/handle-command';
 import { NotFoundError } from '../../../lib/errors';
 import { uuidv7 } from '../../../lib/ids';
 import type { SubscriptionRule } from './domain/rule';
 import { subscriptionDecider, type RulePatch, type SubscriptionCommand } from './domain/subscription';
 
 /** Who asks, and the request's correlation (from `commandMetadata(request)` at the gateway). */
-export interface CommandMeta {
-  actor: string;
-  correlationId: string;
-  causationId?: string;
-}
+export type { CommandMeta };
 
 export interface SubscriptionCommandsDeps {
   store: EventStore;
@@ -26,13 +22,7 @@ export interface SubscriptionCommandsDeps {
  */
 export function createSubscriptionCommands(deps: SubscriptionCommandsDeps) {
   const clock = deps.clock ?? (() => new Date());
-  const ctx = (meta: CommandMeta): CommandContext => ({
-    actor: meta.actor,
-    now: clock().toISOString(),
-    newId: () => uuidv7(clock().getTime()),
-    correlationId: meta.correlationId,
-    ...(meta.causationId ? { causationId: meta.causationId } : {}),
-  });
+  const ctx = (meta: CommandMeta) => commandContext(meta, clock);
 
   async function on(id: string, command: SubscriptionCommand, meta: CommandMeta, expectedVersion?: number) {
     const result = await handleCommand(deps.store, `subscription-${id}`, subscriptionDecider, command, ctx(meta), {
