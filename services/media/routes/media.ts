@@ -1,4 +1,3 @@
-import send from '@fastify/send';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROXY_KINDS, type ProxyKind } from '../../../events/catalog/media-events';
@@ -9,6 +8,7 @@ import { uuidv7 } from '../../../lib/ids';
 import type { GatewayRoutes } from '../../gateway/deps';
 import { commandMetadata } from '../../gateway/plugins/correlation';
 import { assertAssetVisible } from '../../gateway/rights';
+import { openForSending } from '../../gateway/send-file';
 import { AssetParams, CHANGERS, commandErrors, ErrorResponse, READERS, readErrors } from '../../gateway/schemas';
 import { mediaDecider } from '../domain/media';
 import type { MediaQueries, Rendition } from '../read-model/queries';
@@ -81,33 +81,13 @@ async function serve(
   file: string,
   r: Extract<Rendition, { state: 'created' }>,
 ) {
-  const sent = await send(request.raw, file, {
-    acceptRanges: true,
-    cacheControl: false,
-    dotfiles: 'allow',
-    etag: false,
-    lastModified: false,
-    highWaterMark: 1024 * 1024,
-  });
-  if (sent.statusCode === 404) {
+  const sent = await openForSending(request, reply, file, `the ${r.sizeBytes} bytes of the ${r.kind}`);
+  if (!sent) {
     throw new HubError(
       'MXHUB_ERR_RENDITION_GONE',
       `the ${r.kind} file ${r.path} is gone from the centre store`,
       503,
       true,
-    );
-  }
-  if (sent.statusCode === 416) {
-    sent.stream.destroy();
-    reply.header('content-range', sent.headers['Content-Range']);
-    throw new HubError(
-      'MXHUB_ERR_RANGE',
-      `range: ${request.headers.range} is not within the ${r.sizeBytes} bytes of the ${r.kind}`,
-      416,
-      false,
-      {
-        field: 'range',
-      },
     );
   }
   reply.code(sent.statusCode);

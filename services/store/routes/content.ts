@@ -1,4 +1,3 @@
-import send from '@fastify/send';
 import { create as contentDisposition } from 'content-disposition';
 import { Type } from '@sinclair/typebox';
 import type { EventStore } from '../../../events/store/event-store';
@@ -9,6 +8,7 @@ import { assertNetwork, type Role } from '../../gateway/auth';
 import type { GatewayRoutes } from '../../gateway/deps';
 import { assertAssetVisible, assertCanDownload } from '../../gateway/rights';
 import { actorOf } from '../../gateway/plugins/correlation';
+import { openForSending } from '../../gateway/send-file';
 import { AssetParams, ErrorResponse, readErrors } from '../../gateway/schemas';
 import { assertKnownNetwork, assertReadable, readEvent, servedRange } from '../content/reading';
 import { replicaToRead, type LinkStats } from '../domain/choose-source';
@@ -102,27 +102,8 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
         const originals = (await queries.goodReplicas(assetId)).filter((r) => r.sha256 === asset.sha256);
         const candidates = inReadOrder(originals, network ?? '', asset.sizeBytes, links);
         for (const replica of candidates) {
-          const sent = await send(request.raw, replica.path, {
-            acceptRanges: true,
-            cacheControl: false,
-            dotfiles: 'allow',
-            etag: false,
-            lastModified: false,
-            // Media files are large: 1 MiB reads take a tenth of the syscalls and socket writes of the 64 KiB default.
-            highWaterMark: 1024 * 1024,
-          });
-          if (sent.statusCode === 404) continue;
-          if (sent.statusCode === 416) {
-            sent.stream.destroy();
-            reply.header('content-range', sent.headers['Content-Range']);
-            throw new HubError(
-              'MXHUB_ERR_RANGE',
-              `range: ${request.headers.range} is not within the asset's ${asset.sizeBytes} bytes`,
-              416,
-              false,
-              { field: 'range' },
-            );
-          }
+          const sent = await openForSending(request, reply, replica.path, `the asset's ${asset.sizeBytes} bytes`);
+          if (!sent) continue;
           if (sent.statusCode === 200 || sent.statusCode === 206) {
             const range = servedRange(sent.headers['Content-Range']);
             const bytes = range ? range.end - range.start + 1 : asset.sizeBytes;
