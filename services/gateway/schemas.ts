@@ -41,6 +41,21 @@ export const Next = Nullable(Type.String({ description: 'Pass as `cursor` for th
 /** The one shape of every list: `{items, next}`. */
 export const Paged = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), next: Next });
 
+export const DEPRECATED_NEXT_CURSOR =
+  'Pages like every list: pass `next` back as `cursor`. `nextCursor` is a deprecated alias of `next`, ' +
+  'answered for one more release only.';
+
+/** `{items, next}` plus `nextCursor`, the name the assets and quarantine lists used before `next`: deprecated, kept one release. */
+export const PagedWithNextCursor = <T extends TSchema>(item: T) =>
+  Type.Object({
+    ...Paged(item).properties,
+    nextCursor: {
+      ...Next,
+      deprecated: true,
+      description: 'Deprecated: the same value as `next`, kept for one release; read `next` instead',
+    },
+  });
+
 /** `If-Match: <version>` on commands: the stream version the caller last saw; a stale one answers 412. */
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(

@@ -2,17 +2,19 @@ import type { GatewayRoutes } from '../../gateway/deps';
 import { expectedVersion } from '../../gateway/if-match';
 import { commandMetadata } from '../../gateway/plugins/correlation';
 import { assertAssetVisible, assertCanModify, visibleNetworks } from '../../gateway/rights';
-import { AssetParams, CHANGERS, commandErrors, IfMatchHeaders, READERS, readErrors } from '../../gateway/schemas';
+import {
+  AssetParams,
+  CHANGERS,
+  commandErrors,
+  DEPRECATED_NEXT_CURSOR,
+  IfMatchHeaders,
+  PagedWithNextCursor,
+  READERS,
+  readErrors,
+} from '../../gateway/schemas';
 import type { CatalogCommands } from '../commands';
 import type { CatalogQueries } from '../read-model/queries';
-import {
-  CatalogItem,
-  CatalogPage,
-  CatalogQuery,
-  DEPRECATED_NEXT_CURSOR,
-  MetadataChangedReply,
-  MetadataPatchBody,
-} from './schemas';
+import { CatalogItem, CatalogQuery, MetadataChangedReply, MetadataPatchBody } from './schemas';
 
 export interface CatalogAssetRouteDeps {
   queries: Pick<CatalogQueries, 'search'>;
@@ -40,7 +42,7 @@ export function catalogAssetRoutes(deps: CatalogAssetRouteDeps): GatewayRoutes {
             'name, the sidecar metadata and the technical metadata. ' +
             DEPRECATED_NEXT_CURSOR,
           querystring: CatalogQuery,
-          response: { 200: CatalogPage(CatalogItem), ...readErrors },
+          response: { 200: PagedWithNextCursor(CatalogItem), ...readErrors },
         },
       },
       async (request) => queries.search(request.query, visibleNetworks(request.principal!)),

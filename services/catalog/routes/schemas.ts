@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { NetworkId } from '../../../events/catalog/common';
-import { Next, Nullable, OpenObject, PageQuery, Paged, Time } from '../../gateway/schemas';
+import { Nullable, OpenObject, PageQuery, Time } from '../../gateway/schemas';
 import { MEDIA_TYPES } from '../read-model/entry';
 import { ASSET_STATES } from '../read-model/search-query';
 
@@ -79,21 +79,6 @@ export const CatalogItem = Type.Object(
   },
   { title: 'CatalogItem' },
 );
-
-export const DEPRECATED_NEXT_CURSOR =
-  'Pages like every list: pass `next` back as `cursor`. `nextCursor` is a deprecated alias of `next`, ' +
-  'answered for one more release only.';
-
-/** `{items, next}` plus `nextCursor`, the name the assets list used before `next`: deprecated, kept one release. */
-export const CatalogPage = <T extends TSchema>(item: T) =>
-  Type.Object({
-    ...Paged(item).properties,
-    nextCursor: {
-      ...Next,
-      deprecated: true,
-      description: 'Deprecated: the same value as `next`, kept for one release; read `next` instead',
-    },
-  });
 
 // null first: the gateway's ajv coerces types, and would turn a null into '' to fit a string tried before it.
 const OrNull = <T extends TSchema>(schema: T, description?: string) =>

@@ -8,23 +8,15 @@ import {
   AssetParams,
   CHANGERS,
   commandErrors,
+  DEPRECATED_NEXT_CURSOR,
   IfMatchHeaders,
+  PagedWithNextCursor,
   READERS,
   readErrors,
 } from '../../gateway/schemas';
 import type { ScreeningCommands } from '../commands';
 import type { AssetQueries } from '../read-model/queries';
-import {
-  AssetPaged,
-  DeleteBody,
-  DeleteQuery,
-  DEPRECATED_NEXT_CURSOR,
-  Deleted,
-  QuarantinedAsset,
-  QuarantineQuery,
-  ReleaseBody,
-  Released,
-} from './schemas';
+import { DeleteBody, DeleteQuery, Deleted, QuarantinedAsset, QuarantineQuery, ReleaseBody, Released } from './schemas';
 
 export interface QuarantineRouteDeps {
   queries: Pick<AssetQueries, 'quarantine'>;
@@ -48,7 +40,7 @@ export function quarantineRoutes(deps: QuarantineRouteDeps): GatewayRoutes {
           summary: 'Assets in quarantine, with the stage, rule and reason that put them there',
           description: DEPRECATED_NEXT_CURSOR,
           querystring: QuarantineQuery,
-          response: { 200: AssetPaged(QuarantinedAsset), ...readErrors },
+          response: { 200: PagedWithNextCursor(QuarantinedAsset), ...readErrors },
         },
       },
       async (request) => queries.quarantine(request.query, visibleNetworks(request.principal!)),

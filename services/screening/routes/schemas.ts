@@ -1,6 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { NetworkId } from '../../../events/catalog/common';
-import { Next, Nullable, OpenObject, PageQuery, Paged, Reason, Time } from '../../gateway/schemas';
+import { Nullable, OpenObject, PageQuery, Reason, Time } from '../../gateway/schemas';
 import { ASSET_STATES } from '../read-model/queries';
 
 /** The screening service's route schemas; command inputs are typed from them. */
@@ -17,21 +17,6 @@ export const AssetState = Type.Union(
 );
 
 export const QuarantineQuery = Type.Object(PageQuery, { additionalProperties: false });
-
-export const DEPRECATED_NEXT_CURSOR =
-  'Pages like every list: pass `next` back as `cursor`. `nextCursor` is a deprecated alias of `next`, ' +
-  'answered for one more release only.';
-
-/** `{items, next}` plus `nextCursor`, the name these two lists used before `next`: deprecated, kept one release. */
-export const AssetPaged = <T extends TSchema>(item: T) =>
-  Type.Object({
-    ...Paged(item).properties,
-    nextCursor: {
-      ...Next,
-      deprecated: true,
-      description: 'Deprecated: the same value as `next`, kept for one release; read `next` instead',
-    },
-  });
 
 const SummaryFields = {
   assetId: Type.String(),
