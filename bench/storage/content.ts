@@ -11,10 +11,15 @@
 // Range latency: `--clients` concurrent readers, each reading `--reads`
 // random ranges of `--range-kib`, over HTTP and by FileHandle.read; p50 and
 // p99 of each. The store is embedded (PGlite in memory): every HTTP read
-// appends its AssetRead there.
+// appends its AssetRead there. A second baseline, `bare`, is a plain
+// node:http server in this process streaming the same file (1 MiB reads, a
+// byte range when asked): the same socket and client without the hub, so
+// hub / bare is what the hub itself costs and bare / direct what the socket does.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +105,16 @@ async function main(): Promise<void> {
   const get = (range?: string) =>
     fetch(url, { headers: { authorization: `Bearer ${TOKEN}`, ...(range ? { range } : {}) } });
 
+  const bare = createServer((req, res) => {
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    const [start, end] = range ? [Number(range[1]), Number(range[2])] : [0, bytes.length - 1];
+    res.writeHead(range ? 206 : 200, { 'content-length': end - start + 1 });
+    createReadStream(file, { highWaterMark: 1024 * 1024, start, end }).pipe(res);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  const getBare = (range?: string) => fetch(bareUrl, range ? { headers: { range } } : {});
+
   const curl = () =>
     new Promise<number>((resolve, reject) =>
       execFile(
@@ -120,29 +135,37 @@ async function main(): Promise<void> {
     if (n !== bytes.length) throw new Error(`HTTP gave ${n} bytes, not ${bytes.length}`);
     return performance.now() - t;
   };
+  const timeBare = async () => {
+    const t = performance.now();
+    const n = await drain((await getBare()).body!);
+    if (n !== bytes.length) throw new Error(`bare HTTP gave ${n} bytes, not ${bytes.length}`);
+    return performance.now() - t;
+  };
   const timeDirect = async () => {
     const t = performance.now();
     await drain(createReadStream(file, { highWaterMark: 1024 * 1024 }));
     return performance.now() - t;
   };
-  const best = { http: Infinity, direct: Infinity };
-  await timeHttp();
-  await timeDirect();
+  const sides = { http: timeHttp, bare: timeBare, direct: timeDirect };
+  const best = { http: Infinity, bare: Infinity, direct: Infinity };
+  for (const time of Object.values(sides)) await time();
   for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? (['http', 'direct'] as const) : (['direct', 'http'] as const);
-    for (const side of order)
-      best[side] = Math.min(best[side], side === 'http' ? await timeHttp() : await timeDirect());
+    // Each side goes first, second and last in turn.
+    const order = (['http', 'bare', 'direct'] as const).map((_, i, all) => all[(i + r) % all.length]!);
+    for (const side of order) best[side] = Math.min(best[side], await sides[side]());
   }
   const mbps = (ms: number) => bytes.length / 1e6 / (ms / 1000);
   console.log(
-    `whole file ${MIB} MiB, best of ${ROUNDS}: HTTP ${mbps(best.http).toFixed(0)} MB/s, direct ${mbps(best.direct).toFixed(0)} MB/s, ratio ${(best.direct / best.http).toFixed(2)}`,
+    `whole file ${MIB} MiB, best of ${ROUNDS}: HTTP ${mbps(best.http).toFixed(0)} MB/s, bare node:http ${mbps(best.bare).toFixed(0)} MB/s, ` +
+      `direct ${mbps(best.direct).toFixed(0)} MB/s; ratio to direct ${(best.direct / best.http).toFixed(2)}, ` +
+      `to bare ${(best.bare / best.http).toFixed(2)}`,
   );
 
   const handle = await open(file, 'r');
   const ranges = Array.from({ length: CLIENTS }, () =>
     Array.from({ length: READS }, () => Math.floor(Math.random() * (bytes.length - RANGE))),
   );
-  const lat = { http: [] as number[], direct: [] as number[] };
+  const lat = { http: [] as number[], bare: [] as number[], direct: [] as number[] };
   await Promise.all(
     ranges.map(async (starts) => {
       for (const start of starts) {
@@ -150,6 +173,16 @@ async function main(): Promise<void> {
         const res = await get(`bytes=${start}-${start + RANGE - 1}`);
         if ((await drain(res.body!)) !== RANGE || res.status !== 206) throw new Error(`range ${start}: ${res.status}`);
         lat.http.push(performance.now() - t);
+      }
+    }),
+  );
+  await Promise.all(
+    ranges.map(async (starts) => {
+      for (const start of starts) {
+        const t = performance.now();
+        const res = await getBare(`bytes=${start}-${start + RANGE - 1}`);
+        if ((await drain(res.body!)) !== RANGE) throw new Error(`bare range ${start}: ${res.status}`);
+        lat.bare.push(performance.now() - t);
       }
     }),
   );
@@ -165,9 +198,10 @@ async function main(): Promise<void> {
   await handle.close();
   const show = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`;
   console.log(
-    `${CLIENTS} clients x ${READS} ranges of ${RANGE / 1024} KiB: HTTP ${show(lat.http)}; direct ${show(lat.direct)}`,
+    `${CLIENTS} clients x ${READS} ranges of ${RANGE / 1024} KiB: HTTP ${show(lat.http)}; bare ${show(lat.bare)}; direct ${show(lat.direct)}`,
   );
   await app.close();
+  await new Promise((resolve) => bare.close(resolve));
   await sql.close();
   await rm(dir, { recursive: true, force: true });
 }

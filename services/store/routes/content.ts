@@ -11,6 +11,7 @@ import { actorOf } from '../../gateway/plugins/correlation';
 import { openForSending } from '../../gateway/send-file';
 import { AssetParams, ErrorResponse, readErrors } from '../../gateway/schemas';
 import { assertKnownNetwork, assertReadable, readEvent, servedRange } from '../content/reading';
+import { createReadRecorder } from '../content/read-recorder';
 import { replicaToRead, type LinkStats } from '../domain/choose-source';
 import type { Replica, ReplicaQueries } from '../read-model/queries';
 
@@ -66,6 +67,7 @@ function inReadOrder(replicas: Replica[], network: string, sizeBytes: number, li
 export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
   const { queries, store, networks, links } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const reads = createReadRecorder(store);
   return async (app) => {
     app.get(
       '/assets/:assetId/content',
@@ -115,17 +117,15 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
               range,
               forNetwork: network,
             });
-            await store.append(
-              `asset-${assetId}`,
-              stamp([event], {
-                actor: actorOf(principal),
-                now: clock().toISOString(),
-                newId: () => uuidv7(clock().getTime()),
-                correlationId: request.correlationId,
-                causationId: request.correlationId,
-              }),
-              'any',
-            );
+            const [stamped] = stamp([event], {
+              actor: actorOf(principal),
+              now: clock().toISOString(),
+              newId: () => uuidv7(clock().getTime()),
+              correlationId: request.correlationId,
+              causationId: request.correlationId,
+            });
+            // Recorded before a byte is sent; concurrent readers of the asset share an append.
+            await reads.record(`asset-${assetId}`, stamped!);
           }
           reply.code(sent.statusCode);
           reply.headers({
