@@ -1,21 +1,9 @@
 import { decodeCursor, sqlParams } from '../../../lib/keyset-cursor';
 import { ValidationError } from '../../../lib/errors';
 import { normalise, paired } from './entry';
+import type { AssetListState } from '../../../domain/asset/list-states';
 
-// The assets list's states, as the assets read model sets them (screening, then delivery): the filter keeps them.
-export const ASSET_STATES = [
-  'detected',
-  'ingested',
-  'screening',
-  'cleared',
-  'quarantined',
-  'released',
-  'deleted',
-  'delivered',
-  'partially-delivered',
-  'delivery-failed',
-] as const;
-export type AssetState = (typeof ASSET_STATES)[number];
+export type AssetState = AssetListState;
 
 /** What a catalog search asks; every part given must hold. */
 export interface CatalogQuery {

@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { NetworkId } from '../../../events/catalog/common';
 import { Nullable, OpenObject, PageQuery, Time } from '../../gateway/schemas';
 import { MEDIA_TYPES } from '../read-model/entry';
-import { ASSET_STATES } from '../read-model/search-query';
+import { ASSET_STATES } from '../../../domain/asset/list-states';
 
 /** The catalog's route schemas; command inputs are typed from them. */
 

@@ -2,6 +2,7 @@ import type { TransferEvent } from '../../../events/catalog';
 import type { Stored } from '../../../events/catalog/stored';
 import { at } from '../../../events/projections/projection';
 import type { Sql } from '../../../lib/db/sql';
+import { DELIVERY_STATES } from '../../../domain/asset/list-states';
 
 /** The transfer events that say where an asset went. */
 export const DELIVERY_EVENT_TYPES = [
@@ -17,8 +18,6 @@ type DeliveryType = (typeof DELIVERY_EVENT_TYPES)[number];
 export type DeliveryEvent = Extract<TransferEvent, { type: DeliveryType }>;
 
 /** The states an asset reaches once it is cleared, by what became of its transfers. */
-export const DELIVERY_STATES = ['delivered', 'partially-delivered', 'delivery-failed'] as const;
-
 export type DeliveryState = 'cleared' | (typeof DELIVERY_STATES)[number];
 
 /**

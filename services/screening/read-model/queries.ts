@@ -10,22 +10,11 @@ import {
   type Paged,
 } from '../../../lib/keyset-cursor';
 
-import { DELIVERY_STATES } from './deliveries';
+import type { AssetListState } from '../../../domain/asset/list-states';
 
 type Json = Record<string, unknown>;
 
-/** The states of an asset in the read model (and the listing's `state` filter). */
-export const ASSET_STATES = [
-  'detected',
-  'ingested',
-  'screening',
-  'cleared',
-  'quarantined',
-  'released',
-  'deleted',
-  ...DELIVERY_STATES,
-] as const;
-export type AssetState = (typeof ASSET_STATES)[number];
+export type AssetState = AssetListState;
 
 /** One asset as the `rm_assets` read model holds it, in the API's camelCase. */
 export interface AssetSummary {

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NetworkId } from '../../../events/catalog/common';
 import { Nullable, OpenObject, PageQuery, Reason, Time } from '../../gateway/schemas';
-import { ASSET_STATES } from '../read-model/queries';
+import { ASSET_STATES } from '../../../domain/asset/list-states';
 
 /** The screening service's route schemas; command inputs are typed from them. */
 
