@@ -5,6 +5,8 @@ import pino from 'pino';
 import { createProjectionRunner, type ProjectionRunner } from '../../../events/projections';
 import { ffprobe } from '../../../lib/ffmpeg';
 import { uuidv7 } from '../../../lib/ids';
+import { randomUUID } from 'node:crypto';
+import { createBullMqWorkQueue } from '../../../lib/work-queue/adapters/bullmq';
 import { createInProcessWorkQueue } from '../../../lib/work-queue/adapters/in-process';
 import { startTestGateway, type TestGateway } from '../../../services/gateway/testing/gateway-fixture';
 import { createMediaManager, type MediaJob, type MediaManager } from '../../../services/media/process-manager';
@@ -16,10 +18,19 @@ import { describeWithFfmpeg, makeTestMedia, moovBeforeMdat, sha256Of, type TestM
 
 const logger = pino({ level: 'silent' });
 
+const REDIS_URL = process.env.MXHUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The media queue as each profile has it: BullMQ on Redis beside PostgreSQL, in-process beside PGlite. */
+const mediaQueue = (kind: 'postgres' | 'pglite') =>
+  kind === 'postgres'
+    ? createBullMqWorkQueue<MediaJob>(`media-${randomUUID()}`, { connection: REDIS_URL, prefix: 'mxhub-test' })
+    : createInProcessWorkQueue<MediaJob>(`media-${kind}`);
+
 /**
  * The media service's process manager on real media made by ffmpeg, on both
- * profiles: what it makes in the centre store (checked with ffprobe) and
- * what it records, and a truncated MP4 that fails with ffmpeg's reason.
+ * profiles (PostgreSQL with its jobs on BullMQ, PGlite with the in-process
+ * queue): what it makes in the centre store (checked with ffprobe) and what
+ * it records, and a truncated MP4 that fails with ffmpeg's reason.
  */
 describeWithFfmpeg.each(['postgres', 'pglite'] as const)('browse renditions on %s', (kind) => {
   let gw: TestGateway;
@@ -29,7 +40,7 @@ describeWithFfmpeg.each(['postgres', 'pglite'] as const)('browse renditions on %
   let runner: ProjectionRunner;
   let queries: MediaQueries;
   let manager: MediaManager;
-  const queue = createInProcessWorkQueue<MediaJob>(`media-${kind}`);
+  const queue = mediaQueue(kind);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mxhub-media-'));
