@@ -38,7 +38,10 @@ describe('a dropped file on an embedded hub: seen at once, waiting for its sidec
   }
 
   beforeAll(async () => {
-    hub = await startHub(['--data', dataDir], env);
+    // The sidecar wait counts from first sight; one longer than the stability window leaves a visible wait.
+    const config = join(dataDir, 'config.json');
+    writeFileSync(config, JSON.stringify({ connectors: { stabilityMs: 1000, sidecarWaitMs: 5000 } }));
+    hub = await startHub(['--data', dataDir, '--config', config], env);
     auth = { authorization: `Bearer ${env.MXHUB_ADMIN_TOKEN}` };
   });
   afterAll(async () => {
