@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Backbone } from '../../events/backbone/backbone';
 import type { CleanupStack } from '../../lib/cleanup-stack';
@@ -5,6 +6,7 @@ import { createAuditRoutes } from '../../services/audit/routes';
 import { createCatalogService } from '../../services/catalog/service';
 import { buildGateway } from '../../services/gateway/app';
 import { hashToken } from '../../services/gateway/auth';
+import { createConfigRoutes } from '../../services/gateway/routes/config';
 import { bootstrapAdminToken } from '../admin-token';
 import type { HubConfig } from '../config';
 import { createHubHealth } from '../health';
@@ -19,6 +21,9 @@ import type { ConnectorsPart } from './connectors';
 import type { MediaPart } from './media';
 import type { TransferPart } from './transfer';
 import type { UsagePart } from './usage';
+
+/** The console's build (console/build.js writes it; `npm ci` and `mxhub start` run that). */
+const CONSOLE_ROOT = join(__dirname, '..', '..', 'console', 'dist');
 
 export interface GatewayPartDeps {
   config: HubConfig;
@@ -89,7 +94,10 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         deps.media.routes,
         deps.usage.routes,
         createCatalogService({ store, sql }).routes,
+        createConfigRoutes(config),
       ],
+      consoleRoot: CONSOLE_ROOT,
+      liveProgress: transfer.liveProgress,
     },
   );
   stack.defer('gateway', () => app.close());

@@ -97,8 +97,9 @@ export function openTransferPart(deps: TransferPartDeps, stack: CleanupStack) {
   // The service's stop also closes its queues and progress board; those closes are idempotent.
   stack.defer('transfer', () => service.stop());
   const commands = createTransferCommands({ store, progress, networks: config.networks.map((n) => n.id) });
+  const queries = createTransferQueries(sql, { historyDays: config.transfer.historyDays });
   const routes = createTransferRoutes({
-    queries: createTransferQueries(sql, { historyDays: config.transfer.historyDays }),
+    queries,
     commands,
     progress,
     lanes: () => {
@@ -113,6 +114,11 @@ export function openTransferPart(deps: TransferPartDeps, stack: CleanupStack) {
     service,
     commands,
     routes,
+    /** Progress of the running copies (at most 500), for the console's live stream. */
+    async liveProgress(): Promise<Record<string, unknown>> {
+      const running = await queries.list({ state: 'running', limit: 500 });
+      return running.items.length === 0 ? {} : progress.read(running.items.map((t) => t.id));
+    },
     async start(): Promise<void> {
       await nodes.start();
       await service.start();

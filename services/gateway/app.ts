@@ -4,11 +4,15 @@ import type { GatewayDeps, GatewayRoutes } from './deps';
 import { authGuard, type RouteEntry } from './plugins/auth-guard';
 import { correlation, correlationIdOf } from './plugins/correlation';
 import { errorHandler } from './plugins/error-handler';
+import { createLiveFeed, type LiveProgress } from './live/live-feed';
+import { consolePages } from './plugins/console';
 import { httpMetrics } from './plugins/http-metrics';
 import { openapi } from './plugins/openapi';
+import { securityHeaders } from './plugins/security-headers';
 import type { AssetNetworks } from './rights';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { createLiveRoutes } from './routes/live';
 import { metricsRoute } from './routes/metrics';
 import { streamRoutes } from './routes/streams';
 
@@ -35,6 +39,10 @@ export interface GatewayOptions {
    * @default reads the asset's stream (`createStreamAssetNetworks`)
    */
   assetNetworks?: AssetNetworks;
+  /** The built console served at `/` (see plugins/console.ts); absent serves no console. */
+  consoleRoot?: string;
+  /** The running copies' progress pushed by `GET /v1/stream`; absent pushes none. */
+  liveProgress?: LiveProgress;
 }
 
 /**
@@ -79,12 +87,25 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
     },
   });
   app.decorate('gatewayRoutes', routeTable);
-  app.decorate('assetNetworks', options.assetNetworks ?? createStreamAssetNetworks(deps.store));
+  const assetNetworks = options.assetNetworks ?? createStreamAssetNetworks(deps.store);
+  app.decorate('assetNetworks', assetNetworks);
+  const live = createLiveFeed({
+    store: deps.store,
+    assetNetworks,
+    progress: options.liveProgress,
+    logger: deps.logger,
+  });
+  // Open event streams would hold the server's close until their clients
+  // leave: end them first.
+  app.addHook('preClose', () => live.close());
 
   app.register(errorHandler);
   app.register(correlation);
   app.register(httpMetrics, { registry: deps.metrics });
+  app.register(securityHeaders);
   app.register(openapi, { version: options.apiVersion ?? '1' });
+  const consoleRoot = options.consoleRoot;
+  if (consoleRoot) app.register(consolePages, { root: consoleRoot });
 
   app.register(async function guarded(api) {
     await api.register(authGuard, { auth: deps.auth, registry: routeTable });
@@ -92,7 +113,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
     await api.register(metricsRoute, { registry: deps.metrics });
     await api.register(
       async function v1(scope) {
-        for (const routes of [eventRoutes, streamRoutes, ...(options.routes ?? [])]) {
+        for (const routes of [eventRoutes, streamRoutes, createLiveRoutes(live), ...(options.routes ?? [])]) {
           await scope.register(routes, { deps });
         }
       },

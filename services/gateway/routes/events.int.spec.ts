@@ -99,12 +99,34 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/events on %s', (kind) =>
     ['?stream=nodash', 'query parameter "stream" must match pattern'],
     [
       '?typ=AssetDetected',
-      'query parameter "typ" is not accepted; accepted: stream, category, type, from, to, after, limit',
+      'query parameter "typ" is not accepted; accepted: stream, category, type, from, to, after, limit, format',
     ],
   ])('%s -> 400 naming the parameter', async (query, message) => {
     const res = await get(query);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('MXHUB_ERR_VALIDATION');
     expect(res.json().error.message).toContain(message);
+  });
+
+  test('format=jsonl exports the whole filtered range as JSON Lines, one event per line, limit ignored', async () => {
+    const res = await get('?category=asset&format=jsonl&limit=1');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="mxhub-events-after-0\.jsonl"$/);
+    const lines = res.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { streamId: string; type: string });
+    expect(lines.map((e) => [e.streamId, e.type])).toEqual([
+      [a1, 'AssetDetected'],
+      [a1, 'AssetDeleted'],
+      [a2, 'AssetDetected'],
+    ]);
+    expect(res.body.endsWith('\n')).toBe(true);
+  });
+
+  test('format=jsonl is for auditors too: a viewer is refused', async () => {
+    const res = await gw.request({ url: '/v1/events?format=jsonl', headers: gw.as('viewer') });
+    expect(res.statusCode).toBe(403);
   });
 });

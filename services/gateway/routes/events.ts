@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { Readable } from 'node:stream';
+import type { EventStore, ReadAllOptions } from '../../../events/store/event-store';
 import { ValidationError } from '../../../lib/errors';
 import type { GatewayRoutes } from '../deps';
 import { AUDITORS, ErrorResponse, EventJson, eventJson, Nullable, StreamId, Time } from '../schemas';
@@ -28,6 +30,14 @@ const EventsQuery = Type.Object(
       }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    format: Type.Optional(
+      Type.Union([Type.Literal('json'), Type.Literal('jsonl')], {
+        default: 'json',
+        description:
+          '`jsonl`: the whole filtered range from `after` on as JSON Lines (application/x-ndjson, one event per ' +
+          'line, `limit` ignored), for an export an auditor keeps',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -45,6 +55,23 @@ function position(after: string): bigint {
   if (p > MAX_POSITION)
     throw new ValidationError(`query parameter "after" must be at most ${MAX_POSITION}`, { field: 'after' });
   return p;
+}
+
+const EXPORT_PAGE = 1000;
+
+/** Every event of the filter from `after` on, as JSON Lines, read page by page while the client takes them. */
+function exportLines(store: Pick<EventStore, 'readAll'>, filter: ReadAllOptions): Readable {
+  return Readable.from(
+    (async function* lines() {
+      let after = filter.after ?? 0n;
+      for (;;) {
+        const events = await store.readAll({ ...filter, after, limit: EXPORT_PAGE });
+        if (events.length > 0) yield events.map((e) => `${JSON.stringify(eventJson(e))}\n`).join('');
+        if (events.length < EXPORT_PAGE) return;
+        after = events[events.length - 1]!.position;
+      }
+    })(),
+  );
 }
 
 /**
@@ -65,7 +92,7 @@ export const eventRoutes: GatewayRoutes = async (app, { deps }) => {
         response: { 200: EventPage, 400: ErrorResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const limit = q.limit ?? 100;
       if (q.from && q.to && Date.parse(q.to) <= Date.parse(q.from)) {
@@ -73,15 +100,25 @@ export const eventRoutes: GatewayRoutes = async (app, { deps }) => {
           field: 'to',
         });
       }
-      const events = await deps.store.readAll({
+      const filter: ReadAllOptions = {
         after: position(q.after ?? '0'),
-        limit,
         ...(q.stream ? { streamId: q.stream } : {}),
         ...(q.category ? { category: q.category } : {}),
         ...(q.type ? { types: q.type.split(',') } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
-      });
+      };
+      if (q.format === 'jsonl') {
+        const name = `mxhub-events-after-${filter.after}.jsonl`;
+        return (
+          reply
+            .type('application/x-ndjson; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${name}"`)
+            // The typed reply knows the JSON page only; a stream is sent as it is, unserialised.
+            .send(exportLines(deps.store, filter) as never)
+        );
+      }
+      const events = await deps.store.readAll({ ...filter, limit });
       const last = events[events.length - 1];
       return { items: events.map(eventJson), next: events.length === limit && last ? last.position.toString() : null };
     },
