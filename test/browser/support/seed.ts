@@ -15,12 +15,14 @@ export const SEED = {
   hostile: '<img src=x onerror=window.__xss=1>.mp4',
   hostileSidecar: '<img src=x onerror=window.__xss=1>.xml',
   hostileTitle: '<script>window.__xss=1</script>',
+  /** A hostile name with EICAR inside: quarantined, so the desk and the dashboard show the name. */
+  hostileTainted: '<svg onload=window.__xss=2>.mp4',
   /** Held only in the archive network: a viewer of news never sees it. */
   archiveOnly: 'archive-only-reel.mp4',
 } as const;
 
 /** Number of distinct clips seed() needs. */
-export const CLIPS_NEEDED = 7;
+export const CLIPS_NEEDED = 8;
 
 const drop = (dataDir: string, network: string, target: string) => join(dataDir, 'networks', network, 'drop', target);
 
@@ -30,12 +32,13 @@ const drop = (dataDir: string, network: string, target: string) => join(dataDir,
  * the setup paused, so those transfers stay queued.
  */
 export function seed(dataDir: string, clips: Buffer[]): void {
-  const [chinese, a, b, c, tainted, hostile, archive] = clips as [Buffer, ...Buffer[]];
+  const [chinese, a, b, c, tainted, hostile, archive, hostileTainted] = clips as [Buffer, ...Buffer[]];
   const news = drop(dataDir, 'news', 'broadcast');
   writeFileSync(join(news, SEED.chinese), chinese);
   SEED.queued.forEach((name, i) => writeFileSync(join(news, name), [a, b, c][i]!));
   writeFileSync(join(news, SEED.tainted), Buffer.concat([tainted!, EICAR]));
   writeFileSync(join(news, SEED.hostileSidecar), sidecar(SEED.hostileTitle));
   writeFileSync(join(news, SEED.hostile), hostile!);
+  writeFileSync(join(news, SEED.hostileTainted), Buffer.concat([hostileTainted!, EICAR]));
   writeFileSync(join(drop(dataDir, 'archive', 'broadcast'), SEED.archiveOnly), archive!);
 }
