@@ -182,6 +182,7 @@ test('the OpenAPI document states who may call each route', async () => {
     'to',
     'after',
     'limit',
+    'format',
   ]);
   expect(doc.paths['/v1/streams/{id}'].get.description).toContain('Roles: admin, auditor, operator, viewer.');
   expect(doc.paths['/health/ready'].get.security).toEqual([]);

@@ -77,7 +77,8 @@ test('a valid token of a role the route does not admit: 403 on every route', asy
 });
 
 test('an admitted role gets through on every route (200 for every GET)', async () => {
-  for (const r of guarded()) {
+  // The live stream never ends by itself: routes/live.int.spec.ts checks who may open it.
+  for (const r of guarded().filter((x) => x.url !== '/v1/stream')) {
     for (const role of r.access.roles) {
       const res = await gw.request(request(r, gw.as(role)));
       const expected = r.method === 'GET' || r.method === 'HEAD' ? 200 : res.statusCode;

@@ -18,6 +18,8 @@ export function createLiveRoutes(feed: LiveFeed): GatewayRoutes {
       '/stream',
       {
         config: { roles: READERS },
+        // A HEAD would open a stream that never ends and carries no body.
+        exposeHeadRoute: false,
         schema: {
           tags: ['events'],
           summary: 'Live stream (Server-Sent Events) of committed events and transfer progress',
