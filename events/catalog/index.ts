@@ -13,6 +13,7 @@ import { replicaEvents } from './replica-events';
 import { matchEvents, subscriptionEvents } from './subscription-events';
 import { renditionEvents } from './rendition-events';
 import { transferEvents } from './transfer-events';
+import { userEvents } from './user-events';
 
 export * from './asset-events';
 export * from './transfer-events';
@@ -23,6 +24,7 @@ export * from './subscription-events';
 export * from './rendition-events';
 export * from './media-events';
 export * from './pick-events';
+export * from './user-events';
 export type { EventDefinition } from './define';
 export * from './stored';
 
@@ -38,6 +40,7 @@ const definitions: readonly EventDefinition[] = [
   ...mediaEvents,
   ...pickEvents,
   ...usageEvents,
+  ...userEvents,
 ];
 
 export interface Catalog {
