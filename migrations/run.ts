@@ -15,6 +15,7 @@ import * as assetRefusals from './20261203000100_asset_refusals';
 import * as mediaRenditions from './20261203000300_media_renditions';
 import * as catalog from './20261203000400_catalog';
 import * as usage from './20261203000500_usage';
+import * as users from './20261204000100_users';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261203000300_media_renditions', mediaRenditions],
   ['20261203000400_catalog', catalog],
   ['20261203000500_usage', usage],
+  ['20261204000100_users', users],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {
