@@ -20,7 +20,7 @@ function layoutRule(files, otherServices = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.mxhub-build/', 'ops/kafka/lib/', 'ops/*/run/', 'coverage/'] },
+  { ignores: ['node_modules/', '.mxhub-build/', 'console/dist/', 'ops/kafka/lib/', 'ops/*/run/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
