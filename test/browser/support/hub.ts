@@ -33,8 +33,9 @@ const KAFKA = `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`;
  * The config of a browser hub: both engines required (so the quarantine test
  * does not pass on YARA-X alone), short connector waits so drops become
  * assets in seconds (one rendition at a time, the default: two hubs share two
- * cores, and the Chinese clip, dropped first, gets its proxy first); on the production profile a fresh PostgreSQL database,
- * its own Redis queue prefix and Kafka topic prefix beside the shared services.
+ * cores, and the Chinese clip, dropped first, gets its proxy first); on the
+ * production profile a fresh PostgreSQL database, its own Redis queue prefix
+ * and Kafka topic prefix beside the shared services.
  */
 function hubConfig(profile: Profile, db: TestDatabase | undefined): Record<string, unknown> {
   const tag = randomBytes(5).toString('hex');
