@@ -108,7 +108,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
   if (consoleRoot) app.register(consolePages, { root: consoleRoot });
 
   app.register(async function guarded(api) {
-    await api.register(authGuard, { auth: deps.auth, registry: routeTable });
+    await api.register(authGuard, { auth: deps.auth, registry: routeTable, users: deps.users });
     await api.register(healthRoutes, { health: deps.health });
     await api.register(metricsRoute, { registry: deps.metrics });
     await api.register(

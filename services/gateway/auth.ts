@@ -30,6 +30,10 @@ export interface Principal {
   role: Role;
   network?: string;
   rights: Rights;
+  /** Set for a user (session or personal token): the id of `user-<id>`. */
+  userId?: string;
+  /** How the request proved who it is; a `session` needs the CSRF header on writes. */
+  via?: 'token' | 'personal-token' | 'session';
 }
 
 /** RFC 6750 `b64token`: the characters a bearer token may have. */

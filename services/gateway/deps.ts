@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Sql } from '../../lib/db/sql';
 import type { EventStore } from '../../events/store/event-store';
-import type { AuthConfig } from './auth';
+import type { SessionStore } from '@fastify/session';
+import type { AuthConfig, Principal } from './auth';
 
 /** One readiness check's outcome; `detail` says what is wrong (or what was seen). */
 export interface CheckResult {
@@ -36,6 +37,25 @@ export interface GatewayDeps {
   metrics: Registry;
   auth: AuthConfig;
   health: HealthSource;
+  /** Users' sessions and personal tokens (services/users); absent, only configured bearer tokens are accepted. */
+  users?: UserAuth;
+}
+
+/**
+ * What the guard needs of users: it never reads their tables itself, so the
+ * gateway stays free of any one service.
+ */
+export interface UserAuth {
+  /** Signs the `mxhub_session` cookie: at least 32 characters. */
+  sessionSecret: string;
+  /** Where sessions live (the database, so they outlive a restart and are shared by hubs). */
+  sessionStore: SessionStore;
+  /** The cookie's life: the absolute session timeout. */
+  sessionMaxAgeMs: number;
+  /** A session user's principal read now (role and rights as they are now), or undefined when gone or disabled. */
+  userPrincipal(userId: string): Promise<Principal | undefined>;
+  /** A personal token's principal, or undefined when unknown, expired, revoked or its owner is disabled. */
+  tokenPrincipal(token: string): Promise<Principal | undefined>;
 }
 
 /** Options every route plugin receives from `buildGateway`. */

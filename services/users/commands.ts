@@ -152,6 +152,8 @@ export function createUserCommands(deps: UserCommandsDeps) {
       const user = USERNAME.test(name) ? await repo.byUsername(name) : undefined;
       const hash = user ? await repo.passwordHash(user.id) : undefined;
       const ok = await verifyPassword(hash, typeof password === 'string' ? password : '');
+      // Nobody is authenticated yet: the events name the user tried, or `anonymous` for a name that is no user.
+      meta = { ...meta, actor: user ? `user:${user.username}` : 'anonymous' };
       if (lockedSeconds > 0) {
         await recordFailure(user, name, 'locked', address, meta);
         throw new LockedOutError(lockedSeconds);
