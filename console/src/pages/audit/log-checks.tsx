@@ -71,7 +71,7 @@ export function LogChecks({ admin }: { admin: boolean }) {
                 <Table
                   size="small"
                   pagination={false}
-                  rowKey={(_, i) => String(i)}
+                  rowKey={(p) => JSON.stringify(p)}
                   dataSource={verify.problems}
                   columns={[{ title: t('problems'), render: (_, p) => show(p) }]}
                 />
@@ -88,7 +88,7 @@ export function LogChecks({ admin }: { admin: boolean }) {
             <Table
               size="small"
               pagination={false}
-              rowKey={(_, i) => String(i)}
+              rowKey={(r) => JSON.stringify(r)}
               dataSource={replay.tables}
               columns={[{ title: t('table'), render: (_, r) => show(r) }]}
             />

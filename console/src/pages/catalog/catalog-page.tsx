@@ -40,7 +40,7 @@ function treeNodes(tree: TreeJson | undefined): DataNode[] {
       key: JSON.stringify({ network: n.network, ...monthRange(m.month) }),
       title: `${m.month} (${m.count})`,
       children: (m.programmes ?? []).map((p) => ({
-        key: JSON.stringify({ network: n.network, ...monthRange(m.month), program: p.programme ?? undefined }),
+        key: JSON.stringify({ network: n.network, ...monthRange(m.month), program: p.programme ?? '' }),
         title: `${p.programme ?? '—'} (${p.count})`,
         isLeaf: true,
       })),

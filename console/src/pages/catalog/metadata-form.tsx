@@ -45,6 +45,8 @@ export function MetadataForm(props: { id: string; version: number; sidecar: Side
       await client.invalidateQueries({ queryKey: ['asset', id] });
     } catch (e) {
       void message.error(e instanceof ApiError ? e.message : String(e));
+      // A 412 means someone changed the asset since it was read: reload it so the next save has the new version.
+      await client.invalidateQueries({ queryKey: ['asset', id] });
     } finally {
       setBusy(false);
     }
