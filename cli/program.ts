@@ -107,6 +107,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => (require('./commands/subscriptions') as typeof import('./commands/subscriptions')).subscriptionsCommand,
   },
   {
+    name: 'users',
+    term: 'users',
+    summary: 'console and API users: add, list, disable, reset-password, set-role',
+    load: () => (require('./commands/users') as typeof import('./commands/users')).usersCommand,
+  },
+  {
     name: 'audit-storage',
     term: 'audit-storage [options]',
     summary: 're-hash every replica on the nodes (or one) now, through the running hub, and print what it found',

@@ -22,6 +22,7 @@ import { openStoreNodesPart } from './parts/store-nodes';
 import { openSubscriptionsPart } from './parts/subscriptions';
 import { openTransferPart } from './parts/transfer';
 import { openUsagePart } from './parts/usage';
+import { openUsersPart } from './parts/users';
 
 export interface Hub {
   config: HubConfig;
@@ -76,6 +77,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     );
     const store = openStorePart({ config, storage, backbone, logger, links: storeNodes.linkStats }, stack);
     const usage = openUsagePart({ config, storage });
+    const users = openUsersPart({ config, storage });
     const subscriptions = openSubscriptionsPart(
       { config, storage, backbone, logger, catchUp: projections.catchUp },
       stack,
@@ -95,6 +97,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
         subscriptions,
         media,
         usage,
+        users,
         logger,
       },
       stack,

@@ -30,6 +30,8 @@ export interface HubConfig {
   connectors: { stabilityMs: number; sidecarWaitMs: number; temporarySuffixes: string[]; rescanMs: number };
   tokens: TokenEntry[];
   adminToken?: string;
+  /** Users' logins and sessions (`auth.lockout`, `auth.session`); the secret is MXHUB_SESSION_SECRET or DIR/session-secret. */
+  users: Pick<ConfigFile['auth'], 'lockout' | 'session'> & { sessionSecret?: string };
   /** `exportFile`: the auditor's copy of every signed checkpoint (one JSON line each, fsynced). */
   checkpoints: { keyFile: string; intervalMs: number; exportFile: string };
   screening: ScreeningSettings;
@@ -187,6 +189,11 @@ export function loadConfig(sources: ConfigSources): HubConfig {
     connectors: file.connectors,
     tokens: file.auth.tokens,
     adminToken: env.MXHUB_ADMIN_TOKEN,
+    users: {
+      lockout: file.auth.lockout,
+      session: file.auth.session,
+      ...(env.MXHUB_SESSION_SECRET ? { sessionSecret: env.MXHUB_SESSION_SECRET } : {}),
+    },
     checkpoints: {
       // Under the data directory unless named: they follow --data and MXHUB_DATA, so no schema default.
       keyFile: resolve(file.checkpoints.keyFile ?? join(dataDir, 'checkpoint-key.pem')),

@@ -243,7 +243,27 @@ export const ConfigSchema = Type.Object(
     /** Nominal link speeds (GET /v1/links shows them beside the measured ones). */
     links: Type.Array(LinkConfig, { default: [] }),
     auth: Type.Object(
-      { tokens: Type.Array(TokenConfig, { default: [] }) },
+      {
+        tokens: Type.Array(TokenConfig, { default: [] }),
+        /** Failed logins: per username and per client address within `windowSeconds`, then locked `lockSeconds`. */
+        lockout: Type.Object(
+          {
+            maxFailures: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+            perAddressMaxFailures: Type.Integer({ minimum: 1, maximum: 100000, default: 20 }),
+            windowSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: 900 }),
+            lockSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: 900 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** Console sessions: end after `idleMinutes` without a request, and `absoluteHours` after login. */
+        session: Type.Object(
+          {
+            idleMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
+            absoluteHours: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
       { additionalProperties: false, default: {} },
     ),
     checkpoints: Type.Object(

@@ -21,6 +21,7 @@ import type { ConnectorsPart } from './connectors';
 import type { MediaPart } from './media';
 import type { TransferPart } from './transfer';
 import type { UsagePart } from './usage';
+import type { UsersPart } from './users';
 
 /** The console's build (console/build.js writes it; `npm ci` and `mxhub start` run that). */
 const CONSOLE_ROOT = join(__dirname, '..', '..', 'console', 'dist');
@@ -38,6 +39,7 @@ export interface GatewayPartDeps {
   subscriptions: SubscriptionsPart;
   media: MediaPart;
   usage: UsagePart;
+  users: UsersPart;
   logger: Logger;
 }
 
@@ -73,7 +75,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
     integrity: projections.checkpointer,
   });
   const app = buildGateway(
-    { store, sql, logger: deps.logger, metrics, auth: { tokens }, health },
+    { store, sql, logger: deps.logger, metrics, auth: { tokens }, health, users: deps.users.auth },
     {
       routes: [
         createAuditRoutes({
@@ -93,6 +95,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
         deps.subscriptions.routes,
         deps.media.routes,
         deps.usage.routes,
+        deps.users.routes,
         createCatalogService({ store, sql }).routes,
         createConfigRoutes(config),
       ],

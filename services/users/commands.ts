@@ -51,7 +51,8 @@ export function createUserCommands(deps: UserCommandsDeps) {
       userStream(userId),
       userDecider,
       command,
-      commandContext(meta, clock),
+      // A caller with no cause of its own (the CLI) is caused by its own journey, as a request is.
+      commandContext({ ...meta, causationId: meta.causationId ?? meta.correlationId }, clock),
       {
         ...(command.type === 'Create' ? {} : { mustExist: `user ${userId}` }),
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),

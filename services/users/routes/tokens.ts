@@ -72,7 +72,7 @@ export function tokenRoutes(commands: UserCommands, sql: Sql): GatewayRoutes {
           { admin: p.role === 'admin', ...(p.userId ? { userId: p.userId } : {}) },
           commandMetadata(request),
         );
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   };
