@@ -50,20 +50,19 @@ export function Replicas({ id }: { id: string }) {
   );
 }
 
-export function Transfers({ id }: { id: string }) {
+/** The asset's transfers as its record lists them (the hub has no GET of an asset's transfers). */
+export function Transfers({ transfers }: { transfers: Row[] }) {
   const { t } = useTranslation('catalog');
-  const q = useAssetPart<Page<Row>>(id, 'transfers', `/v1/assets/${id}/transfers`);
   return (
     <Table<Row>
       size="small"
       pagination={false}
-      loading={q.isLoading}
       rowKey={(r) => text(r.transferId ?? r.id)}
-      dataSource={q.data?.items ?? []}
+      dataSource={transfers}
       columns={[
         { title: t('target'), render: (_, r) => text(r.targetNetwork ?? r.target) },
         { title: t('state'), render: (_, r) => text(r.state) },
-        { title: t('at'), render: (_, r) => time(r.createdAt ?? r.updatedAt) },
+        { title: t('path'), render: (_, r) => text(r.path) },
         { title: '', render: () => <Link to="/transfers">{t('transfers')}</Link> },
       ]}
     />

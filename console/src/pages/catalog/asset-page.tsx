@@ -25,6 +25,7 @@ interface AssetJson {
   sidecar: Record<string, unknown> | null;
   metadata?: Record<string, unknown>;
   replicas?: Array<{ network: string }>;
+  transfers?: Array<Record<string, unknown>>;
 }
 
 const show = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
@@ -130,7 +131,7 @@ export function AssetPage() {
         <Replicas id={id} />
       </Card>
       <Card title={t('transfers')} size="small" style={{ marginTop: 16 }}>
-        <Transfers id={id} />
+        <Transfers transfers={a.transfers ?? []} />
       </Card>
       <Card title={t('usage')} size="small" style={{ marginTop: 16 }}>
         <UsageMarks id={id} />
