@@ -1,7 +1,7 @@
 import { useQuery, type QueryKey } from '@tanstack/react-query';
 import { getCsrfToken } from './csrf';
 
-/** The hub's error body (`{statusCode, code, error, message}`) as an exception. */
+/** The hub's error body (`{error: {code, message}}`) as an exception. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -38,9 +38,14 @@ export async function api<T>(
     let code = String(res.status);
     let message = res.statusText;
     try {
-      const err = (await res.json()) as { code?: string; message?: string; error?: string };
+      // The hub answers {error: {code, message, correlationId}}; fastify's own errors are flat.
+      const body = (await res.json()) as { error?: { code?: string; message?: string } | string } & {
+        code?: string;
+        message?: string;
+      };
+      const err = typeof body.error === 'object' ? body.error : body;
       code = err.code ?? code;
-      message = err.message ?? err.error ?? message;
+      message = err.message ?? message;
     } catch {
       // not JSON: keep the status text
     }

@@ -6,7 +6,7 @@ import { useApiQuery } from '../../api/client';
 export function ConfigPage() {
   const { t } = useTranslation('admin');
   const config = useApiQuery<unknown>(['config'], '/v1/config');
-  if (config.error) return <Alert type="error" message={config.error.message} />;
+  if (config.error) return <Alert type="error" title={config.error.message} />;
   return (
     <>
       <p>{t('configHelp')}</p>

@@ -33,7 +33,7 @@ export function TokensPage() {
           closable
           onClose={() => setIssued(null)}
           style={{ marginBottom: 12 }}
-          message={t('tokenOnce', { name: issued.name })}
+          title={t('tokenOnce', { name: issued.name })}
           description={
             <Typography.Text code copyable>
               {issued.token}

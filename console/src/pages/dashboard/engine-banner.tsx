@@ -23,16 +23,16 @@ export function EngineBanner() {
   const clamMissing = av && (!/clam/i.test(avDetail) || /clam\w*\s+(unreachable|NOT SCANNING)/i.test(avDetail));
   const failed = Object.entries(data.checks).filter(([, c]) => !c.ok);
   return (
-    <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
+    <Space orientation="vertical" style={{ width: '100%', marginBottom: 16 }}>
       {av && (!av.ok || clamMissing) && (
-        <Alert type="error" showIcon banner role="alert" message={t('clamDown')} description={avDetail} />
+        <Alert type="error" showIcon banner role="alert" title={t('clamDown')} description={avDetail} />
       )}
       {failed
         .filter(([n]) => n !== 'antivirus')
         .map(([name, c]) => (
-          <Alert key={name} type="warning" showIcon message={t('checkFailed', { name })} description={c.detail ?? ''} />
+          <Alert key={name} type="warning" showIcon title={t('checkFailed', { name })} description={c.detail ?? ''} />
         ))}
-      {data.ready && !clamMissing && <Alert type="success" showIcon message={t('healthy')} description={avDetail} />}
+      {data.ready && !clamMissing && <Alert type="success" showIcon title={t('healthy')} description={avDetail} />}
     </Space>
   );
 }

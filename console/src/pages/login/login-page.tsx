@@ -42,7 +42,7 @@ export function LoginPage() {
             { value: 'zh-CN', label: '简体中文' },
           ]}
         />
-        {error && <Alert type="error" role="alert" showIcon message={error} style={{ marginBottom: 16 }} />}
+        {error && <Alert type="error" role="alert" showIcon title={error} style={{ marginBottom: 16 }} />}
         <Form layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item
             label={t('login.username')}

@@ -4,11 +4,17 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { canChange, useSession } from '../../api/session';
 import { useTransferProgress } from '../../api/live';
+import { labelledBy } from '../../components/labelled-table';
 import { bytes, eta, runOrder } from './format';
 import { LanesPanel } from './lanes-panel';
 import { RowActions } from './row-actions';
 import type { Transfer } from './types';
 import { useTransfers } from './use-transfers';
+
+// Stable component maps (a new one each render would remount the tables).
+const RUNNING = labelledBy('running');
+const QUEUED = labelledBy('queued');
+const HISTORY = labelledBy('history');
 
 export function TransfersPage() {
   const { t } = useTranslation('transfers');
@@ -81,7 +87,7 @@ export function TransfersPage() {
       <LanesPanel />
       <h2 id="running">{t('running')}</h2>
       <Table<Transfer>
-        aria-labelledby="running"
+        components={RUNNING}
         rowKey="id"
         size="small"
         columns={runningCols}
@@ -91,7 +97,7 @@ export function TransfersPage() {
       />
       <h2 id="queued">{t('queued')}</h2>
       <Table<Transfer>
-        aria-labelledby="queued"
+        components={QUEUED}
         rowKey="id"
         size="small"
         columns={queuedCols}
@@ -117,7 +123,7 @@ export function TransfersPage() {
         />
       </Space>
       <Table<Transfer>
-        aria-labelledby="history"
+        components={HISTORY}
         rowKey="id"
         size="small"
         columns={historyCols}
