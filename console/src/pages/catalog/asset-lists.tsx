@@ -1,6 +1,5 @@
 import { Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import type { Page } from './types';
 import { useAssetPart } from './use-asset';
 
@@ -63,7 +62,6 @@ export function Transfers({ transfers }: { transfers: Row[] }) {
         { title: t('target'), render: (_, r) => text(r.targetNetwork ?? r.target) },
         { title: t('state'), render: (_, r) => text(r.state) },
         { title: t('path'), render: (_, r) => text(r.path) },
-        { title: '', render: () => <Link to="/transfers">{t('transfers')}</Link> },
       ]}
     />
   );
