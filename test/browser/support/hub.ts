@@ -71,7 +71,7 @@ export async function startBrowserHub(profile: Profile): Promise<RunningHub> {
     hub = await startHub(['--data', dataDir, '--config', configFile], env, 120_000);
     const api = adminApi(hub.url, adminToken);
     await api.patch('/v1/networks/broadcast', { paused: true, reason: 'browser tests: transfers stay queued' });
-    const users = await createUsers(dataDir, configFile, env);
+    const users = await createUsers(hub.url, env);
     const running = hub;
     return {
       info: { profile, url: hub.url, dataDir, adminToken, users },

@@ -34,15 +34,12 @@ function mxhubWithStdin(args: string[], stdin: string, env: NodeJS.ProcessEnv): 
 }
 
 /** Creates the tests' users with `mxhub users add` (the README's first step), each with a random password. */
-export async function createUsers(
-  dataDir: string,
-  configFile: string,
-  env: NodeJS.ProcessEnv,
-): Promise<Record<Role, UserLogin>> {
+export async function createUsers(url: string, env: NodeJS.ProcessEnv): Promise<Record<Role, UserLogin>> {
   const logins = {} as Record<Role, UserLogin>;
   for (const u of USERS) {
     const password = `pw-${randomBytes(12).toString('hex')}`;
-    const args = ['users', 'add', u.username, '--role', u.role, ...u.flags, '--data', dataDir, '--config', configFile];
+    // Through the running hub (--url; the token from MXHUB_ADMIN_TOKEN): the embedded database is the hub's alone.
+    const args = ['users', 'add', u.username, '--role', u.role, ...u.flags, '--url', url];
     await mxhubWithStdin(args, `${password}\n`, env);
     logins[u.role] = { username: u.username, password };
   }
