@@ -6,8 +6,7 @@ import type { EventStore } from '../../events/store/event-store';
 import { createTestSql, type TestSql } from '../../test/support/pg';
 import { buildGateway, type Gateway } from '../gateway/app';
 
-/** The gateway once ready (an async function unwraps the PromiseLike `Gateway` to this). */
-type App = Awaited<Gateway>;
+type App = Pick<Gateway, 'inject' | 'close'>;
 import { hashToken } from '../gateway/auth';
 import type { GatewayDeps } from '../gateway/deps';
 import { BAD_LOGIN } from './commands';
@@ -44,9 +43,9 @@ describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
       users: users.auth,
     };
     const app = buildGateway(deps, { routes: [users.routes] });
-    const ready = await app.ready();
-    gateways.push(ready);
-    return ready;
+    await app.ready();
+    gateways.push(app);
+    return app;
   }
 
   beforeAll(async () => {
