@@ -20,8 +20,9 @@
  * folder and file (YARA rules, templates, anything found beside the code), so
  * assets are read where they are in the tree, never copied.
  *
- * `node bin/build.js` builds if stale (npm's `prepare` runs it) and then makes
- * the embedded database's template (hub/pglite-template.ts).
+ * `node bin/build.js` builds if stale (npm's `prepare` runs it), then makes
+ * the embedded database's template (hub/pglite-template.ts) and builds the
+ * console (console/build.js, by its own hash of its inputs).
  */
 'use strict';
 const fs = require('node:fs');
@@ -173,6 +174,8 @@ if (require.main === module) {
     process.stdout.write(`mxhub: compiled ${path.relative(ROOT, outputs.mxhub)}\n`);
     const template = await require(outputs['pglite-template']).ensurePGliteTemplate();
     if (template) process.stdout.write(`mxhub: embedded database template in ${path.relative(ROOT, template)}\n`);
+    // The console's pages (console/dist), so that `npm ci && npm start` serves a working console.
+    await require('../console/build.js').ensureConsoleBuilt();
   })().catch((err) => {
     // Not fatal to an install: bin/mxhub.js runs the sources through tsx until a build succeeds.
     process.stderr.write(`mxhub: not compiled, running through tsx: ${err instanceof Error ? err.message : err}\n`);

@@ -10,8 +10,18 @@ function runSources() {
   require('../cli/main.ts');
 }
 
-if (process.env.MXHUB_TSX === '1') runSources();
-else {
+/** `start` serves console/dist, whose file list is read once: build the console first when its sources changed. */
+const starting = process.argv[2] === 'start';
+function consoleReady() {
+  return require('../console/build.js')
+    .ensureConsoleBuilt({ quiet: true })
+    .catch((err) => process.stderr.write(`mxhub: console not built: ${err instanceof Error ? err.message : err}\n`));
+}
+
+if (process.env.MXHUB_TSX === '1') {
+  if (starting) consoleReady().then(runSources);
+  else runSources();
+} else {
   const { currentBuild, ensureBuild } = require('./build');
   const run = (outputs) => {
     if (!outputs) return runSources();
@@ -19,6 +29,10 @@ else {
     require(outputs.mxhub);
   };
   const current = currentBuild();
-  if (current) run(current);
+  if (starting)
+    consoleReady()
+      .then(() => current ?? ensureBuild())
+      .then(run);
+  else if (current) run(current);
   else ensureBuild().then(run);
 }

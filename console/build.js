@@ -45,7 +45,7 @@ async function ensureConsoleBuilt({ force = false, quiet = false } = {}) {
   const { build } = await import('vite');
   await build({ configFile: path.join(here, 'vite.config.ts'), logLevel: 'warn' });
   fs.writeFileSync(hashFile, hash + '\n');
-  if (!quiet) console.log(`console: built console/dist in ${Date.now() - started} ms`);
+  console.log(`console: built console/dist in ${Date.now() - started} ms`);
   return true;
 }
 
