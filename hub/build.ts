@@ -77,7 +77,7 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
     );
     const store = openStorePart({ config, storage, backbone, logger, links: storeNodes.linkStats }, stack);
     const usage = openUsagePart({ config, storage });
-    const users = openUsersPart({ config, storage });
+    const users = openUsersPart({ config, storage, logger }, stack);
     const subscriptions = openSubscriptionsPart(
       { config, storage, backbone, logger, catchUp: projections.catchUp },
       stack,

@@ -6,7 +6,7 @@ import { DEFAULT_LOCKOUT, type LockoutConfig } from './domain/lockout';
 import { sessionRoutes } from './routes/session';
 import { tokenRoutes } from './routes/tokens';
 import { userRoutes } from './routes/users';
-import { DEFAULT_SESSION, type SessionConfig } from './session-store';
+import { DEFAULT_SESSION, pruneSessions, type SessionConfig } from './session-store';
 import { createUserAuth } from './user-auth';
 
 export interface UsersServiceDeps {
@@ -42,7 +42,17 @@ export function createUsersService(deps: UsersServiceDeps) {
     await app.register(userRoutes(commands), opts);
     await app.register(tokenRoutes(commands, deps.sql), opts);
   };
-  return { commands, auth, routes };
+  /**
+   * Drops sessions that ran out, every `everyMs` (a session is only dropped
+   * when asked for otherwise, and a browser closed for good never asks).
+   */
+  function sweepSessions(everyMs = 10 * 60_000, onError: (err: unknown) => void = () => undefined) {
+    const sweep = () => pruneSessions(deps.sql, deps.session ?? DEFAULT_SESSION, clock()).catch(onError);
+    const timer = setInterval(sweep, everyMs);
+    timer.unref();
+    return { sweep, stop: () => clearInterval(timer) };
+  }
+  return { commands, auth, routes, sweepSessions };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

@@ -24,15 +24,16 @@ describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
   const clock = () => now;
   const gateways: App[] = [];
 
+  let lastService: ReturnType<typeof createUsersService> | undefined;
   async function hub(): Promise<App> {
-    const users = createUsersService({
+    const users = (lastService = createUsersService({
       store,
       sql: t.sql,
       sessionSecret: SECRET,
       clock,
       lockout: { maxFailures: 3, perAddressMaxFailures: 50, windowSeconds: 900, lockSeconds: 900 },
       session: { idleMinutes: 30, absoluteHours: 12 },
-    });
+    }));
     const deps: GatewayDeps = {
       store,
       sql: t.sql,
@@ -173,6 +174,26 @@ describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
       const res = await app.inject({ url: '/v1/session', headers: { cookie: cookie2 } });
       expect({ i, status: res.statusCode }).toEqual({ i, status: i < 24 ? 200 : 401 });
     }
+  });
+
+  test('the sweeper drops sessions that ran out and keeps live ones', async () => {
+    const app = await hub();
+    await createUser(app, { username: 'gus', password: 'gus password', role: 'viewer' });
+    const count = async () => {
+      const [row] = await t.sql.query<{ n: string }>(
+        `select count(*) as n from user_sessions s join users u on u.user_id = s.user_id where u.username = 'gus'`,
+      );
+      return Number(row!.n);
+    };
+    await login(app, 'gus', 'gus password', '10.0.5.1');
+    expect(await count()).toBe(1);
+    now = new Date(now.getTime() + 31 * 60_000);
+    const fresh = cookieOf(await login(app, 'gus', 'gus password', '10.0.5.1'));
+    const sweeper = lastService!.sweepSessions(60_000);
+    await sweeper.sweep();
+    sweeper.stop();
+    expect(await count()).toBe(1);
+    expect((await app.inject({ url: '/v1/session', headers: { cookie: fresh } })).statusCode).toBe(200);
   });
 
   test('a role change or a disable holds from the next request', async () => {

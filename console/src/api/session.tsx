@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from './client';
+import { api } from './client';
 import { setCsrfToken } from './csrf';
 import type { Role, SessionJson, UserJson } from './types';
 
@@ -33,22 +33,6 @@ interface SessionState {
   logout(): Promise<void>;
 }
 
-// Dev server only (never in the built console): before /v1/session exists, the proxy authenticates with
-// MXHUB_DEV_TOKEN and the console pretends to be that admin.
-function devFallback(e: unknown): SessionJson | null {
-  if (!import.meta.env.DEV || !(e instanceof ApiError) || e.status !== 404) return null;
-  const user: UserJson = {
-    id: 'dev',
-    username: 'dev',
-    role: 'admin',
-    canDownload: true,
-    canModify: true,
-    disabled: false,
-    createdAt: '',
-  };
-  return { user, csrfToken: '', expiresAt: '' };
-}
-
 const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -63,7 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     api<SessionJson>('GET', '/v1/session')
-      .then(adopt, (e: unknown) => adopt(devFallback(e)))
+      .then(adopt, () => adopt(null))
       .finally(() => setLoading(false));
   }, [adopt]);
 

@@ -113,7 +113,12 @@ export function DashboardPage() {
               {
                 title: t('used'),
                 render: (_, n) => (
-                  <Progress percent={Math.round(n.usedPercent ?? 0)} size="small" style={{ width: 140 }} />
+                  <Progress
+                    percent={Math.round(n.usedPercent ?? 0)}
+                    size="small"
+                    style={{ width: 140 }}
+                    aria-label={`${t('used')} ${n.id}`}
+                  />
                 ),
               },
             ]}

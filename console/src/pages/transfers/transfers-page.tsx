@@ -49,7 +49,7 @@ export function TransfersPage() {
         const pct = p.bytesTotal ? Math.floor((100 * (p.bytesDone ?? 0)) / p.bytesTotal) : 0;
         return (
           <div style={{ minWidth: 180 }}>
-            <Progress percent={pct} size="small" />
+            <Progress percent={pct} size="small" aria-label={`${t('progress')} ${r.id}`} />
             <Typography.Text type="secondary">
               {p.step ?? ''} {bytes(p.bytesDone)} / {bytes(p.bytesTotal)} · {bytes(p.bytesPerSecond)}/s · {t('eta')}{' '}
               {eta(p.etaSeconds)}
