@@ -101,6 +101,7 @@ export async function openGatewayPart(deps: GatewayPartDeps, stack: CleanupStack
       ],
       consoleRoot: CONSOLE_ROOT,
       liveProgress: transfer.liveProgress,
+      readModelsAt: (position) => projections.runner.caughtUp(position),
     },
   );
   stack.defer('gateway', () => app.close());

@@ -43,6 +43,12 @@ export interface GatewayOptions {
   consoleRoot?: string;
   /** The running copies' progress pushed by `GET /v1/stream`; absent pushes none. */
   liveProgress?: LiveProgress;
+  /**
+   * Resolves once the read models hold the event at `position`: the live
+   * stream tells a console of an event only then, so the reads it makes on
+   * hearing of it see the change. Absent tells at once.
+   */
+  readModelsAt?: (position: bigint) => Promise<void>;
 }
 
 /**
@@ -93,6 +99,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}) {
     store: deps.store,
     assetNetworks,
     progress: options.liveProgress,
+    ...(options.readModelsAt ? { readModelsAt: options.readModelsAt } : {}),
     logger: deps.logger,
   });
   // Open event streams would hold the server's close until their clients

@@ -3,10 +3,10 @@ import { expect, test } from './support/fixtures';
 import { SEED } from './support/seed';
 import { quarantined } from './support/waits';
 
-interface TimelineEvent {
+interface StreamEvent {
   type: string;
-  actor?: string;
-  data?: { mode?: string; reason?: string };
+  data: { mode?: string; reason?: string };
+  metadata: { actor: string };
 }
 
 test('quarantine desk: "Release" (rescreen) with a reason sends the asset back to screening', async ({
@@ -29,16 +29,14 @@ test('quarantine desk: "Release" (rescreen) with a reason sends the asset back t
 
   // The command went through as the user: AssetReleased (rescreen) with the reason, naming the admin.
   const released = await until(
-    'AssetReleased on the asset timeline',
+    'AssetReleased on the asset stream',
     async () =>
-      (await api.get<{ items: TimelineEvent[] }>(`/v1/assets/${asset.assetId}/timeline?limit=200`)).items.find(
+      (await api.get<{ items: StreamEvent[] }>(`/v1/streams/asset-${asset.assetId}`)).items.find(
         (e) => e.type === 'AssetReleased',
       ),
     (e) => e !== undefined,
     30_000,
   );
-  const said = JSON.stringify(released);
-  expect(said).toContain('rescreen');
-  expect(said).toContain(reason);
-  expect(said).toContain(`user:${hub.users.admin.username}`);
+  expect(released!.data).toMatchObject({ mode: 'rescreen', reason });
+  expect(released!.metadata.actor).toBe(`user:${hub.users.admin.username}`);
 });

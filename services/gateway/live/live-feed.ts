@@ -32,6 +32,8 @@ export function createLiveFeed(
     store: Pick<EventStore, 'subscribe' | 'headPosition'>;
     assetNetworks: AssetNetworks;
     progress?: LiveProgress;
+    /** Waits until the read models hold the event at a position (see GatewayOptions.readModelsAt). */
+    readModelsAt?: (position: bigint) => Promise<void>;
     logger: Logger;
   },
   options: LiveFeedOptions = {},
@@ -65,10 +67,21 @@ export function createLiveFeed(
     // From the head: the stream tells what happens from now on; a console
     // reads the state it starts from through the API.
     subscription = deps.store.headPosition().then((head) =>
-      deps.store.subscribe((e) => deliver(liveEvent(e)), {
-        after: head,
-        onError: (err) => deps.logger.warn({ err }, 'live stream subscription failed; retrying'),
-      }),
+      deps.store.subscribe(
+        async (e) => {
+          // A late read model (the wait timed out) still gets the event told: a refresh then is better than none.
+          await deps
+            .readModelsAt?.(e.position)
+            .catch((err: unknown) =>
+              deps.logger.warn({ err, position: e.position.toString() }, 'live stream: read models late'),
+            );
+          await deliver(liveEvent(e));
+        },
+        {
+          after: head,
+          onError: (err) => deps.logger.warn({ err }, 'live stream subscription failed; retrying'),
+        },
+      ),
     );
     subscription.catch((err) => deps.logger.error({ err }, 'live stream could not start'));
     timer = setInterval(() => {

@@ -51,6 +51,8 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/stream on %s', (kind) =>
   const archiveAsset = uuidv7();
   const networksOf: Record<string, string[]> = { [newsAsset]: ['news'], [archiveAsset]: ['archive'] };
   const scopedToken = 'scoped-viewer-token-0123456789';
+  /** While set, the read models are "behind": the stream must hold its events until it resolves. */
+  let readModelsBehind: Promise<void> | undefined;
 
   beforeAll(async () => {
     gw = await startTestGateway(
@@ -58,6 +60,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/stream on %s', (kind) =>
       {
         assetNetworks: async (id) => networksOf[id],
         liveProgress: async () => ({ 'transfer-1': { bytesDone: 5, bytesTotal: 10 } }),
+        readModelsAt: async () => readModelsBehind,
       },
       [{ name: 'news-viewer', role: 'viewer', networks: ['news'], sha256: hashToken(scopedToken) }],
     );
@@ -100,6 +103,26 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/stream on %s', (kind) =>
     );
     expect(messages.filter((m) => m.event === 'hub-event').map((m) => m.data.assetId)).toEqual([newsAsset]);
     expect(messages.some((m) => m.event === 'progress')).toBe(false);
+  });
+
+  test('an event is told only once the read models hold it (a console refreshing on it reads the change)', async () => {
+    let release!: () => void;
+    readModelsBehind = new Promise<void>((resolve) => (release = resolve));
+    let releasedAt = Infinity;
+    let heardAt = 0;
+    appendBoth();
+    setTimeout(() => {
+      releasedAt = Date.now();
+      release();
+    }, 1500);
+    const { messages } = await collect(`${base}/v1/stream`, gw.as('admin'), (seen) => {
+      if (!seen.some((m) => m.event === 'hub-event')) return false;
+      heardAt = Date.now();
+      return true;
+    });
+    readModelsBehind = undefined;
+    expect(messages.some((m) => m.event === 'hub-event')).toBe(true);
+    expect(heardAt).toBeGreaterThanOrEqual(releasedAt);
   });
 
   test('a connector may not listen, and an anonymous caller is refused', async () => {
