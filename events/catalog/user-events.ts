@@ -88,6 +88,14 @@ export const UserLockedOut = defineEvent(
   ),
   'Too many failed logins: logins for the user are refused until `until`.',
 );
+export const AddressLockedOut = defineEvent(
+  'AddressLockedOut',
+  Type.Object(
+    { address: Type.String({ maxLength: 100 }), until: Type.String({ format: 'date-time' }) },
+    { additionalProperties: false },
+  ),
+  'Too many failed logins from one address (whatever the names tried): logins from it are refused until `until`. On stream `login-<sha16 of "addr:" and the address>`.',
+);
 export const TokenIssued = defineEvent(
   'TokenIssued',
   Type.Object(
@@ -123,6 +131,7 @@ export const userEvents = [
   LoginFailed,
   UserLoggedOut,
   UserLockedOut,
+  AddressLockedOut,
   TokenIssued,
   TokenRevoked,
 ] as const;

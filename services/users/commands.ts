@@ -178,6 +178,10 @@ export function createUserCommands(deps: UserCommandsDeps) {
         ],
         now,
       );
+      if (locked.includes(addressKey(address))) {
+        const until = new Date(now.getTime() + lockout.lockSeconds * 1000).toISOString();
+        await appendLoginEvent(addressKey(address), 'AddressLockedOut', { address, until }, meta);
+      }
       if (locked.includes(usernameKey(name)) && user) {
         await run(
           user.id,
@@ -294,16 +298,26 @@ export function createUserCommands(deps: UserCommandsDeps) {
       await run(user.id, { type: 'FailLogin', reason, address }, meta);
       return;
     }
+    await appendLoginEvent(username, 'LoginFailed', { username, reason, address }, meta);
+  }
+
+  /** An event of a login that belongs to no user: on `login-<sha16(key)>` (a name tried, or `addr:<address>`). */
+  async function appendLoginEvent(
+    key: string,
+    type: 'LoginFailed' | 'AddressLockedOut',
+    data: Record<string, unknown>,
+    meta: CommandMeta,
+  ): Promise<void> {
     const ctx = commandContext(meta, clock);
-    const events = stamp([{ type: 'LoginFailed', data: { username, reason, address } }], {
+    const events = stamp([{ type, data }], {
       actor: ctx.actor,
       now: ctx.now,
       newId: ctx.newId,
       correlationId: meta.correlationId,
       causationId: meta.causationId ?? meta.correlationId,
     });
-    // 'any': failures of one name from two hubs both belong on record, in either order.
-    await deps.store.append(`login-${sha16(username)}`, events, 'any');
+    // 'any': failures of one name (or address) from two hubs both belong on record, in either order.
+    await deps.store.append(`login-${sha16(key)}`, events, 'any');
   }
 }
 

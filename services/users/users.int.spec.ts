@@ -176,6 +176,20 @@ describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
     }
   });
 
+  test('too many failures from one address lock it for every name, on record as AddressLockedOut', async () => {
+    const app = await hub();
+    await createUser(app, { username: 'ida', password: 'ida password', role: 'viewer' });
+    const ip = '10.0.6.6';
+    // perAddressMaxFailures is 50: names nobody has, so no user's own counter gets there first.
+    for (let i = 0; i < 50; i++) expect((await login(app, `nobody${i}`, 'guess', ip)).statusCode).toBe(401);
+    const refused = await login(app, 'ida', 'ida password', ip);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await login(app, 'ida', 'ida password', '10.0.6.7')).statusCode).toBe(200);
+    const [event] = await store.readStream(`login-${sha16(`addr:${ip}`)}`);
+    expect(event).toMatchObject({ type: 'AddressLockedOut', data: { address: ip }, metadata: { actor: 'anonymous' } });
+  });
+
   test('the sweeper drops sessions that ran out and keeps live ones', async () => {
     const app = await hub();
     await createUser(app, { username: 'gus', password: 'gus password', role: 'viewer' });
