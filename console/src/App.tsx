@@ -10,7 +10,7 @@ import { SessionProvider } from './api/session';
 /**
  * antd's default palette with its text colours darkened to WCAG AA contrast (4.5:1 on white and on the light
  * fills that selected menu items, tags and alerts use): axe flags the stock #1677ff, the 45 % grey of
- * descriptions and the green-7/red-5 of tags and danger buttons.
+ * descriptions and the red-5 of danger buttons. Tags use the status colours (success, error), not the presets.
  */
 const theme = {
   token: {
@@ -19,14 +19,16 @@ const theme = {
     colorError: '#cf1322',
     colorSuccess: '#237804',
     colorWarning: '#ad4e00',
+    // The fills stay antd's light ones (derived from the darker text colours above they turn muddy).
+    colorSuccessBg: '#f6ffed',
+    colorSuccessBorder: '#b7eb8f',
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffe58f',
+    colorErrorBg: '#fff2f0',
+    colorErrorBorder: '#ffccc7',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextDescription: 'rgba(0, 0, 0, 0.62)',
-    green7: '#237804',
-    red7: '#a8071a',
-    blue7: '#003eb3',
-    orange7: '#ad4e00',
-    gold7: '#874d00',
   },
 };
 

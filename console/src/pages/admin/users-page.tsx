@@ -81,7 +81,7 @@ export function UsersPage() {
           {
             title: t('status'),
             render: (_, u) =>
-              u.disabled ? <Tag color="red">{t('disabled')}</Tag> : <Tag color="green">{t('active')}</Tag>,
+              u.disabled ? <Tag color="error">{t('disabled')}</Tag> : <Tag color="success">{t('active')}</Tag>,
           },
           {
             title: t('lastLogin'),

@@ -79,7 +79,7 @@ export function DashboardPage() {
               {
                 title: t('channels'),
                 render: (_, l) => (
-                  <Tag color={l.busy >= l.channels ? 'red' : 'green'}>
+                  <Tag color={l.busy >= l.channels ? 'error' : 'success'}>
                     {t('busyFree', { busy: l.busy, free: Math.max(0, l.channels - l.busy) })}
                   </Tag>
                 ),
@@ -107,7 +107,7 @@ export function DashboardPage() {
               {
                 title: t('state'),
                 dataIndex: 'state',
-                render: (v: string) => <Tag color={v === 'up' ? 'green' : v === 'down' ? 'red' : 'default'}>{v}</Tag>,
+                render: (v: string) => <Tag color={v === 'up' ? 'success' : v === 'down' ? 'error' : 'default'}>{v}</Tag>,
               },
               { title: t('capacity'), render: (_, n) => `${bytes(n.usedBytes)} / ${bytes(n.capacityBytes)}` },
               {
