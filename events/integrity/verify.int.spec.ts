@@ -41,6 +41,12 @@ describe('verify: hash chains and signed checkpoints', () => {
   test('an untouched log verifies, checkpoints included', async () => {
     const report = await verifyLog(t.sql, key);
     expect(report).toMatchObject({ ok: true, events: 16, streams: 6, checkpoints: 1, problems: [] });
+    // The signature an auditor is shown is the one checked, with the key that checked it.
+    expect(report.keyId).toBe(key.keyId);
+    expect(report.latest).toEqual([
+      expect.objectContaining({ eventCount: '15', keyId: key.keyId, valid: true }),
+    ]);
+    expect(Buffer.from(report.latest[0]!.signature, 'base64')).toHaveLength(64);
   });
 
   test('a checkpoint signed by another key is refused', async () => {
@@ -48,6 +54,7 @@ describe('verify: hash chains and signed checkpoints', () => {
     const report = await verifyLog(t.sql, other);
     expect(report.ok).toBe(false);
     expect(report.firstProblem?.what).toMatch(/signed by key/);
+    expect(report.latest[0]?.valid).toBe(false);
   });
 
   test('an edited row is named', async () => {

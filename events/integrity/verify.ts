@@ -25,6 +25,23 @@ export interface VerifyReport {
   /** The earliest problem in log order; `problems` lists up to 20. */
   firstProblem?: Problem;
   problems: Problem[];
+  /** The key the checkpoints were checked with (first 16 hex of SHA-256 over its public key). */
+  keyId: string;
+  /** The newest signed checkpoints (up to 10, newest first), as they were checked: what an auditor compares with the exported anchors. */
+  latest: SignedCheckpoint[];
+}
+
+export interface SignedCheckpoint {
+  position: string;
+  eventCount: string;
+  digest: string;
+  prevDigest: string;
+  /** Ed25519 over `signedText(position, digest)`, base64. */
+  signature: string;
+  keyId: string;
+  signedAt: string;
+  /** The checkpoint matched the log before it and its signature verified with `keyId`. */
+  valid: boolean;
 }
 
 /** An event row with data and metadata as PostgreSQL's jsonb text: the exact bytes the hash covers. */
@@ -52,8 +69,9 @@ export async function verifyLog(sql: Sql, key: SigningKey, options: VerifyOption
   const problems: Problem[] = [];
   const add = (p: Problem) => problems.length < 20 && problems.push(p);
   const streams = new Map<string, { version: number; hash: string }>();
-  const checkpoints = await sql.query<CheckpointRow>(
-    `select position::text as position, event_count::text as event_count, digest, prev_digest, signature, key_id
+  const checkpoints = await sql.query<CheckpointRow & { created_at: string | Date }>(
+    `select position::text as position, event_count::text as event_count, digest, prev_digest, signature, key_id,
+            created_at
        from mx_log_checkpoints order by seq`,
   );
   const [{ n: total } = { n: 0 }] = await sql.query<{ n: number }>('select count(*)::int as n from mx_events');
@@ -188,6 +206,20 @@ export async function verifyLog(sql: Sql, key: SigningKey, options: VerifyOption
     anchors,
     firstProblem: sorted[0],
     problems: sorted,
+    keyId: key.keyId,
+    latest: checkpoints
+      .slice(-10)
+      .reverse()
+      .map((c) => ({
+        position: c.position,
+        eventCount: c.event_count,
+        digest: c.digest,
+        prevDigest: c.prev_digest,
+        signature: c.signature,
+        keyId: c.key_id,
+        signedAt: new Date(c.created_at).toISOString(),
+        valid: !problems.some((p) => p.position === c.position),
+      })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Button, Descriptions, Space, Table } from 'antd';
+import { Alert, Button, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client';
@@ -11,6 +11,17 @@ interface VerifyReport {
   anchors: number | null;
   firstProblem?: Record<string, unknown>;
   problems: Array<Record<string, unknown>>;
+  keyId: string;
+  latest: SignedCheckpoint[];
+}
+interface SignedCheckpoint {
+  position: string;
+  eventCount: string;
+  digest: string;
+  signature: string;
+  keyId: string;
+  signedAt: string;
+  valid: boolean;
 }
 interface ReplayReport {
   events: number;
@@ -65,6 +76,37 @@ export function LogChecks({ admin }: { admin: boolean }) {
                   { key: 's', label: t('streams'), children: verify.streams },
                   { key: 'c', label: t('checkpoints'), children: verify.checkpoints },
                   { key: 'a', label: t('anchors'), children: verify.anchors ?? '—' },
+                ]}
+              />
+              <Table
+                size="small"
+                pagination={false}
+                rowKey="position"
+                title={() => t('signatures', { keyId: verify.keyId })}
+                dataSource={verify.latest}
+                columns={[
+                  { title: t('position'), dataIndex: 'position' },
+                  { title: t('events'), dataIndex: 'eventCount' },
+                  { title: t('signedAt'), dataIndex: 'signedAt', render: (v: string) => new Date(v).toLocaleString() },
+                  {
+                    title: t('digest'),
+                    dataIndex: 'digest',
+                    render: (v: string) => <Typography.Text code>{v.slice(0, 16)}…</Typography.Text>,
+                  },
+                  {
+                    title: t('signature'),
+                    dataIndex: 'signature',
+                    render: (v: string) => (
+                      <Typography.Text code copyable={{ text: v }}>
+                        {v.slice(0, 24)}…
+                      </Typography.Text>
+                    ),
+                  },
+                  {
+                    title: t('valid'),
+                    dataIndex: 'valid',
+                    render: (v: boolean) => <Tag color={v ? 'success' : 'error'}>{v ? t('yes') : t('no')}</Tag>,
+                  },
                 ]}
               />
               {verify.problems.length > 0 ? (

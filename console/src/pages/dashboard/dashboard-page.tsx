@@ -107,7 +107,9 @@ export function DashboardPage() {
               {
                 title: t('state'),
                 dataIndex: 'state',
-                render: (v: string) => <Tag color={v === 'up' ? 'success' : v === 'down' ? 'error' : 'default'}>{v}</Tag>,
+                render: (v: string) => (
+                  <Tag color={v === 'up' ? 'success' : v === 'down' ? 'error' : 'default'}>{v}</Tag>
+                ),
               },
               { title: t('capacity'), render: (_, n) => `${bytes(n.usedBytes)} / ${bytes(n.capacityBytes)}` },
               {
