@@ -43,9 +43,7 @@ describe('verify: hash chains and signed checkpoints', () => {
     expect(report).toMatchObject({ ok: true, events: 16, streams: 6, checkpoints: 1, problems: [] });
     // The signature an auditor is shown is the one checked, with the key that checked it.
     expect(report.keyId).toBe(key.keyId);
-    expect(report.latest).toEqual([
-      expect.objectContaining({ eventCount: '15', keyId: key.keyId, valid: true }),
-    ]);
+    expect(report.latest).toEqual([expect.objectContaining({ eventCount: '15', keyId: key.keyId, valid: true })]);
     expect(Buffer.from(report.latest[0]!.signature, 'base64')).toHaveLength(64);
   });
 

@@ -22,6 +22,8 @@ export interface ReadAllOptions {
   streamId?: string;
   /** Only streams of this category (`asset`, `transfer`...). */
   category?: string;
+  /** Only events asked by this actor (`metadata.actor`: `user:ana`, `cli:root`, `system`...). */
+  actor?: string;
   /** occurredAt bounds, ISO-8601. */
   from?: string;
   to?: string;

@@ -94,6 +94,7 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
     if (o.streamId) add('stream_id = ?', o.streamId);
     if (o.category) add(`split_part(stream_id, '-', 1) = ?`, o.category);
     if (o.types?.length) add('type = any(?)', o.types);
+    if (o.actor) add(`metadata->>'actor' = ?`, o.actor);
     if (o.from) add(`(metadata->>'occurredAt')::timestamptz >= ?`, o.from);
     if (o.to) add(`(metadata->>'occurredAt')::timestamptz < ?`, o.to);
     params.push(o.limit ?? 1000);

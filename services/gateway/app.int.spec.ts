@@ -178,6 +178,7 @@ test('the OpenAPI document states who may call each route', async () => {
     'stream',
     'category',
     'type',
+    'actor',
     'from',
     'to',
     'after',

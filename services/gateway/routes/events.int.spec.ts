@@ -21,7 +21,9 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/events on %s', (kind) =>
   beforeAll(async () => {
     gw = await startTestGateway(kind);
     await gw.store.append(a1, [detected(a1, at('2026-11-22T09:00:00.000Z')), deleted(a1)]);
-    await gw.store.append(a2, [detected(a2, at('2026-11-22T11:00:00.000Z'))]);
+    await gw.store.append(a2, [
+      detected(a2, { metadata: meta({ occurredAt: '2026-11-22T11:00:00.000Z', actor: 'user:ana' }) }),
+    ]);
     await gw.store.append(t1, [
       {
         id: uuidv7(),
@@ -81,6 +83,9 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/events on %s', (kind) =>
     const window = await page('?from=2026-11-22T11:00:00Z&to=2026-11-22T12:00:00Z');
     expect(window.items.map((e) => e.streamId)).toEqual([a2]);
     expect((await page(`?category=asset&type=AssetDetected&stream=${a2}`)).items).toHaveLength(1);
+    // The actor exactly as the event names it: who did what.
+    expect((await page('?actor=user:ana')).items.map((e) => e.streamId)).toEqual([a2]);
+    expect((await page('?actor=user:an')).items).toEqual([]);
   });
 
   test.each([
@@ -99,7 +104,7 @@ describe.each(['postgres', 'pglite'] as const)('GET /v1/events on %s', (kind) =>
     ['?stream=nodash', 'query parameter "stream" must match pattern'],
     [
       '?typ=AssetDetected',
-      'query parameter "typ" is not accepted; accepted: stream, category, type, from, to, after, limit, format',
+      'query parameter "typ" is not accepted; accepted: stream, category, type, actor, from, to, after, limit, format',
     ],
   ])('%s -> 400 naming the parameter', async (query, message) => {
     const res = await get(query);

@@ -20,6 +20,13 @@ const EventsQuery = Type.Object(
         description: 'Event types, comma separated: AssetDetected,AssetCleared',
       }),
     ),
+    actor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Only events asked by this actor, exactly as in metadata.actor: user:ana, cli:root, system',
+      }),
+    ),
     from: Type.Optional({ ...Time, description: 'occurredAt at or after this time' }),
     to: Type.Optional({ ...Time, description: 'occurredAt before this time (exclusive)' }),
     after: Type.Optional(
@@ -105,6 +112,7 @@ export const eventRoutes: GatewayRoutes = async (app, { deps }) => {
         ...(q.stream ? { streamId: q.stream } : {}),
         ...(q.category ? { category: q.category } : {}),
         ...(q.type ? { types: q.type.split(',') } : {}),
+        ...(q.actor ? { actor: q.actor } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
       };

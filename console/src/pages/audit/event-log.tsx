@@ -17,6 +17,7 @@ interface Filters {
   type?: string;
   stream?: string;
   category?: string;
+  actor?: string;
   from?: string;
   to?: string;
 }
@@ -65,6 +66,13 @@ export function EventLog() {
           placeholder={t('stream')}
           value={draft.stream ?? ''}
           onChange={(e) => setDraft({ ...draft, stream: e.target.value.trim() || undefined })}
+          onPressEnter={apply}
+        />
+        <Input
+          aria-label={t('actor')}
+          placeholder={t('actorHint')}
+          value={draft.actor ?? ''}
+          onChange={(e) => setDraft({ ...draft, actor: e.target.value.trim() || undefined })}
           onPressEnter={apply}
         />
         <DatePicker
