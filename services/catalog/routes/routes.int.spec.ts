@@ -58,6 +58,12 @@ describe.each(['postgres', 'pglite'] as const)('catalog routes on %s (issue 14 i
     expect(await listed('早间')).toEqual([]);
     const [edited] = await listed('午间');
     expect(edited).toMatchObject({ assetId, title: '午间新闻', version: row!.version + 1 });
+    // The asset record (GET /v1/assets/{id}, the console's asset page) has the edit and the same version.
+    const [record] = await fx.gw.deps.sql.query<{ sidecar: { title?: string }; version: number }>(
+      'select sidecar, version from rm_assets where asset_id = $1',
+      [assetId],
+    );
+    expect(record).toMatchObject({ sidecar: { title: '午间新闻' }, version: row!.version + 1 });
     // The listed version is the stream's: the next edit may go with it.
     const again = await patch(
       assetId,

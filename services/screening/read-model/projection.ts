@@ -36,6 +36,8 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
     'AssetQuarantined',
     'AssetReleased',
     'AssetDeleted',
+    'MetadataChanged',
+    'ReplicaStored',
     ...DELIVERY_EVENT_TYPES,
   ],
   async apply(tx, e) {
@@ -127,6 +129,11 @@ export const assetsProjection = defineProjection<AssetEvent | DeliveryEvent>({
         );
       case 'AssetDeleted':
         return update(tx, e, `state = 'deleted'`);
+      // The sidecar as last edited, and every event's version: `version` is what a PATCH sends as If-Match.
+      case 'MetadataChanged':
+        return update(tx, e, `sidecar = $5::jsonb`, [JSON.stringify(e.data.after)]);
+      case 'ReplicaStored':
+        return update(tx, e, `sidecar = sidecar`);
     }
   },
 });

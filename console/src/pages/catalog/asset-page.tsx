@@ -39,12 +39,6 @@ export function AssetPage() {
   useAssetLive(id);
   const asset = useAssetPart<AssetJson>(id, 'detail', `/v1/assets/${id}`);
   const a = asset.data;
-  // The asset record keeps the sidecar as parsed; the catalog row has it as last edited, so find the row by name.
-  const name = a?.originalName ?? '';
-  const row = useAssetPart<{
-    items: Array<{ assetId: string; type: string; version: number; metadata: Record<string, unknown> }>;
-  }>(id, 'row', `/v1/assets?q=${encodeURIComponent(name)}&limit=100`, name !== '');
-  const catalogRow = row.data?.items.find((r) => r.assetId === id);
   const heading = <Typography.Title level={1}>{t('title')}</Typography.Title>;
   if (asset.isLoading)
     return (
@@ -63,12 +57,9 @@ export function AssetPage() {
 
   const technical = a.technical ?? {};
   const duration = Number(technical.durationSeconds ?? 0);
-  const type =
-    catalogRow?.type ??
-    a.type ??
-    (technical.videoCodec || technical.width ? 'video' : technical.audioCodec ? 'audio' : 'other');
+  const type = a.type ?? (technical.videoCodec || technical.width ? 'video' : technical.audioCodec ? 'audio' : 'other');
   const isAudio = type === 'audio';
-  const sidecar = catalogRow?.metadata ?? a.sidecar ?? {};
+  const sidecar = a.sidecar ?? {};
   const networks = user?.networks?.length
     ? user.networks
     : user?.network
@@ -115,12 +106,7 @@ export function AssetPage() {
             />
           </Card>
           <Card title={t('sidecar')} size="small" style={{ marginTop: 16 }}>
-            <MetadataForm
-              id={id}
-              version={catalogRow?.version ?? a.version}
-              sidecar={sidecar}
-              canModify={user?.canModify ?? false}
-            />
+            <MetadataForm id={id} version={a.version} sidecar={sidecar} canModify={user?.canModify ?? false} />
           </Card>
         </Col>
       </Row>
