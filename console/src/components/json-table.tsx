@@ -1,5 +1,6 @@
 import { Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
 
 type Row = Record<string, unknown>;
 
@@ -9,7 +10,7 @@ function cell(v: unknown) {
   return String(v);
 }
 
-/** A table of whatever rows the hub answered: columns from the first row's keys (or `keys`), values as text. */
+/** A table of whatever rows the hub answered: columns from the first row's keys (or `keys`, titled by `common:fields`), values as text. */
 export function JsonTable({
   rows,
   keys,
@@ -25,9 +26,10 @@ export function JsonTable({
   label?: string;
   extra?: ColumnsType<Row>;
 }) {
+  const { t } = useTranslation('common');
   const names = keys ?? Object.keys(rows[0] ?? {});
   const columns: ColumnsType<Row> = [
-    ...names.map((k) => ({ title: k, dataIndex: k, key: k, render: cell })),
+    ...names.map((k) => ({ title: t(`fields.${k}`, { defaultValue: k }), dataIndex: k, key: k, render: cell })),
     ...(extra ?? []),
   ];
   return (
