@@ -19,7 +19,7 @@ export interface UserJson {
   version: number;
 }
 
-interface UserRow {
+export interface UserRow {
   user_id: string;
   username: string;
   role: Role;

@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from '../../lib/db/sql';
-import type { Principal, Role } from '../gateway/auth';
+import type { Principal } from '../gateway/auth';
 import type { UserAuth } from '../gateway/deps';
 import { narrowRights, principalRights } from './domain/user-rights';
+import type { UserRow } from './repository';
 import { createSessionStore, type SessionConfig } from './session-store';
 
-interface Row {
-  user_id: string;
-  username: string;
-  role: Role;
-  network: string | null;
-  networks: string | null;
-  can_download: boolean;
-  can_modify: boolean;
-}
+/** What the guard needs of a user's row: who, and the rights. */
+type Row = Pick<UserRow, 'user_id' | 'username' | 'role' | 'network' | 'networks' | 'can_download' | 'can_modify'>;
 
 function principalOf(r: Row): Principal {
   const rights = principalRights({
