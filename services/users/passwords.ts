@@ -21,7 +21,7 @@ export function checkPassword(password: unknown): asserts password is string {
 // verified against it, so they cost what a wrong password costs and timing
 // does not tell which usernames exist.
 let dummy: Promise<string> | undefined;
-const dummyHash = () => (dummy ??= hash('mxhub-no-such-user-dummy-password'));
+export const dummyHash = () => (dummy ??= hash('mxhub-no-such-user-dummy-password'));
 
 /** Whether `password` matches `stored`; with no `stored` it verifies against a dummy hash and answers false. */
 export async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
