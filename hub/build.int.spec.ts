@@ -81,6 +81,7 @@ describe('buildHub: start-up on a cleanup stack', () => {
       'media',
       'media queue',
       'subscriptions',
+      'session sweeper',
       'pick sends',
       'eviction',
       'repair',

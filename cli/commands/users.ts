@@ -132,7 +132,9 @@ export function formatUsers(users: readonly UserJson[]): string {
 }
 
 export function usersCommand(program: Command): void {
-  const users = program.command('users').description('console and API users: add, list, disable, reset passwords');
+  const users = program
+    .command('users')
+    .description('console and API users: add, list, disable, reset-password, set-role');
   withCommonFlags(users.command('add <username>').description('add a user; the password comes from stdin or a prompt'))
     .requiredOption('--role <role>', 'admin, operator, auditor, viewer or connector')
     .option('--networks <ids>', 'a viewer sees only these networks, comma separated')
