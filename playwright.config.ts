@@ -38,11 +38,16 @@ export default defineConfig<HubOptions>({
   projects: [
     { name: 'embedded', use: { profile: 'embedded' } },
     // Every flow again on PostgreSQL, Redis/BullMQ, Kafka and clamd. What only the console's pages decide (axe,
-    // headers, language) is the same bundle on either profile and runs once, on the embedded one.
+    // headers, language, the engine banner) is the same bundle on either profile and runs once, on the embedded one.
     {
       name: 'production',
       use: { profile: 'production' },
-      testIgnore: ['**/axe.browser.spec.ts', '**/headers.browser.spec.ts', '**/language.browser.spec.ts'],
+      testIgnore: [
+        '**/axe.browser.spec.ts',
+        '**/headers.browser.spec.ts',
+        '**/language.browser.spec.ts',
+        '**/engines.browser.spec.ts',
+      ],
     },
   ],
 });
