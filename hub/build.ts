@@ -117,7 +117,17 @@ export async function buildHub(config: HubConfig, logger: Logger): Promise<Hub> 
       ...(gateway.adminToken ? { adminToken: gateway.adminToken } : {}),
       start: () =>
         stack.guard(async () => {
-          for (const part of [projections, screening, transfer, storeNodes, store, subscriptions, media, connectors])
+          for (const part of [
+            projections,
+            users,
+            screening,
+            transfer,
+            storeNodes,
+            store,
+            subscriptions,
+            media,
+            connectors,
+          ])
             await part.start();
           return gateway.listen();
         }),

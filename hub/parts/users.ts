@@ -25,7 +25,14 @@ export function openUsersPart(deps: UsersPartDeps, stack: CleanupStack) {
     deps.logger.warn({ err, component: 'users' }, 'expired sessions not swept'),
   );
   stack.defer('session sweeper', () => sweeper.stop());
-  return service;
+  return {
+    ...service,
+    /** Heals rows a crash left behind their streams before the first request is served. */
+    async start(): Promise<void> {
+      const users = await service.commands.reconcile();
+      deps.logger.debug({ component: 'users', users }, 'users table reconciled with the log');
+    },
+  };
 }
 
 export type UsersPart = ReturnType<typeof openUsersPart>;

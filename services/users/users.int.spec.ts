@@ -190,6 +190,25 @@ describe.each(['postgres', 'pglite'] as const)('users on %s', (kind) => {
     expect(event).toMatchObject({ type: 'AddressLockedOut', data: { address: ip }, metadata: { actor: 'anonymous' } });
   });
 
+  test('reconcile rewrites a users row left behind its stream (a crash between the append and the write)', async () => {
+    const app = await hub();
+    const jo = await createUser(app, { username: 'jo', password: 'jo password', role: 'operator' });
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${jo.id}`,
+      headers: admin,
+      payload: { disabled: true },
+    });
+    expect(patched.statusCode).toBe(200);
+    // The row as if the hub died after UserDisabled was appended and before the row was written.
+    await t.sql.query('update users set disabled = false where user_id = $1', [jo.id]);
+    // The guard reads the row: the user's sessions and tokens would still pass.
+    expect((await lastService!.commands.repo.byId(jo.id))!.disabled).toBe(false);
+    expect(await lastService!.commands.reconcile()).toBeGreaterThanOrEqual(1);
+    expect((await lastService!.commands.repo.byId(jo.id))!.disabled).toBe(true);
+    expect((await login(app, 'jo', 'jo password', '10.0.7.1')).statusCode).toBe(401);
+  });
+
   test('the sweeper drops sessions that ran out and keeps live ones', async () => {
     const app = await hub();
     await createUser(app, { username: 'gus', password: 'gus password', role: 'viewer' });
