@@ -21,11 +21,15 @@ export function eta(seconds: number | null | undefined): string {
 }
 
 /** Queued transfers in the order the lanes serve them: urgent first, then priority, then age. */
-export function runOrder<T extends { lane: string; priority: number; createdAt: string; state?: string }>(
-  items: T[],
-): T[] {
+export function runOrder<
+  T extends { id: string; version: number; lane: string; priority: number; createdAt: string; state?: string },
+>(items: T[]): T[] {
+  // One row per transfer, its newest version: the queued and paused lists are read apart, so right after a pause or
+  // a resume one may still hold the transfer the other already shows (and React keeps a stale row for a duplicate key).
+  const newest = new Map<string, T>();
+  for (const t of items) if ((newest.get(t.id)?.version ?? -1) < t.version) newest.set(t.id, t);
   // Paused ones wait behind everything until resumed.
-  return [...items].sort(
+  return [...newest.values()].sort(
     (a, b) =>
       Number(a.state === 'paused') - Number(b.state === 'paused') ||
       Number(b.lane === 'urgent') - Number(a.lane === 'urgent') ||
