@@ -31,14 +31,8 @@ export interface VerifyReport {
   latest: SignedCheckpoint[];
 }
 
-export interface SignedCheckpoint {
-  position: string;
-  eventCount: string;
-  digest: string;
-  prevDigest: string;
-  /** Ed25519 over `signedText(position, digest)`, base64. */
-  signature: string;
-  keyId: string;
+/** A checkpoint as exported (an anchor, less its `seq`), with when it was signed and whether it held. */
+export interface SignedCheckpoint extends Omit<Anchor, 'seq'> {
   signedAt: string;
   /** The checkpoint matched the log before it and its signature verified with `keyId`. */
   valid: boolean;

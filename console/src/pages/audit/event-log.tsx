@@ -22,6 +22,14 @@ interface Filters {
   to?: string;
 }
 
+/** The free-text filters: the query parameter and the placeholder's message. */
+const TEXT_FILTERS: Array<[key: 'type' | 'category' | 'stream' | 'actor', hint: string]> = [
+  ['type', 'type'],
+  ['category', 'category'],
+  ['stream', 'stream'],
+  ['actor', 'actorHint'],
+];
+
 export function eventsQuery(f: Filters, extra: Record<string, string> = {}) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...f, ...extra })) if (v) p.set(k, v);
@@ -47,34 +55,16 @@ export function EventLog() {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input
-          aria-label={t('type')}
-          placeholder={t('type')}
-          value={draft.type ?? ''}
-          onChange={(e) => setDraft({ ...draft, type: e.target.value.trim() || undefined })}
-          onPressEnter={apply}
-        />
-        <Input
-          aria-label={t('category')}
-          placeholder={t('category')}
-          value={draft.category ?? ''}
-          onChange={(e) => setDraft({ ...draft, category: e.target.value.trim() || undefined })}
-          onPressEnter={apply}
-        />
-        <Input
-          aria-label={t('stream')}
-          placeholder={t('stream')}
-          value={draft.stream ?? ''}
-          onChange={(e) => setDraft({ ...draft, stream: e.target.value.trim() || undefined })}
-          onPressEnter={apply}
-        />
-        <Input
-          aria-label={t('actor')}
-          placeholder={t('actorHint')}
-          value={draft.actor ?? ''}
-          onChange={(e) => setDraft({ ...draft, actor: e.target.value.trim() || undefined })}
-          onPressEnter={apply}
-        />
+        {TEXT_FILTERS.map(([key, hint]) => (
+          <Input
+            key={key}
+            aria-label={t(key)}
+            placeholder={t(hint)}
+            value={draft[key] ?? ''}
+            onChange={(e) => setDraft({ ...draft, [key]: e.target.value.trim() || undefined })}
+            onPressEnter={apply}
+          />
+        ))}
         <DatePicker
           showTime
           aria-label={t('from')}
