@@ -38,7 +38,7 @@ export default defineConfig<HubOptions>({
   projects: [
     { name: 'embedded', use: { profile: 'embedded' } },
     // Every flow again on PostgreSQL, Redis/BullMQ, Kafka and clamd. What only the console's pages decide (axe,
-    // headers, language, the engine banner) is the same bundle on either profile and runs once, on the embedded one.
+    // headers, language, the engine banner, the screenshots) is the same bundle on either profile and runs once, on the embedded one.
     {
       name: 'production',
       use: { profile: 'production' },
@@ -47,6 +47,7 @@ export default defineConfig<HubOptions>({
         '**/headers.browser.spec.ts',
         '**/language.browser.spec.ts',
         '**/engines.browser.spec.ts',
+        '**/screenshots.browser.spec.ts',
       ],
     },
   ],
