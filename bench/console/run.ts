@@ -5,9 +5,11 @@
 //   node bin/run-ts.js bench/console/run.ts [--assets 60] [--connections 300] [--seconds 10] [--range-kib 256]
 //                                           [--rate 1]
 //
-// Two rounds: first paced, each client asking `--rate` requests a second (300 people browsing, each clicking about
-// once a second, which is busier than people are), then saturated, each client asking again the moment it is
-// answered (a closed loop: its latency is mostly the queue, connections / throughput, Little's law).
+// Two rounds. First browsing: 300 users clicking through search, an asset page's data, its poster and proxy
+// ranges, each pausing to read for an exponential while of mean 1/`--rate` s (once a second is busier than
+// people are), started at random moments (browse.ts); then the proxy step alone on the hub and on the static
+// server at the same pace. Then saturated, one kind at a time under autocannon, each client asking again the
+// moment it is answered (a closed loop: its latency is mostly the queue, connections / throughput, Little's law).
 //
 // The hub is `mxhub start` on the production profile (a fresh PostgreSQL database, Redis, Kafka
 // 127.0.0.1:19092, clamd 127.0.0.1:13310), as the browser tests start it. Seeding drops tiny ffmpeg clips
@@ -22,6 +24,7 @@ import { createInterface } from 'node:readline';
 import { hashToken } from '../../services/gateway/auth';
 import { startHub } from '../../test/support/hub-process';
 import { createTestDatabase } from '../../test/support/pg';
+import { browse } from './browse';
 import { load, table, type Kind, type KindResult } from './load';
 import { SEARCH_TERMS, dropAll, makeClips, waitSeeded, type SeededAsset } from './seed';
 
@@ -127,41 +130,58 @@ async function main(): Promise<void> {
         headers: (n) => rangeOf(assets[n % assets.length]!, n),
       },
     ];
-    for (const rate of [RATE, 0]) {
-      const opts = { connections: CONNECTIONS, seconds: SECONDS, ...(rate ? { rate } : {}) };
-      const pace = rate ? `paced, ${rate} request/s per client` : 'saturated, no pause between requests';
-      console.log(`\n${pace}`);
-      const rows: KindResult[] = [];
-      for (const kind of kinds) {
-        rows.push(await load(hub.url, kind, { ...opts, token: viewer }));
-        console.log(table(rows.slice(-1)).split('\n')[1]);
-      }
-      const base = await load(
-        statik.url,
-        {
-          kind: 'proxy range (static)',
-          path: (n) => `/${id(n)}`,
-          headers: (n) => rangeOf(assets[n % assets.length]!, n),
-        },
-        opts,
-      );
-      rows.push(base);
-      const hubProxy = rows.find((r) => r.kind === 'proxy range (hub)')!;
-      console.log(
-        `\n${CONNECTIONS} connections ${pace}, ${SECONDS} s per kind, ${assets.length} assets, ranges of ${RANGE / 1024} KiB`,
-      );
-      console.log(table(rows));
-      console.log(
-        `proxy ranges hub/static: p50 ${(hubProxy.p50 / base.p50).toFixed(2)}, p99 ${(hubProxy.p99 / base.p99).toFixed(2)}, ` +
-          `req/s ${(hubProxy.rps / base.rps).toFixed(2)}`,
-      );
+    const staticProxy: Kind = {
+      kind: 'proxy range (static)',
+      path: (n) => `/${id(n)}`,
+      headers: (n) => rangeOf(assets[n % assets.length]!, n),
+    };
+    const hubProxy = kinds.find((k) => k.kind === 'proxy range (hub)')!;
+    const verdict = (pace: string, rows: KindResult[]) => {
       const api = rows.filter((r) => !r.kind.startsWith('proxy') && r.kind !== 'poster');
       const worst = Math.max(...api.map((r) => r.p99));
       const errors = rows.reduce((s, r) => s + r.errors + r.non2xx, 0);
       console.log(
         `aim (${pace}): API reads p99 < 100 ms (worst ${worst} ms: ${worst < 100 ? 'met' : 'NOT met'}); errors ${errors}`,
       );
+    };
+    const ratio = (hub: KindResult, base: KindResult) =>
+      `proxy ranges hub/static: p50 ${(hub.p50 / base.p50).toFixed(2)}, p99 ${(hub.p99 / base.p99).toFixed(2)}, ` +
+      `req/s ${(hub.rps / base.rps).toFixed(2)}`;
+
+    // Round 1: people browsing, every step of the flow mixed as they click it; then the proxy step alone on the
+    // hub and on the static server at the same pace, for the ratio.
+    const browsing = `browsing, ${CONNECTIONS} users each clicking every ${1 / RATE} s on average (exponential)`;
+    const paced = { clients: CONNECTIONS, seconds: SECONDS * 3, rate: RATE };
+    const mixed = await browse(hub.url, kinds, { ...paced, token: viewer });
+    const hubAlone = {
+      ...(await browse(hub.url, [hubProxy], { ...paced, token: viewer }))[0]!,
+      kind: 'proxy alone (hub)',
+    };
+    const staticAlone = (await browse(statik.url, [staticProxy], paced))[0]!;
+    console.log(`\n${browsing}, ${paced.seconds} s, ${assets.length} assets, ranges of ${RANGE / 1024} KiB`);
+    console.log(table([...mixed, hubAlone, staticAlone]));
+    console.log(ratio(hubAlone, staticAlone));
+    verdict('browsing', mixed);
+
+    // Round 2: saturated, one kind at a time, each client asking again the moment it is answered (capacity).
+    const saturated = 'saturated, no pause between requests';
+    const rows: KindResult[] = [];
+    console.log(`\n${saturated}`);
+    for (const kind of kinds) {
+      rows.push(await load(hub.url, kind, { connections: CONNECTIONS, seconds: SECONDS, token: viewer }));
+      console.log(table(rows.slice(-1)).split('\n')[1]);
     }
+    const base = await load(statik.url, staticProxy, { connections: CONNECTIONS, seconds: SECONDS });
+    rows.push(base);
+    console.log(`\n${CONNECTIONS} connections ${saturated}, ${SECONDS} s per kind, ${assets.length} assets`);
+    console.log(table(rows));
+    console.log(
+      ratio(
+        rows.find((r) => r.kind === 'proxy range (hub)')!,
+        base,
+      ),
+    );
+    verdict(saturated, rows);
   } finally {
     stopStatic?.();
     await hub.stop();
