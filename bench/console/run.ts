@@ -3,7 +3,7 @@
 // server over the same proxy files, in the same run.
 //
 //   node bin/run-ts.js bench/console/run.ts [--assets 60] [--connections 300] [--seconds 10] [--range-kib 256]
-//                                           [--rate 1]
+//                                           [--rate 1] [--saturated 0]
 //
 // Two rounds. First browsing: 300 users clicking through search, an asset page's data, its poster and proxy
 // ranges, each pausing to read for an exponential while of mean 1/`--rate` s (once a second is busier than
@@ -37,6 +37,8 @@ const CONNECTIONS = arg('connections', 300);
 const SECONDS = arg('seconds', 10);
 const RANGE = arg('range-kib', 256) * 1024;
 const RATE = arg('rate', 1);
+/** 0 leaves out the saturated round. */
+const SATURATED = arg('saturated', 1);
 const KAFKA = `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`;
 const REDIS = process.env.MXHUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -101,7 +103,20 @@ async function main(): Promise<void> {
       auth: { tokens: [{ name: 'bench-viewer', role: 'viewer', sha256: hashToken(viewer) }] },
     }),
   );
-  const hub = await startHub(['--data', dataDir, '--config', configFile], { MXHUB_ADMIN_TOKEN: admin }, 120_000);
+  // MXHUB_BENCH_HUB_NODE_ARGS go to the hub's node (`--cpu-prof --cpu-prof-dir=/tmp/prof`, say).
+  const nodeArgs = (process.env.MXHUB_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const hub = await startHub(
+    ['--data', dataDir, '--config', configFile],
+    { MXHUB_ADMIN_TOKEN: admin },
+    120_000,
+    nodeArgs,
+  );
+  // The hub's event-loop delay over a round: prom-client's histogram restarts at each scrape.
+  const loopDelay = async () => {
+    const text = await (await fetch(`${hub.url}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^mxhub_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    return `hub event-loop delay p50 ${read('nodejs_eventloop_lag_p50_seconds').toFixed(1)} ms, p99 ${read('nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${read('nodejs_eventloop_lag_max_seconds').toFixed(1)} ms`;
+  };
   let stopStatic: (() => void) | undefined;
   try {
     const t0 = Date.now();
@@ -151,17 +166,23 @@ async function main(): Promise<void> {
     // Round 1: people browsing, every step of the flow mixed as they click it; then the proxy step alone on the
     // hub and on the static server at the same pace, for the ratio.
     const browsing = `browsing, ${CONNECTIONS} users each clicking every ${1 / RATE} s on average (exponential)`;
-    const paced = { clients: CONNECTIONS, seconds: SECONDS * 3, rate: RATE };
+    const paced = { clients: CONNECTIONS, seconds: SECONDS * 3, rate: RATE, warmupSeconds: 5 };
+    await loopDelay();
     const mixed = await browse(hub.url, kinds, { ...paced, token: viewer });
+    const mixedLoop = await loopDelay();
     const hubAlone = {
       ...(await browse(hub.url, [hubProxy], { ...paced, token: viewer }))[0]!,
       kind: 'proxy alone (hub)',
     };
     const staticAlone = (await browse(statik.url, [staticProxy], paced))[0]!;
-    console.log(`\n${browsing}, ${paced.seconds} s, ${assets.length} assets, ranges of ${RANGE / 1024} KiB`);
+    console.log(
+      `\n${browsing}, ${paced.seconds} s after a ${paced.warmupSeconds} s warm-up, ${assets.length} assets, ranges of ${RANGE / 1024} KiB`,
+    );
     console.log(table([...mixed, hubAlone, staticAlone]));
     console.log(ratio(hubAlone, staticAlone));
+    console.log(`during the mixed browsing: ${mixedLoop}`);
     verdict('browsing', mixed);
+    if (!SATURATED) return;
 
     // Round 2: saturated, one kind at a time, each client asking again the moment it is answered (capacity).
     const saturated = 'saturated, no pause between requests';

@@ -14,9 +14,17 @@ export interface HubProcess {
   status(): Promise<{ relay: { position: string }; store: { events: number } }>;
 }
 
-/** Runs `mxhub start` as a real process and resolves once it logs the URL it serves. */
-export function startHub(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<HubProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], {
+/**
+ * Runs `mxhub start` as a real process and resolves once it logs the URL it serves. `nodeArgs` go to its node
+ * before the script (`--cpu-prof`, which NODE_OPTIONS does not take).
+ */
+export function startHub(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+  nodeArgs: string[] = [],
+): Promise<HubProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'start', '--port', '0', ...args], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
