@@ -29,6 +29,13 @@ interface ListFlags extends PageFlags {
   state?: string;
   network?: string;
   target?: string;
+  search?: string;
+  heldIn?: string;
+  type?: string;
+  program?: string;
+  from?: string;
+  to?: string;
+  oldest?: boolean;
 }
 
 /** A field of an open JSON object (a verdict, the quarantine facts) as text; '' when absent. */
@@ -159,6 +166,32 @@ export function releaseBody(flags: { rescreen?: boolean; override?: boolean; rea
 }
 
 const page = (flags: PageFlags) => ({ limit: flags.limit, cursor: flags.cursor });
+
+/**
+ * The catalog query of `mxhub assets list` (GET /v1/assets): the flags under the API's own names, so the hub's
+ * validation names what is wrong (`querystring/type must be ...`).
+ */
+export function listQuery(flags: ListFlags): string {
+  return query({
+    q: flags.search,
+    state: flags.state,
+    sourceNetwork: flags.network,
+    target: flags.target,
+    network: flags.heldIn,
+    type: flags.type,
+    program: flags.program,
+    from: flags.from,
+    to: flags.to,
+    sort: flags.oldest ? 'oldest' : undefined,
+    ...page(flags),
+  });
+}
+
+/** Whether the list is a plain first page of the newest, which also shows the drops not claimed yet. */
+const plainList = (flags: ListFlags) =>
+  !flags.cursor &&
+  (!flags.state || flags.state === 'detected') &&
+  [flags.search, flags.heldIn, flags.type, flags.program, flags.from, flags.to, flags.oldest].every((f) => !f);
 const more = (next: string | null) => (next ? `more: --cursor ${next}\n` : '');
 
 export function assetsCommand(program: Command): void {
@@ -172,17 +205,22 @@ export function assetsCommand(program: Command): void {
     )
     .option('--network <id>', 'assets dropped on this network')
     .option('--target <id>', 'assets sent to this network')
+    .option('-s, --search <words>', 'catalog search: each word a substring of the name, sidecar or technical metadata')
+    .option('--held-in <id>', 'assets held in this network (dropped there, or a copy there)')
+    .option('--type <type>', 'video, audio, image or other (from deep analysis)')
+    .option('--program <name>', 'the programme, as the tree names it')
+    .option('--from <time>', 'detected at or after (ISO-8601 date or time)')
+    .option('--to <time>', 'detected before (ISO-8601 date or time)')
+    .option('--oldest', 'oldest first')
     .option('--limit <n>', 'at most this many (default 100, at most 1000)')
     .option('--cursor <cursor>', 'the next page, as printed after a full page')
     .option('--json', 'print the API answer as JSON')
     .action((flags: ListFlags) =>
       run(async () => {
         const r = remote(flags, 'assets');
-        const q = query({ state: flags.state, sourceNetwork: flags.network, target: flags.target, ...page(flags) });
-        const list = await callHub<Paged<Asset>>(r, 'GET', `/v1/assets${q}`);
+        const list = await callHub<Paged<Asset>>(r, 'GET', `/v1/assets${listQuery(flags)}`);
         if (flags.json) return void process.stdout.write(`${JSON.stringify(list)}\n`);
-        const showDrops = !flags.cursor && (!flags.state || flags.state === 'detected');
-        const drops = showDrops
+        const drops = plainList(flags)
           ? (await callHub<Paged<Drop>>(r, 'GET', `/v1/drops${query({ network: flags.network })}`)).items
           : [];
         process.stdout.write(formatAssets(list.items, drops) + more(list.next));

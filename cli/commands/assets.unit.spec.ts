@@ -1,4 +1,4 @@
-import { formatAsset, formatAssets, formatQuarantine, releaseBody } from './assets';
+import { formatAsset, formatAssets, formatQuarantine, listQuery, releaseBody } from './assets';
 
 const asset = {
   assetId: '0192f0c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f',
@@ -18,6 +18,16 @@ const asset = {
 };
 
 describe('mxhub assets, quarantine and release', () => {
+  test('list: the flags become the catalog query under the API names, words encoded', () => {
+    expect(listQuery({})).toBe('');
+    expect(listQuery({ search: '民生 新闻', heldIn: 'news', type: 'video', oldest: true, limit: '5' })).toBe(
+      '?q=%E6%B0%91%E7%94%9F+%E6%96%B0%E9%97%BB&network=news&type=video&sort=oldest&limit=5',
+    );
+    expect(listQuery({ network: 'news', target: 'archive', program: '晚间新闻', from: '2026-12-01' })).toBe(
+      '?sourceNetwork=news&target=archive&program=%E6%99%9A%E9%97%B4%E6%96%B0%E9%97%BB&from=2026-12-01',
+    );
+  });
+
   test('the list, then the drops not claimed yet with what they wait for', () => {
     const out = formatAssets(
       [asset],

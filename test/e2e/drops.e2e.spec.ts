@@ -137,5 +137,16 @@ describe('a dropped file on an embedded hub: seen at once, waiting for its sidec
     const tasks = await mxhub(['tasks', 'list', '--asset', assetId, '--data', dataDir], env);
     expect(tasks.code).toBe(0);
     expect(tasks.stdout).toMatch(new RegExp(`tone\\.wav\\s+${assetId}\\s+succeeded`));
+
+    // The catalog search from the CLI: the words, a scope, and a clear error for a wrong value.
+    const found = await mxhub(['assets', 'list', '--search', 'TONE', '--held-in', 'broadcast', '--data', dataDir], env);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain(assetId);
+    expect(found.stdout).not.toContain('lonely.mxf');
+    const none = await mxhub(['assets', 'list', '--search', 'tone', '--type', 'image', '--data', dataDir], env);
+    expect(none.stdout).toBe('no assets\n');
+    const wrong = await mxhub(['assets', 'list', '--type', 'film', '--data', dataDir], env);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/type/);
   });
 });
