@@ -24,7 +24,7 @@ export interface Kind {
 export async function load(
   base: string,
   kind: Kind,
-  opts: { connections: number; seconds: number; token?: string; rate?: number },
+  opts: { connections: number; seconds: number; token?: string },
 ): Promise<KindResult> {
   let n = 0;
   const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
@@ -32,8 +32,7 @@ export async function load(
     url: base,
     connections: opts.connections,
     duration: opts.seconds,
-    // Requests a second per connection (a person's pace); absent, each connection asks again the moment it is answered.
-    ...(opts.rate ? { connectionRate: opts.rate } : {}),
+    // No pace: each connection asks again the moment it is answered (capacity). People's pace is browse.ts.
     timeout: 30,
     requests: [
       {
