@@ -16,6 +16,7 @@ import * as mediaRenditions from './20261203000300_media_renditions';
 import * as catalog from './20261203000400_catalog';
 import * as usage from './20261203000500_usage';
 import * as users from './20261204000100_users';
+import * as filmstripTiles from './20261205000100_filmstrip_tiles';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,6 +39,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261203000400_catalog', catalog],
   ['20261203000500_usage', usage],
   ['20261204000100_users', users],
+  ['20261205000100_filmstrip_tiles', filmstripTiles],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

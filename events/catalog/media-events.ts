@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineEvent, type EventsOf } from './define';
 import { eventGuard } from './stored';
 import { AssetId, Reason, Sha256 } from './common';
@@ -12,6 +12,18 @@ import { AssetId, Reason, Sha256 } from './common';
 export const PROXY_KINDS = ['proxy', 'poster', 'filmstrip', 'waveform', 'thumbnail'] as const;
 export const ProxyKind = Type.Union(PROXY_KINDS.map((k) => Type.Literal(k)));
 export type ProxyKind = (typeof PROXY_KINDS)[number];
+
+/** A filmstrip's tiles: how many, laid out in columns × rows, one every intervalSeconds of the source. */
+export const FilmstripTiles = Type.Object(
+  {
+    count: Type.Integer({ minimum: 1 }),
+    columns: Type.Integer({ minimum: 1 }),
+    rows: Type.Integer({ minimum: 1 }),
+    intervalSeconds: Type.Number({ exclusiveMinimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type FilmstripTiles = Static<typeof FilmstripTiles>;
 
 export const ProxyCreated = defineEvent(
   'ProxyCreated',
@@ -29,6 +41,7 @@ export const ProxyCreated = defineEvent(
       /** Bits per second of the whole file, as ffprobe reads it. */
       bitRate: Type.Optional(Type.Integer({ minimum: 0 })),
       durationSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+      tiles: Type.Optional(FilmstripTiles),
     },
     { additionalProperties: false },
   ),

@@ -11,6 +11,7 @@ import {
   planRenditions,
   renditionDefaults,
   type RenditionOptions,
+  type RenditionPlan,
 } from './domain/renditions';
 
 /** The directory of an asset's renditions under the centre root; an id unsafe as a file name is hex-encoded. */
@@ -73,11 +74,21 @@ export function createRenditionsMaker(centerRoot: string, options: RenditionOpti
     };
   }
 
-  async function describe(kind: RenditionResult['kind'], file: string, mediaType: string, rel: string) {
+  async function describe(plan: RenditionPlan, file: string, rel: string) {
+    const { kind, mediaType, tiles } = plan;
     const [{ sha256, sizeBytes }, measured] = await Promise.all([sha256File(file), measure(kind, file)]);
     // Only what was measured: an absent field is absent from the event, never null.
     const known = Object.fromEntries(Object.entries(measured).filter(([, v]) => v !== undefined && v !== 0));
-    return { outcome: 'created' as const, kind, path: rel, mediaType, sizeBytes, sha256, ...known };
+    return {
+      outcome: 'created' as const,
+      kind,
+      path: rel,
+      mediaType,
+      sizeBytes,
+      sha256,
+      ...known,
+      ...(tiles ? { tiles } : {}),
+    };
   }
 
   return async function make(request: MakeRequest): Promise<RenditionResult[]> {
@@ -105,7 +116,7 @@ export function createRenditionsMaker(centerRoot: string, options: RenditionOpti
       const output = join(centerRoot, rel);
       try {
         await runFfmpeg({ args: plan.args, output, durationSeconds: duration || undefined, signal: request.signal });
-        results.push(await describe(plan.kind, output, plan.mediaType, rel));
+        results.push(await describe(plan, output, rel));
       } catch (err) {
         // Stopped (the hub is going down): nothing is recorded, the request stays owed for the next start.
         if (request.signal?.aborted) throw err;

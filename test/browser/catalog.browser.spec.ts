@@ -24,4 +24,6 @@ test('catalog: a search in Chinese finds the clip, its page plays the proxy', as
   await expect
     .poll(() => video.evaluate((v) => (v as unknown as { readyState: number }).readyState), { timeout: 30_000 })
     .toBeGreaterThanOrEqual(2);
+  // The filmstrip, cut into tiles by the layout the hub recorded (GET /v1/assets/{id}/renditions).
+  await expect(page.getByRole('slider', { name: 'Filmstrip' })).toBeVisible();
 });

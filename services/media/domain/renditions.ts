@@ -25,6 +25,8 @@ export interface RenditionPlan {
   file: string;
   mediaType: string;
   args: string[];
+  /** A filmstrip's layout, recorded in ProxyCreated so a player cuts the image as it was tiled. */
+  tiles?: { count: number; columns: number; rows: number; intervalSeconds: number };
 }
 
 const VIDEO_EXT = new Set(['.mp4', '.mov', '.mxf', '.mkv', '.avi', '.mpg', '.mpeg', '.ts', '.m4v', '.webm', '.mts']);
@@ -112,13 +114,14 @@ export function planRenditions(
       args: ['-ss', (durationSeconds * 0.1).toFixed(3), '-i', source, '-vf', FIT_360, ...jpeg],
     }),
     filmstrip: () => {
-      const { interval, columns, rows } = filmstripLayout(durationSeconds, options.filmstripIntervalSeconds);
+      const { count, interval, columns, rows } = filmstripLayout(durationSeconds, options.filmstripIntervalSeconds);
       const vf = `fps=1/${interval.toFixed(3)},scale=${TILE_WIDTH}:-2,tile=${columns}x${rows}`;
       return {
         kind: 'filmstrip',
         file: 'filmstrip.jpg',
         mediaType: 'image/jpeg',
         args: ['-i', source, '-vf', vf, ...jpeg],
+        tiles: { count, columns, rows, intervalSeconds: Number(interval.toFixed(3)) },
       };
     },
     waveform: () => ({

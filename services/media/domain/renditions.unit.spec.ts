@@ -32,6 +32,9 @@ describe('rendition planning', () => {
     expect(proxy).toContain('min(640,iw)');
     expect(poster).toMatch(/^-ss 2\.000 -i \/s\/clip\.mp4/);
     expect(strip).toContain('fps=1/5.000,scale=160:-2,tile=4x1');
+    // The layout goes into ProxyCreated, so a player cuts the image as it was tiled.
+    expect(plans[2]!.tiles).toEqual({ count: 4, columns: 4, rows: 1, intervalSeconds: 5 });
+    expect(plans.slice(0, 2).map((p) => p.tiles)).toEqual([undefined, undefined]);
   });
 
   test('audio gets an AAC proxy and a waveform; a still a thumbnail', () => {

@@ -46,12 +46,13 @@ export const mediaProjection = defineProjection<Handled>({
         const d = e.data;
         await tx.query(
           `insert into rm_renditions (asset_id, kind, state, path, media_type, size_bytes, sha256, width, height,
-                                      bit_rate, duration_seconds, reason, made_at, last_position)
-           values ($1, $2, 'created', $3, $4, $5, $6, $7, $8, $9, $10, null, $11, $12)
+                                      bit_rate, duration_seconds, tiles, reason, made_at, last_position)
+           values ($1, $2, 'created', $3, $4, $5, $6, $7, $8, $9, $10, $13::jsonb, null, $11, $12)
            on conflict (asset_id, kind) do update set state = 'created', path = excluded.path,
              media_type = excluded.media_type, size_bytes = excluded.size_bytes, sha256 = excluded.sha256,
              width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate,
-             duration_seconds = excluded.duration_seconds, reason = null, made_at = excluded.made_at,
+             duration_seconds = excluded.duration_seconds, tiles = excluded.tiles, reason = null,
+             made_at = excluded.made_at,
              last_position = excluded.last_position
             where rm_renditions.last_position < excluded.last_position`,
           [
@@ -67,6 +68,7 @@ export const mediaProjection = defineProjection<Handled>({
             d.durationSeconds ?? null,
             at(e),
             e.position.toString(),
+            d.tiles ? JSON.stringify(d.tiles) : null,
           ],
         );
         return answer(tx, e);
@@ -78,6 +80,7 @@ export const mediaProjection = defineProjection<Handled>({
            values ($1, $2, 'failed', $3, $4, $5)
            on conflict (asset_id, kind) do update set state = 'failed', path = null, media_type = null,
              size_bytes = null, sha256 = null, width = null, height = null, bit_rate = null, duration_seconds = null,
+             tiles = null,
              reason = excluded.reason, made_at = excluded.made_at, last_position = excluded.last_position
             where rm_renditions.last_position < excluded.last_position`,
           [e.data.assetId, e.data.kind, e.data.reason, at(e), e.position.toString()],

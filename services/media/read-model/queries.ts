@@ -1,4 +1,4 @@
-import type { ProxyKind } from '../../../events/catalog/media-events';
+import type { FilmstripTiles, ProxyKind } from '../../../events/catalog/media-events';
 import type { Sql } from '../../../lib/db/sql';
 import { isoText as iso } from '../../../lib/keyset-cursor';
 import type { MediaJob } from '../process-manager';
@@ -16,6 +16,8 @@ export type Rendition =
       height: number | null;
       bitRate: number | null;
       durationSeconds: number | null;
+      /** A filmstrip's tiles; null for other kinds and for filmstrips made before they were recorded. */
+      tiles: FilmstripTiles | null;
       madeAt: string;
     }
   | { kind: ProxyKind; state: 'failed'; reason: string; madeAt: string };
@@ -31,6 +33,7 @@ interface RenditionRow {
   height: number | null;
   bitRate: string | null;
   durationSeconds: number | null;
+  tiles: FilmstripTiles | null;
   reason: string | null;
   madeAt: string;
 }
@@ -48,6 +51,7 @@ function toRendition(r: RenditionRow): Rendition {
     height: r.height,
     bitRate: r.bitRate === null ? null : Number(r.bitRate),
     durationSeconds: r.durationSeconds,
+    tiles: r.tiles,
     madeAt: r.madeAt,
   };
 }
@@ -63,7 +67,7 @@ export function createMediaQueries(sql: Sql) {
       );
       const rows = await sql.query<RenditionRow>(
         `select kind, state, path, media_type as "mediaType", size_bytes::text as "sizeBytes", sha256, width, height,
-                bit_rate::text as "bitRate", duration_seconds as "durationSeconds", reason, ${iso('made_at')} as "madeAt"
+                bit_rate::text as "bitRate", duration_seconds as "durationSeconds", tiles, reason, ${iso('made_at')} as "madeAt"
            from rm_renditions where asset_id = $1`,
         [assetId],
       );

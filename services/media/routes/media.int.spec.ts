@@ -29,6 +29,8 @@ describe.each(['postgres', 'pglite'] as const)('media routes on %s', (kind) => {
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   let made: string;
   let owed: string;
+  let tiled: string;
+  const tiles = { count: 4, columns: 4, rows: 1, intervalSeconds: 2.5 };
 
   beforeAll(async () => {
     center = await mkdtemp(join(tmpdir(), 'mxhub-center-'));
@@ -60,6 +62,17 @@ describe.each(['postgres', 'pglite'] as const)('media routes on %s', (kind) => {
       ],
     );
     owed = await cleared();
+    tiled = await cleared([
+      'ProxyCreated',
+      {
+        kind: 'filmstrip',
+        path: 't/filmstrip.jpg',
+        mediaType: 'image/jpeg',
+        sizeBytes: 9,
+        sha256: 'c'.repeat(64),
+        tiles,
+      },
+    ]);
     await mkdir(join(center, 'a'), { recursive: true });
     await writeFile(join(center, 'a', 'proxy.mp4'), proxyBytes);
     await project();
@@ -113,6 +126,23 @@ describe.each(['postgres', 'pglite'] as const)('media routes on %s', (kind) => {
 
     const beyond = await get(`/v1/assets/${made}/proxy`, { ...gw.as('viewer'), range: 'bytes=9000-9999' });
     expect(beyond.statusCode).toBe(416);
+  });
+
+  test('the renditions list: each made with its route and a filmstrip’s tiles, or failed with why; owed while asked', async () => {
+    const list = await get(`/v1/assets/${made}/renditions`);
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual({
+      owed: false,
+      items: [
+        expect.objectContaining({ kind: 'proxy', state: 'created', url: `/v1/assets/${made}/proxy`, sizeBytes: 5000 }),
+        expect.objectContaining({ kind: 'filmstrip', state: 'failed', url: null, tiles: null }),
+      ],
+    });
+    expect(list.json().items[1].reason).toMatch(/^ffmpeg exited with code 1/);
+    const strip = (await get(`/v1/assets/${tiled}/renditions`)).json().items[0];
+    expect(strip).toMatchObject({ kind: 'filmstrip', url: `/v1/assets/${tiled}/filmstrip`, tiles });
+    expect((await get(`/v1/assets/${owed}/renditions`)).json()).toEqual({ owed: true, items: [] });
+    expect((await get(`/v1/assets/${made}/renditions`, bearer(archiveViewer))).statusCode).toBe(404);
   });
 
   test('404s say why: failed (with ffmpeg’s reason), not made yet, not of this media, no such asset', async () => {

@@ -12,7 +12,7 @@ import { openForSending } from '../../gateway/send-file';
 import { AssetParams, CHANGERS, commandErrors, ErrorResponse, READERS, readErrors } from '../../gateway/schemas';
 import { mediaDecider } from '../domain/media';
 import type { MediaQueries, Rendition } from '../read-model/queries';
-import { Bytes, RemakeAccepted } from './schemas';
+import { Bytes, RemakeAccepted, RenditionList } from './schemas';
 
 export interface MediaRouteDeps {
   queries: Pick<MediaQueries, 'renditions'>;
@@ -103,6 +103,50 @@ async function serve(
 export function mediaRoutes(deps: MediaRouteDeps): GatewayRoutes {
   const { queries, store, centerRoot } = deps;
   return async (app) => {
+    app.get(
+      '/assets/:assetId/renditions',
+      {
+        config: { roles: READERS },
+        schema: {
+          tags,
+          summary: 'The asset’s browse renditions: each made (with its size, pixels, a filmstrip’s tiles) or why not',
+          params: AssetParams,
+          response: { 200: RenditionList, ...readErrors },
+        },
+      },
+      async (request) => {
+        const { assetId } = request.params;
+        await assertAssetVisible(request, assetId);
+        const found = await queries.renditions(assetId);
+        const route = (kind: ProxyKind) => SERVED.find((s) => s.kinds.includes(kind))!.route;
+        const items = [...found.byKind.values()].map((r) =>
+          r.state === 'created'
+            ? {
+                kind: r.kind,
+                state: r.state,
+                url: `/v1/assets/${assetId}/${route(r.kind)}`,
+                mediaType: r.mediaType,
+                sizeBytes: r.sizeBytes,
+                sha256: r.sha256,
+                width: r.width,
+                height: r.height,
+                bitRate: r.bitRate,
+                durationSeconds: r.durationSeconds,
+                tiles: r.tiles,
+                reason: null,
+                madeAt: r.madeAt,
+              }
+            : {
+                ...{ kind: r.kind, state: r.state, url: null, mediaType: null, sizeBytes: null, sha256: null },
+                ...{ width: null, height: null, bitRate: null, durationSeconds: null, tiles: null },
+                ...{ reason: r.reason, madeAt: r.madeAt },
+              },
+        );
+        items.sort((a, b) => PROXY_KINDS.indexOf(a.kind) - PROXY_KINDS.indexOf(b.kind));
+        return { owed: found.owed ?? null, items };
+      },
+    );
+
     for (const { route, kinds, what, summary } of SERVED) {
       app.get(
         `/assets/:assetId/${route}`,

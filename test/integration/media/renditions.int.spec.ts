@@ -124,7 +124,10 @@ describeWithFfmpeg.each(['postgres', 'pglite'] as const)('browse renditions on %
     expect(poster).toMatchObject({ state: 'created', mediaType: 'image/jpeg', width: 640, height: 360 });
     const strip = made.get('filmstrip');
     // 2 s at one thumbnail per 0.5 s: four 160x90 tiles in a row.
-    expect(strip).toMatchObject({ state: 'created', mediaType: 'image/jpeg', width: 640, height: 90 });
+    expect(strip).toMatchObject({
+      ...{ state: 'created', mediaType: 'image/jpeg', width: 640, height: 90 },
+      tiles: { count: 4, columns: 4, rows: 1, intervalSeconds: 0.5 },
+    });
     expect((await ffprobe(join(center, created(poster).path))).streams[0]?.codec_name).toBe('mjpeg');
     expect((await readdir(join(center, assetId))).sort()).toEqual(['filmstrip.jpg', 'poster.jpg', 'proxy.mp4']);
   });

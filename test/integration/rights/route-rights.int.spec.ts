@@ -106,6 +106,7 @@ const ROUTES: Record<string, RouteCase> = {
   },
   // Browse renditions are low quality: every reader that sees the asset views them, download right or not.
   'GET poster': { roles: READERS, url: (id) => `/v1/assets/${id}/poster` },
+  'GET renditions': { roles: READERS, url: (id) => `/v1/assets/${id}/renditions` },
   'POST fetch into news': {
     roles: ['admin', 'operator', 'connector'],
     method: 'POST',

@@ -5,7 +5,7 @@ import { useParams } from 'react-router';
 import { useSession } from '../../api/session';
 import { AssetActions } from './asset-actions';
 import { Replicas, Timeline, Transfers, UsageMarks, Verdicts } from './asset-lists';
-import { Filmstrip } from './filmstrip';
+import { Filmstrip, type Tiles } from './filmstrip';
 import { MetadataForm } from './metadata-form';
 import { useAssetLive, useAssetPart } from './use-asset';
 
@@ -28,6 +28,11 @@ interface AssetJson {
   transfers?: Array<Record<string, unknown>>;
 }
 
+/** GET /v1/assets/{id}/renditions, the parts the page reads. */
+interface RenditionsJson {
+  items: Array<{ kind: string; state: string; url: string | null; tiles: Tiles | null }>;
+}
+
 const show = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
 
 /** One asset: the proxy with its filmstrip, its metadata, where it is and what happened to it. */
@@ -38,6 +43,7 @@ export function AssetPage() {
   const video = useRef<HTMLVideoElement>(null);
   useAssetLive(id);
   const asset = useAssetPart<AssetJson>(id, 'detail', `/v1/assets/${id}`);
+  const renditions = useAssetPart<RenditionsJson>(id, 'renditions', `/v1/assets/${id}/renditions`);
   const a = asset.data;
   const heading = <Typography.Title level={1}>{t('title')}</Typography.Title>;
   if (asset.isLoading)
@@ -65,6 +71,7 @@ export function AssetPage() {
     : user?.network
       ? [user.network]
       : [...new Set([a.sourceNetwork, ...a.targets].filter((n): n is string => !!n))];
+  const strip = renditions.data?.items.find((r) => r.kind === 'filmstrip' && r.state === 'created' && r.url);
   const seek = (s: number) => {
     if (video.current) video.current.currentTime = s;
   };
@@ -90,8 +97,11 @@ export function AssetPage() {
           />
           {isAudio ? (
             <img src={`/v1/assets/${id}/waveform`} alt={t('waveform')} style={{ width: '100%' }} />
-          ) : duration > 0 ? (
-            <Filmstrip src={`/v1/assets/${id}/filmstrip`} duration={duration} label={t('filmstrip')} onSeek={seek} />
+          ) : strip?.tiles ? (
+            <Filmstrip src={strip.url!} tiles={strip.tiles} duration={duration} label={t('filmstrip')} onSeek={seek} />
+          ) : strip ? (
+            // Made before its tiles were recorded: shown whole, without scrubbing.
+            <img src={strip.url!} alt={t('filmstrip')} style={{ width: '100%' }} />
           ) : null}
           <div style={{ marginTop: 16 }}>
             <AssetActions id={id} networks={networks} canDownload={user?.canDownload ?? false} />

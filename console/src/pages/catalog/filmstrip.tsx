@@ -1,18 +1,11 @@
 import { useState, type MouseEvent } from 'react';
 
-/** As services/media/domain/renditions.ts tiles it: 160 px wide thumbnails, 10 a row, at most 100, one per interval. */
-const TILE_WIDTH = 160;
-const TILE_COLUMNS = 10;
-const MAX_TILES = 100;
-const DEFAULT_INTERVAL = 10;
-
-/** The filmstrip's layout for a source of `duration` seconds (the media service's filmstripLayout). */
-export function filmstripLayout(durationSeconds: number, intervalSeconds = DEFAULT_INTERVAL) {
-  const wanted = Math.max(1, Math.ceil(durationSeconds / intervalSeconds));
-  const count = Math.min(wanted, MAX_TILES);
-  const interval = count < wanted ? durationSeconds / MAX_TILES : intervalSeconds;
-  const columns = Math.min(count, TILE_COLUMNS);
-  return { count, interval, columns, rows: Math.ceil(count / columns) };
+/** A filmstrip's layout as the hub recorded it (ProxyCreated, GET /v1/assets/{id}/renditions). */
+export interface Tiles {
+  count: number;
+  columns: number;
+  rows: number;
+  intervalSeconds: number;
 }
 
 /**
@@ -20,13 +13,20 @@ export function filmstripLayout(durationSeconds: number, intervalSeconds = DEFAU
  * clicking a tile seeks the player to that tile's time. The image is drawn
  * as a CSS background so each tile shows its own part of it.
  */
-export function Filmstrip(props: { src: string; duration: number; label: string; onSeek: (seconds: number) => void }) {
-  const { src, duration, label, onSeek } = props;
+export function Filmstrip(props: {
+  src: string;
+  tiles: Tiles;
+  duration: number;
+  label: string;
+  onSeek: (seconds: number) => void;
+}) {
+  const { src, tiles: layout, duration, label, onSeek } = props;
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
-  const layout = filmstripLayout(duration);
+  // The tiles' size from the image itself: columns across, rows down.
+  const tileWidth = size ? size.w / layout.columns : 160;
   const tileHeight = size ? size.h / layout.rows : 90;
   const scale = 0.5;
-  const seek = (i: number) => onSeek(Math.min(duration, i * layout.interval));
+  const seek = (i: number) => onSeek(Math.min(duration, i * layout.intervalSeconds));
   const pointAt = (e: MouseEvent<HTMLDivElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
     const i = Math.floor(((e.clientX - rect.left) / rect.width) * layout.count);
@@ -56,14 +56,14 @@ export function Filmstrip(props: { src: string; duration: number; label: string;
           {Array.from({ length: layout.count }, (_, i) => (
             <div
               key={i}
-              title={`${Math.round(i * layout.interval)} s`}
+              title={`${Math.round(i * layout.intervalSeconds)} s`}
               style={{
                 flex: 'none',
-                width: TILE_WIDTH * scale,
+                width: tileWidth * scale,
                 height: tileHeight * scale,
                 backgroundImage: `url("${src}")`,
                 backgroundSize: `${size.w * scale}px ${size.h * scale}px`,
-                backgroundPosition: `-${(i % layout.columns) * TILE_WIDTH * scale}px -${Math.floor(i / layout.columns) * tileHeight * scale}px`,
+                backgroundPosition: `-${(i % layout.columns) * tileWidth * scale}px -${Math.floor(i / layout.columns) * tileHeight * scale}px`,
               }}
             />
           ))}
