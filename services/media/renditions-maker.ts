@@ -110,22 +110,34 @@ export function createRenditionsMaker(centerRoot: string, options: RenditionOpti
     const duration = probeNumber(probe.format.duration) ?? 0;
     const dir = assetDir(request.assetId);
     await mkdir(join(centerRoot, dir), { recursive: true });
-    const results: RenditionResult[] = [];
+    // A rendition's hash and measure run while ffmpeg makes the next one: the same work, overlapped, so the
+    // job takes little more than its ffmpeg runs (bench/media/proxy.ts).
+    const results: Array<Promise<RenditionResult>> = [];
+    // Awaited together at the end, in order; an abort's rejection must not go unhandled while a later ffmpeg runs.
+    const keep = (result: Promise<RenditionResult>) => {
+      result.catch(() => undefined);
+      results.push(result);
+    };
+    const failed = async (plan: RenditionPlan, output: string, err: unknown): Promise<RenditionResult> => {
+      // Stopped (the hub is going down): nothing is recorded, the request stays owed for the next start.
+      if (request.signal?.aborted) throw err;
+      // An older rendition of this kind is void once this one failed: the file goes with it.
+      await rm(output, { force: true });
+      return { outcome: 'failed', kind: plan.kind, reason: reasonOf(err) };
+    };
     for (const plan of planRenditions(source, cls, duration, options)) {
       const rel = `${dir}/${plan.file}`;
       const output = join(centerRoot, rel);
       try {
         await runFfmpeg({ args: plan.args, output, durationSeconds: duration || undefined, signal: request.signal });
-        results.push(await describe(plan, output, rel));
       } catch (err) {
-        // Stopped (the hub is going down): nothing is recorded, the request stays owed for the next start.
         if (request.signal?.aborted) throw err;
-        // An older rendition of this kind is void once this one failed: the file goes with it.
-        await rm(output, { force: true });
-        results.push({ outcome: 'failed', kind: plan.kind, reason: reasonOf(err) });
+        keep(failed(plan, output, err));
+        continue;
       }
+      keep(describe(plan, output, rel).catch((err: unknown) => failed(plan, output, err)));
     }
-    return results;
+    return Promise.all(results);
   };
 }
 
