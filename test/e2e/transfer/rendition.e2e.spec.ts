@@ -8,6 +8,7 @@ import { parseSidecarFile } from '../../../formats/sidecar/parse';
 import { ffprobe } from '../../../lib/ffmpeg';
 import { eicar } from '../../../services/screening/testing/corpus';
 import { sha256 } from '../../support/media-corpus';
+import { createTestDatabase, type TestDatabase } from '../../support/pg';
 import {
   dropDir,
   ensureSharedClamd,
@@ -18,6 +19,8 @@ import {
   writeHubConfig,
   type ScreeningHub,
 } from '../screening/support';
+import { deleteRedisKeys } from './redis';
+import { ensureProductionServices, productionKeys, uniqueName } from './support';
 
 /** A clean H.264/AAC MP4 (1280x720 25 fps, AAC 48 kHz): broadcast's policy refuses AAC and names XDCAM HD422. */
 function aacMp4(out: string, frequency: number): Buffer {
@@ -29,26 +32,35 @@ function aacMp4(out: string, frequency: number): Buffer {
 }
 
 /*
- * Issue 14, item 2, on an embedded hub: the clean H.264/AAC MP4 dropped for
+ * Issue 14, item 2, on a hub of each profile (production: PostgreSQL, Redis/BullMQ, Kafka): the clean H.264/AAC MP4 dropped for
  * broadcast arrives in broadcast's inbox as XDCAM HD422 MXF with a sidecar
  * naming both hashes; dropped for archive it arrives unchanged; an EICAR
  * payload named .mp4 is quarantined and never rendered.
  */
-describe('transcoding on delivery', () => {
+describe.each(['embedded', 'production'] as const)('transcoding on delivery, %s profile', (profile) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mxhub-rendition-'));
   const inbox = (network: string) => join(dataDir, 'networks', network, 'inbox');
+  const prefix = uniqueName('rendition');
   let h: ScreeningHub | undefined;
+  let db: TestDatabase | undefined;
 
   beforeAll(async () => {
     await ensureSharedClamd();
+    if (profile === 'production') {
+      await ensureProductionServices();
+      db = await createTestDatabase();
+    }
   });
   afterAll(async () => {
     if (h && h.hub.child.exitCode === null) await h.hub.stop();
+    await db?.drop();
+    if (profile === 'production') deleteRedisKeys(prefix);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('broadcast gets XDCAM HD422 MXF, archive the original, a hostile file nothing', async () => {
-    h = await startScreeningHub(dataDir, writeHubConfig(dataDir));
+    const extra = db ? { extra: productionKeys(db, prefix) } : {};
+    h = await startScreeningHub(dataDir, writeHubConfig(dataDir, extra));
     const hub = h;
     const forBroadcast = aacMp4(join(dataDir, 'a.mp4'), 440);
     const forArchive = aacMp4(join(dataDir, 'b.mp4'), 660);
