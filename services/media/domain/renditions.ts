@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { ProxyKind } from '../../../events/catalog/media-events';
+import type { FilmstripTiles, ProxyKind } from '../../../events/catalog/media-events';
 import type { ProbeResult } from '../../../lib/ffmpeg';
 
 export type MediaClass = 'video' | 'audio' | 'still';
@@ -26,7 +26,7 @@ export interface RenditionPlan {
   mediaType: string;
   args: string[];
   /** A filmstrip's layout, recorded in ProxyCreated so a player cuts the image as it was tiled. */
-  tiles?: { count: number; columns: number; rows: number; intervalSeconds: number };
+  tiles?: FilmstripTiles;
 }
 
 const VIDEO_EXT = new Set(['.mp4', '.mov', '.mxf', '.mkv', '.avi', '.mpg', '.mpeg', '.ts', '.m4v', '.webm', '.mts']);

@@ -137,9 +137,19 @@ export function mediaRoutes(deps: MediaRouteDeps): GatewayRoutes {
                 madeAt: r.madeAt,
               }
             : {
-                ...{ kind: r.kind, state: r.state, url: null, mediaType: null, sizeBytes: null, sha256: null },
-                ...{ width: null, height: null, bitRate: null, durationSeconds: null, tiles: null },
-                ...{ reason: r.reason, madeAt: r.madeAt },
+                kind: r.kind,
+                state: r.state,
+                url: null,
+                mediaType: null,
+                sizeBytes: null,
+                sha256: null,
+                width: null,
+                height: null,
+                bitRate: null,
+                durationSeconds: null,
+                tiles: null,
+                reason: r.reason,
+                madeAt: r.madeAt,
               },
         );
         items.sort((a, b) => PROXY_KINDS.indexOf(a.kind) - PROXY_KINDS.indexOf(b.kind));
