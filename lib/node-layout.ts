@@ -160,6 +160,25 @@ export function createNodeLayoutMonitor(
     for (const listener of listeners) listener(id, result);
   }
 
+  // Checks of one node asked for while one runs share the next: each caller still gets a check begun after it
+  // asked (the layout as it is now), and a dozen transfer steps at once cost two walks of the node, not twelve.
+  const walking = new Map<string, Promise<NodeLayout>>();
+  const next = new Map<string, Promise<NodeLayout>>();
+  function layoutNow(node: { id: string; root: string; targets: string[] }): Promise<NodeLayout> {
+    const queued = next.get(node.id);
+    if (queued) return queued;
+    const walk = (walking.get(node.id) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        next.delete(node.id);
+        const now = checkNodeLayout(node.root, { targets: node.targets });
+        walking.set(node.id, now);
+        return now.finally(() => walking.get(node.id) === now && walking.delete(node.id));
+      });
+    next.set(node.id, walk);
+    return walk;
+  }
+
   // The health probe's last problems per node: a caller's check between rounds goes by them.
   const probeProblems = new Map<string, LayoutProblem[]>();
 
@@ -174,7 +193,7 @@ export function createNodeLayoutMonitor(
     if (!node) throw new Error(`no node root is known for network '${id}'`);
     const n = (started.get(id) ?? 0) + 1;
     started.set(id, n);
-    let result = await checkNodeLayout(node.root, { targets: node.targets });
+    let result = await layoutNow(node);
     if (result.sound && opts.probe) {
       const problems = how.probe ? await opts.probe(node) : (probeProblems.get(id) ?? []);
       if (how.probe) probeProblems.set(id, problems);

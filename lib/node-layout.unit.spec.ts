@@ -1,3 +1,4 @@
+import fsp from 'node:fs/promises';
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,36 @@ describe('node layout', () => {
         expect(warned).toHaveLength(1);
       } finally {
         await monitor.stop();
+      }
+    });
+
+    it('checks asked for together share one walk of the node, begun after they asked', async () => {
+      const walks = jest.spyOn(fsp, 'realpath');
+      const monitor = createNodeLayoutMonitor([{ id: 'news', root: news, targets }], {});
+      try {
+        const first = monitor.check('news');
+        const rest = Array.from({ length: 11 }, () => monitor.check('news'));
+        expect(await first).toEqual({ sound: true, problems: [] });
+        for (const r of await Promise.all(rest)) expect(r).toEqual({ sound: true, problems: [] });
+        // Asked for at once, before any began: one walk for all twelve (the root is resolved once a walk).
+        expect(walks.mock.calls.filter(([p]) => p === news)).toHaveLength(1);
+        walks.mockClear();
+        const a = monitor.check('news');
+        await new Promise((resolve) => setImmediate(resolve)); // a's walk has begun
+        await Promise.all([a, ...Array.from({ length: 5 }, () => monitor.check('news'))]);
+        // One walk for the first, one shared by the five asked for while it ran.
+        expect(walks.mock.calls.filter(([p]) => p === news)).toHaveLength(2);
+
+        // A check asked for after a change sees it, even while a walk begun before the change runs.
+        const running = monitor.check('news');
+        const inbox = join(news, 'inbox');
+        await rm(inbox, { recursive: true });
+        await symlink(join(dir, 'elsewhere'), inbox);
+        const after = await monitor.check('news');
+        await running;
+        expect(after.sound).toBe(false);
+      } finally {
+        walks.mockRestore();
       }
     });
 

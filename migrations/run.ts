@@ -17,6 +17,7 @@ import * as catalog from './20261203000400_catalog';
 import * as usage from './20261203000500_usage';
 import * as users from './20261204000100_users';
 import * as filmstripTiles from './20261205000100_filmstrip_tiles';
+import * as appendBatch from './20261206000100_append_batch';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ export const MIGRATIONS: Array<[string, Migration]> = [
   ['20261203000500_usage', usage],
   ['20261204000100_users', users],
   ['20261205000100_filmstrip_tiles', filmstripTiles],
+  ['20261206000100_append_batch', appendBatch],
 ];
 
 const source: Knex.MigrationSource<[string, Migration]> = {

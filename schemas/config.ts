@@ -163,8 +163,12 @@ export const StorageConfig = Type.Object(
 /** Browse renditions of cleared media (the media service). */
 export const MediaConfig = Type.Object(
   {
-    /** Renditions made at once per hub process (the `media` queue spreads them over every process). */
-    concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+    /**
+     * Renditions made at once per hub process (the `media` queue spreads them over every process). 0: this
+     * process makes none and takes no media work (a delivery-only process; on the embedded profile, none are
+     * made until a start with 1 or more, which queues again the requests of the last day).
+     */
+    concurrency: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
     /** Seconds between two thumbnails of a video's filmstrip (at most 100 thumbnails: longer sources space them wider). */
     filmstripIntervalSeconds: Type.Number({ minimum: 0.1, maximum: 3600, default: 10 }),
   },

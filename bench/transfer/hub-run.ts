@@ -20,7 +20,8 @@
 // Environment: MXHUB_BENCH_HUB_BYTES (2 GiB), MXHUB_BENCH_HUB_ROUNDS (2),
 // MXHUB_BENCH_HUB_PARALLEL_BYTES (256 MiB each of 16), MXHUB_BENCH_HUB_FILES
 // (2000), MXHUB_BENCH_HUB_QUEUED (500 normal tasks behind the busy channels),
-// MXHUB_BENCH_HUB_URGENT (10 urgent tasks, one after another), MXHUB_BENCH_DIR.
+// MXHUB_BENCH_HUB_URGENT (10 urgent tasks, one after another), MXHUB_BENCH_HUB_MEDIA (media.concurrency,
+// 1; 0 leaves browse renditions out), MXHUB_BENCH_DIR.
 import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,7 @@ const PARALLEL_BYTES = Number(env.MXHUB_BENCH_HUB_PARALLEL_BYTES ?? 256 * 1024 *
 const FILES = Number(env.MXHUB_BENCH_HUB_FILES ?? 2000);
 const QUEUED = Number(env.MXHUB_BENCH_HUB_QUEUED ?? 500);
 const URGENT = Number(env.MXHUB_BENCH_HUB_URGENT ?? 10);
+const MEDIA = Number(env.MXHUB_BENCH_HUB_MEDIA ?? 1);
 const PARALLEL = 16;
 const route = { source: 'news', targets: ['broadcast'] };
 const meta = { actor: 'user:bench', correlationId: 'bench-transfer-hub' };
@@ -127,12 +129,18 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(env.MXHUB_BENCH_DIR ?? tmpdir(), 'mxhub-bench-hub-'));
   const configFile = join(dir, 'config.json');
   // The bench appends assets already cleared: no engine is asked, so none is required.
-  writeFileSync(configFile, JSON.stringify({ screening: { engines: ['yara-x'] }, log: { level: 'warn' } }));
+  // Browse renditions (issue 14) are tried for every cleared asset, off the delivery path but on the same
+  // two cores; MXHUB_BENCH_HUB_MEDIA=0 leaves them out, to compare the transfer path alone with older code.
+  const media = { concurrency: MEDIA };
+  writeFileSync(configFile, JSON.stringify({ screening: { engines: ['yara-x'] }, media, log: { level: 'warn' } }));
   const config = loadConfig({ file: configFile, flags: { data: join(dir, 'hub'), port: 0 }, env });
   const hub = await buildHub(config, pino({ level: config.logLevel }));
   await hub.start();
   const watch = await watchTransfers(hub.backbone);
-  console.log(`transfer bench through a ${config.profile} hub (${hub.sql.kind}, ${hub.backbone.kind}) in ${dir}`);
+  console.log(
+    `transfer bench through a ${config.profile} hub (${hub.sql.kind}, ${hub.backbone.kind}) in ${dir}, ` +
+      `browse renditions ${MEDIA === 0 ? 'off' : `on (media.concurrency ${MEDIA})`}`,
+  );
   console.log(cacheNote());
   const root = (id: string) => config.networks.find((n) => n.id === id)!.root;
   const inbox = join(root('broadcast'), 'inbox');

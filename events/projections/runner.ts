@@ -12,6 +12,14 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Poll interval when idle, ms (NOTIFY wakes it earlier). @default 200 */
   pollMs?: number;
+  /**
+   * After a round that applied events, wait this long before the next (a
+   * NOTIFY does not cut it short; someone waiting in `caughtUp` does): under
+   * load, a round then applies what many appends wrote, for one log read,
+   * one commit and one checkpoint write. An idle runner still wakes at once.
+   * @default 50
+   */
+  settleMs?: number;
   /** How long `caughtUp` waits before it gives up with an UnavailableError, ms. @default 60000 */
   caughtUpTimeoutMs?: number;
 }
@@ -27,6 +35,7 @@ export interface ProjectionStatus {
 
 const LATE = 'the read models (projections did not catch up in time)';
 const checkpointName = (p: Projection) => `projection:${p.name}`;
+const pastOf = (position: bigint) => (e: StoredEvent) => e.position > position;
 const wants = (p: Projection, e: StoredEvent) => p.handles === 'all' || p.handles.includes(e.type);
 
 /** Applies `events` to `projection` in one transaction; `search_path` points it at replay tables when given. */
@@ -62,8 +71,11 @@ export function createProjectionRunner(
   const { sql, store, projections, logger } = deps;
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 200;
+  const settleMs = options.settleMs ?? 50;
   let running = false;
   const waker = createWaker();
+  // Cuts the settling short: a caughtUp waiter or stop, never a NOTIFY.
+  const urgent = createWaker();
   let unlisten: (() => Promise<void>) | undefined;
   let loop: Promise<void> | undefined;
   // Each projection's checkpoint as this process last read or moved it, and who waits for a position.
@@ -88,18 +100,22 @@ export function createProjectionRunner(
     return new Map(projections.map((p) => [p.name, byName.get(checkpointName(p)) ?? 0n]));
   }
 
-  /** Applies the events after `after` to `p` and moves its checkpoint to `last`, in one transaction. */
-  async function commit(p: Projection, events: StoredEvent[], last: bigint): Promise<void> {
+  /**
+   * Applies to each projection its events of the batch (those after its
+   * checkpoint) and moves every checkpoint to `last`, in one transaction: a
+   * round costs one commit and one checkpoint write, not one per read model.
+   */
+  async function commit(of: Projection[], events: StoredEvent[], last: bigint, at: Map<string, bigint>) {
     await sql.transaction(async (tx) => {
-      await applyBatch(tx, p, events);
+      for (const p of of) await applyBatch(tx, p, events.filter(pastOf(at.get(p.name)!)));
       await tx.query(
-        `insert into mx_checkpoints (name, position, updated_at) values ($1, $2, now())
+        `insert into mx_checkpoints (name, position, updated_at) select n, $2, now() from unnest($1::text[]) n
          on conflict (name) do update set position = excluded.position, updated_at = now()
          where mx_checkpoints.position < excluded.position`,
-        [checkpointName(p), last.toString()],
+        [of.map(checkpointName), last.toString()],
       );
     });
-    note(p, last);
+    for (const p of of) note(p, last);
   }
 
   /**
@@ -123,11 +139,19 @@ export function createProjectionRunner(
       const events = await store.readAll({ after, limit: batchSize });
       if (events.length === 0) break; // the lowest is at the head: so is every one after it
       const last = events[events.length - 1]!.position;
-      for (const p of pending.filter((q) => at.get(q.name)! < last)) {
-        const own = events.filter((e) => e.position > at.get(p.name)!);
+      const due = pending.filter((q) => at.get(q.name)! < last);
+      const given = (p: Projection) => events.filter(pastOf(at.get(p.name)!)).length;
+      // All together first; if that fails, each on its own, so the one that fails holds up no other.
+      const together =
+        due.length > 1 &&
+        (await commit(due, events, last, at).then(
+          () => true,
+          () => false,
+        ));
+      for (const p of due) {
         try {
-          await commit(p, own, last);
-          most = Math.max(most, own.length);
+          if (!together) await commit([p], events, last, at);
+          most = Math.max(most, given(p));
         } catch (err) {
           if (strict) throw err;
           failedUntil.set(p.name, Date.now() + 1000);
@@ -143,6 +167,7 @@ export function createProjectionRunner(
     while (running) {
       try {
         const n = await round();
+        if (n > 0 && n < batchSize && waiters.size === 0) await urgent.sleep(settleMs);
         if (n < batchSize) await waker.sleep(failedUntil.size > 0 ? Math.min(pollMs, 1000) : pollMs);
       } catch (err) {
         logger.error({ err }, 'reading the log for the projections failed; retrying');
@@ -161,6 +186,7 @@ export function createProjectionRunner(
     },
     async stop() {
       running = false;
+      urgent.wake();
       waker.wake();
       await loop;
       loop = undefined;
@@ -201,7 +227,8 @@ export function createProjectionRunner(
           reject(new UnavailableError(LATE));
         }, options.caughtUpTimeoutMs ?? 60_000);
         waiters.add(waiter);
-        // Idle loops sleep up to pollMs; someone is waiting, so look now.
+        // Idle loops sleep up to pollMs, busy ones settle; someone is waiting, so look now.
+        urgent.wake();
         waker.wake();
       });
     },

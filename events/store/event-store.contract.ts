@@ -65,6 +65,50 @@ export function eventStoreContract(name: string, setup: () => Promise<ContractCo
       expect(await ctx.store.streamVersion(s)).toBe(2);
     });
 
+    test('appends that arrive together are committed together and each is answered on its own', async () => {
+      const fresh = Array.from({ length: 5 }, () => sid());
+      const busy = sid();
+      const twice = sid();
+      const replayed = sid();
+      const replayedEvents = [detected(replayed)];
+      await ctx.store.append(busy, [detected(busy)], 'no_stream');
+      const first = await ctx.store.append(replayed, replayedEvents, 'no_stream');
+      const head = await ctx.store.headPosition();
+      // One call in flight, the rest waiting behind it: they go as one batch.
+      const results = await Promise.allSettled([
+        ctx.store.append(sid(), [detected(uuidv7())], 'any'),
+        ...fresh.map((s) => ctx.store.append(s, [detected(s), deleted(s)], 'no_stream')),
+        ctx.store.append(busy, [deleted(busy)], 0),
+        ctx.store.append(twice, [detected(twice)], 'no_stream'),
+        ctx.store.append(twice, [deleted(twice)], 1),
+        ctx.store.append(replayed, replayedEvents, 'no_stream'),
+        ctx.store.append(
+          replayed,
+          [{ ...replayedEvents[0]!, data: { ...(replayedEvents[0]!.data as object), sizeBytes: 1 } }],
+          'any',
+        ),
+      ]);
+      const [, ...rest] = results;
+      const outcome = rest.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+      for (const r of outcome.slice(0, 5)) expect(r).toMatchObject({ nextVersion: 2, duplicate: false });
+      expect(outcome[5]).toBeInstanceOf(ConcurrencyError);
+      expect(outcome[5]).toMatchObject({ actual: 1 });
+      expect(outcome[6]).toMatchObject({ nextVersion: 1 });
+      expect(outcome[7]).toMatchObject({ nextVersion: 2 });
+      expect(outcome[8]).toMatchObject({ duplicate: true, lastPosition: first.lastPosition });
+      expect(outcome[9]).toBeInstanceOf(IdempotencyError);
+      // Each stream as if appended alone: versions from 1, hashes chained, positions past the head.
+      for (const s of [...fresh, twice]) {
+        const events = await ctx.store.readStream(s);
+        expect(events.map((e) => e.version)).toEqual([1, 2]);
+        expect(events[1]!.prevHash).toBe(events[0]!.hash);
+        expect(events[0]!.position).toBeGreaterThan(head);
+      }
+      expect(await ctx.store.streamVersion(busy)).toBe(1);
+      const log = await ctx.store.readAll({ after: head });
+      expect(log.map((e) => e.position)).toEqual([...log.map((e) => e.position)].sort((a, b) => (a < b ? -1 : 1)));
+    });
+
     test('re-appending the same event ids is a no-op; the same id with other data is refused', async () => {
       const s = sid();
       const events = [detected(s), deleted(s)];

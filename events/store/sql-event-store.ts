@@ -8,6 +8,35 @@ import { createSubscription } from './subscription';
 export interface SqlEventStoreOptions {
   /** Event catalog used to validate appends and upcast reads. @default the hub's catalog */
   catalog?: Catalog;
+  /**
+   * Appends (single or batched) in flight at once; the appends that arrive
+   * meanwhile wait and go together as one batch (group commit). @default 1 on
+   * PGlite (one session), 4 on PostgreSQL
+   */
+  appendsInFlight?: number;
+}
+
+/** Appends sent as one batch at most. */
+const MAX_BATCH = 64;
+
+interface AppendRow {
+  r_event_id: string | null;
+  r_version: number | null;
+  r_position: string | null;
+  r_duplicate: boolean | null;
+  r_error?: string | null;
+  r_message?: string | null;
+  r_detail?: string | null;
+}
+
+/** An append waiting for its turn: checked and serialised, and how to answer its caller. */
+interface Waiting {
+  streamId: string;
+  expected: ExpectedVersion;
+  code: number;
+  events: string;
+  resolve: (r: AppendResult) => void;
+  reject: (err: unknown) => void;
 }
 
 export interface EventRow {
@@ -51,6 +80,11 @@ function expectedCode(expected: ExpectedVersion): number {
   if (!Number.isInteger(expected) || expected < 0)
     throw new ValidationError(`expected version must be 'any', 'no_stream' or an integer >= 0, got ${expected}`);
   return expected;
+}
+
+function resultOf(rows: AppendRow[]): AppendResult {
+  const last = rows[rows.length - 1]!;
+  return { nextVersion: last.r_version!, lastPosition: BigInt(last.r_position!), duplicate: last.r_duplicate! };
 }
 
 function mapAppendError(err: unknown, streamId: string, expected: ExpectedVersion): unknown {
@@ -110,6 +144,64 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
     return rows.map(upcast);
   }
 
+  // Group commit: up to `inFlight` appends run at once; those that arrive meanwhile go together in the next one.
+  const inFlightMax = options.appendsInFlight ?? (sql.kind === 'pglite' ? 1 : 4);
+  const waiting: Waiting[] = [];
+  let inFlight = 0;
+
+  function pump(): void {
+    while (inFlight < inFlightMax && waiting.length > 0) {
+      const batch = waiting.splice(0, MAX_BATCH);
+      inFlight += 1;
+      void (batch.length === 1 ? appendOne(batch[0]!) : appendMany(batch)).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
+  }
+
+  function settle(w: Waiting, rows: AppendRow[]): void {
+    const failed = rows.find((r) => r.r_error);
+    if (failed) {
+      const err = {
+        code: failed.r_error!,
+        message: failed.r_message ?? undefined,
+        detail: failed.r_detail ?? undefined,
+      };
+      return w.reject(mapAppendError(err, w.streamId, w.expected));
+    }
+    const result = resultOf(rows);
+    if (!result.duplicate) notifySubscribers();
+    w.resolve(result);
+  }
+
+  async function appendOne(w: Waiting): Promise<void> {
+    try {
+      settle(
+        w,
+        await sql.query<AppendRow>('select * from mx_append($1, $2, $3::jsonb)', [w.streamId, w.code, w.events]),
+      );
+    } catch (err) {
+      w.reject(mapAppendError(err, w.streamId, w.expected));
+    }
+  }
+
+  async function appendMany(batch: Waiting[]): Promise<void> {
+    // The events are serialised already (once, at the call): the batch is assembled around them.
+    const item = (w: Waiting) => `{"stream":${JSON.stringify(w.streamId)},"expected":${w.code},"events":${w.events}}`;
+    const items = `[${batch.map(item).join(',')}]`;
+    let rows: Array<AppendRow & { r_item: number }>;
+    try {
+      rows = await sql.query('select * from mx_append_batch($1::jsonb)', [items]);
+    } catch {
+      // Not one item's check (those come back as rows): each goes on its own, to learn whose it is.
+      for (const w of batch) await appendOne(w);
+      return;
+    }
+    const rowsOf = (i: number) => rows.filter((r) => r.r_item === i);
+    batch.forEach((w, i) => settle(w, rowsOf(i)));
+  }
+
   const store: EventStore = {
     async append(streamId, events: NewEvent[], expected: ExpectedVersion = 'any'): Promise<AppendResult> {
       if (!STREAM_ID.test(streamId)) {
@@ -132,15 +224,10 @@ export function createSqlEventStore(sql: Sql, options: SqlEventStoreOptions = {}
         };
       });
       const code = expectedCode(expected);
-      let rows: Array<{ r_version: number; r_position: string; r_duplicate: boolean }>;
-      try {
-        rows = await sql.query('select * from mx_append($1, $2, $3::jsonb)', [streamId, code, JSON.stringify(payload)]);
-      } catch (err) {
-        throw mapAppendError(err, streamId, expected);
-      }
-      const last = rows[rows.length - 1]!;
-      if (!last.r_duplicate) notifySubscribers();
-      return { nextVersion: last.r_version, lastPosition: BigInt(last.r_position), duplicate: last.r_duplicate };
+      return new Promise<AppendResult>((resolve, reject) => {
+        waiting.push({ streamId, expected, code, events: JSON.stringify(payload), resolve, reject });
+        pump();
+      });
     },
 
     async readStream(streamId, o = {}) {

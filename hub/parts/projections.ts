@@ -37,7 +37,10 @@ export function openProjectionsPart(deps: ProjectionsPartDeps, stack: CleanupSta
   let signing = false;
   // Its stop signs a last checkpoint: a start-up that failed before it started has nothing new to sign.
   stack.defer('checkpointer', () => (signing ? checkpointer.stop() : undefined));
-  const relay = createRelay({ sql, store, backbone, logger: logger.child({ component: 'relay' }) });
+  // Lingering for fuller batches pays on Kafka; the in-process backbone hands each event on at once, so there a
+  // linger is only a second read of the log per batch.
+  const lingerMs = config.profile === 'production' ? undefined : 0;
+  const relay = createRelay({ sql, store, backbone, lingerMs, logger: logger.child({ component: 'relay' }) });
   stack.defer('relay', () => relay.stop());
   const projections = allProjections();
   const runner = createProjectionRunner({

@@ -24,7 +24,7 @@ export interface MediaServiceDeps {
 export interface MediaServiceOptions {
   /** The centre store, where every rendition is written (`storage.centerRoot`). */
   centerRoot: string;
-  /** Renditions made at once per hub process. @default 1 */
+  /** Renditions made at once per hub process; 0 takes no media work (no consumer, queue worker or sweep). @default 1 */
   concurrency?: number;
   /** Seconds between two thumbnails of a filmstrip. @default 10 */
   filmstripIntervalSeconds?: number;
@@ -54,6 +54,10 @@ export function createMediaService(deps: MediaServiceDeps, options: MediaService
     manager,
     routes,
     async start(): Promise<void> {
+      if (options.concurrency === 0) {
+        deps.logger.info('media.concurrency is 0: this process makes no browse renditions');
+        return;
+      }
       manager.process(options.concurrency ?? 1, stopping.signal);
       consumer = await deps.backbone.consume({ groupId: 'mxhub.media', categories: ['asset'] }, (event) =>
         manager.handle(event),

@@ -26,9 +26,9 @@ function derived(row: Pick<Row, 'original_name' | 'source_network' | 'metadata' 
   };
 }
 
-/** Rewrites the facts search looks in, and what is derived from them. */
+/** Rewrites the facts search looks in (in `row` too), and what is derived from them. */
 async function setFacts(tx: Sql, e: StoredEvent, row: Row, facts: { metadata?: Json; technical?: Json }) {
-  const next = { ...row, ...facts };
+  const next = Object.assign(row, facts);
   const d = derived(next);
   await tx.query(
     `update rm_catalog set metadata = $2::jsonb, technical = $3::jsonb, title = $4, programme = $5, media_type = $6,
@@ -107,12 +107,27 @@ async function insertDetected(tx: Sql, e: Stored<Extract<AssetEvent, { type: 'As
   );
 }
 
+/** What an event of an asset stream does to its row, given the row as the events before it left it. */
+async function applyToRow(tx: Sql, e: StoredEvent, assetId: string, row: Row): Promise<void> {
+  if (isAssetEvent(e)) await applyAsset(tx, e, row);
+  else if (isReplicaEvent(e) && e.type === 'ReplicaEvicted') {
+    await tx.query(`delete from rm_catalog_replicas where asset_id = $1 and network = $2 and path = $3`, [
+      e.data.assetId,
+      e.data.network,
+      e.data.path,
+    ]);
+    await setNetworks(tx, assetId);
+  } else if (isMediaEvent(e) && e.type === 'ProxyCreated' && (e.data.kind === 'poster' || e.data.kind === 'thumbnail'))
+    await tx.query(`update rm_catalog set has_poster = true where asset_id = $1`, [assetId]);
+}
+
 /**
  * The catalog's read model (writer): one row per asset with what search and
  * the tree show. It reads every event of the asset streams, even those it
  * draws nothing from (reads, usage marks), so `version` is the stream's own
  * and can go back as `If-Match` on a metadata edit. Idempotent: a row moves
- * only for an event past its `last_position`.
+ * only for an event past its `last_position`. A batch reads each asset's row
+ * once and moves its version once, however many of its events it holds.
  */
 export const catalogProjection: Projection = {
   name: 'catalog',
@@ -121,34 +136,40 @@ export const catalogProjection: Projection = {
     { name: 'rm_catalog_replicas', key: ['asset_id', 'network', 'path'] },
   ],
   handles: 'all',
-  async apply(tx, e) {
-    if (!e.streamId.startsWith('asset-')) return;
-    if (isAssetEvent(e) && e.type === 'AssetDetected') return insertDetected(tx, e);
+  apply: (tx, e) => applyCatalog(tx, [e]),
+  applyMany: applyCatalog,
+};
+
+async function applyCatalog(tx: Sql, events: StoredEvent[]): Promise<void> {
+  // Each asset's row as this batch left it (null: none yet), and the last event applied to it.
+  const rows = new Map<string, Row | null>();
+  const moved = new Map<string, StoredEvent>();
+  for (const e of events) {
+    if (!e.streamId.startsWith('asset-')) continue;
     const assetId = e.streamId.slice('asset-'.length);
-    const [row] = await tx.query<Row>(
-      `select original_name, source_network, metadata, technical, last_position::text as last_position
-         from rm_catalog where asset_id = $1 for update`,
-      [assetId],
-    );
-    if (!row || BigInt(row.last_position) >= e.position) return;
-    if (isAssetEvent(e)) await applyAsset(tx, e, row);
-    else if (isReplicaEvent(e) && e.type === 'ReplicaEvicted') {
-      await tx.query(`delete from rm_catalog_replicas where asset_id = $1 and network = $2 and path = $3`, [
-        e.data.assetId,
-        e.data.network,
-        e.data.path,
-      ]);
-      await setNetworks(tx, assetId);
-    } else if (
-      isMediaEvent(e) &&
-      e.type === 'ProxyCreated' &&
-      (e.data.kind === 'poster' || e.data.kind === 'thumbnail')
-    )
-      await tx.query(`update rm_catalog set has_poster = true where asset_id = $1`, [assetId]);
+    if (isAssetEvent(e) && e.type === 'AssetDetected') {
+      await insertDetected(tx, e);
+      rows.delete(assetId);
+      continue;
+    }
+    let row = rows.get(assetId);
+    if (row === undefined) {
+      [row] = await tx.query<Row>(
+        `select original_name, source_network, metadata, technical, last_position::text as last_position
+           from rm_catalog where asset_id = $1 for update`,
+        [assetId],
+      );
+      rows.set(assetId, row ?? null);
+    }
+    if (!row || BigInt(row.last_position) >= e.position) continue;
+    await applyToRow(tx, e, assetId, row);
+    row.last_position = e.position.toString();
+    moved.set(assetId, e);
+  }
+  for (const [assetId, e] of moved)
     await tx.query(`update rm_catalog set version = greatest(version, $2), last_position = $3 where asset_id = $1`, [
       assetId,
       e.version,
       e.position.toString(),
     ]);
-  },
-};
+}
