@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../../lib/errors';
 import type { AuditReportJson } from '../../services/store/routes/node-audits';
 import type { NodeJson } from '../../services/store/routes/nodes';
-import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags, type Remote } from '../common';
+import { callHub, configFrom, remoteFor, run, withCommonFlags, type CommonFlags } from '../common';
 import { plainTable } from '../table';
 
 type Report = Static<typeof AuditReportJson>;
@@ -49,13 +49,32 @@ export function formatAuditReports(reports: Report[], skipped: Array<{ id: strin
   return out;
 }
 
-/** Starts the audit of one node and waits for its report. */
-async function auditOne(remote: Remote, id: string): Promise<Report> {
+/** How long the hub may answer with another audit than the one started before the wait gives up. */
+const LOST_AFTER_MS = 60_000;
+
+/**
+ * Starts the audit of one node and waits for its report: the one with the id
+ * the start answered. Another hub process may answer meanwhile with an older
+ * audit (the one running it answers for it until it ends and records it).
+ */
+export async function auditOne(
+  ask: (method: 'POST' | 'GET', path: string) => Promise<Report>,
+  id: string,
+  pollMs = 250,
+): Promise<Report> {
   const path = `/v1/nodes/${encodeURIComponent(id)}/audit`;
-  let report = await callHub<Report>(remote, 'POST', path);
-  while (report.state === 'running') {
-    await sleep(250);
-    report = await callHub<Report>(remote, 'GET', path);
+  const started = await ask('POST', path);
+  let report = started;
+  let elsewhereSince: number | undefined;
+  while (report.id !== started.id || report.state === 'running') {
+    if (report.id === started.id) elsewhereSince = undefined;
+    else if (Date.now() - (elsewhereSince ??= Date.now()) > LOST_AFTER_MS)
+      throw new Error(
+        `the hub no longer answers for audit ${started.id} of node ${id} (the process running it may have stopped): ` +
+          'run mxhub audit-storage again',
+      );
+    await sleep(pollMs);
+    report = await ask('GET', path);
   }
   return report;
 }
@@ -81,7 +100,8 @@ export function auditStorageCommand(program: Command): void {
         const reports: Report[] = [];
         const skipped = wanted.filter((n) => n.state === 'down').map((n) => ({ id: n.id, reason: n.reason ?? '' }));
         // One node after another: each audit already runs at the hub's storage.audit.mbps cap.
-        for (const n of wanted.filter((x) => x.state !== 'down')) reports.push(await auditOne(remote, n.id));
+        for (const n of wanted.filter((x) => x.state !== 'down'))
+          reports.push(await auditOne((method, path) => callHub<Report>(remote, method, path), n.id));
         process.stdout.write(formatAuditReports(reports, skipped));
         const bad = reports.some((r) => r.missing + r.corrupt > 0 || r.state === 'failed') || skipped.length > 0;
         return bad ? 1 : 0;

@@ -1,6 +1,7 @@
-import { formatAuditReports } from './audit-storage';
+import { auditOne, formatAuditReports } from './audit-storage';
 
 const base = {
+  id: '01a23c00-0000-7000-8000-000000000000',
   trigger: 'request' as const,
   state: 'done' as const,
   startedAt: '2026-12-02T10:00:00.000Z',
@@ -53,5 +54,32 @@ describe('mxhub audit-storage', () => {
       { ...base, network: 'news', checked: 1, verified: 1, missing: 0, corrupt: 0, problems: [] },
     ]);
     expect(out.trim().split('\n')).toHaveLength(2);
+  });
+
+  test('waits for the report of the audit it started, whatever older audit another hub process answers with', async () => {
+    const report = (id: string, state: 'running' | 'done') => ({
+      ...base,
+      id,
+      state,
+      network: 'news',
+      checked: state === 'done' ? 3 : 0,
+      verified: 0,
+      missing: 0,
+      corrupt: 0,
+      problems: [],
+    });
+    const answers = [
+      report('older', 'done'),
+      report('mine', 'running'),
+      report('older', 'done'),
+      report('mine', 'done'),
+    ];
+    const asked: string[] = [];
+    const ask = async (method: 'POST' | 'GET', path: string) => {
+      asked.push(`${method} ${path}`);
+      return method === 'POST' ? report('mine', 'running') : answers.shift()!;
+    };
+    expect(await auditOne(ask, 'news', 1)).toMatchObject({ id: 'mine', state: 'done', checked: 3 });
+    expect(asked).toEqual(['POST /v1/nodes/news/audit', ...Array(4).fill('GET /v1/nodes/news/audit')]);
   });
 });

@@ -167,6 +167,32 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     ]);
   });
 
+  test('an audit that ended is recorded on its node: another hub process (or the next start) answers for it', async () => {
+    const finished = (await gw.store.readStream('node-archive')).filter((e) => e.type === 'NodeAuditFinished');
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.metadata).toMatchObject({ actor: 'user:test-operator' });
+    expect(finished[0]!.data).toMatchObject({ network: 'archive', state: 'done', checked: 1, corrupt: 1 });
+    const mine = await auditor.report('archive');
+    // A process that ran no audit of its own: what it answers comes from the stream.
+    const elsewhere = createAuditor(
+      {
+        store: gw.store,
+        queries: createReplicaQueries(gw.deps.sql),
+        networks: NETWORKS.map((id) => ({ id, root: root(id) })),
+        isUp: () => true,
+        pacer: createPacer(1e9),
+        logger,
+      },
+      { intervalHours: 1 },
+    );
+    expect(await elsewhere.report('archive')).toEqual(mine);
+    expect(await elsewhere.report('mars')).toBeUndefined();
+    // Once that other process audits the node, both answer with its later audit.
+    const later = await elsewhere.audit('archive', { actor: 'user:test', correlationId: uuidv7(), all: true }).done;
+    expect(later.id > mine!.id).toBe(true);
+    expect(await auditor.report('archive')).toEqual(later);
+  });
+
   test('the schedule audits only replicas due: one verified within the interval is left alone', async () => {
     const before = (await replicaEvents()).length;
     const reports = await auditor.round();

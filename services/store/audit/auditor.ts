@@ -7,7 +7,9 @@ import { uuidv7 } from '../../../lib/ids';
 import type { ReplicaQueries } from '../read-model/queries';
 import { auditEvent, corruptPlace, isDue, type Finding } from './fixity';
 import { pacedSha256, type Pacer } from './paced-hash';
-import { emptyReport, recordOutcome, type AuditReport } from './report';
+import { isEvent } from '../../../events/catalog/stored';
+import { NodeAuditFinished } from '../../../events/catalog/node-events';
+import { emptyReport, finishedRecord, recordOutcome, reportFromRecord, type AuditReport } from './report';
 
 export interface AuditorDeps {
   store: EventStore;
@@ -77,7 +79,7 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
     trigger: { actor: string; correlationId: string; all: boolean },
   ): Promise<AuditReport> {
     const root = roots.get(network)!;
-    const report = emptyReport(network, trigger.all ? 'request' : 'schedule', clock());
+    const report = emptyReport(uuidv7(clock().getTime()), network, trigger.all ? 'request' : 'schedule', clock());
     reports.set(network, report);
     const replicas = (
       await deps.queries.replicasOnNode(network, { state: 'ok', order: 'verified', limit: options.batch ?? 1000 })
@@ -127,6 +129,27 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
     return report;
   }
 
+  /** Says on the node's stream how the audit ended, so every hub process (and the next start) can answer for it. */
+  async function record(report: AuditReport, trigger: { actor: string; correlationId: string }): Promise<void> {
+    const event = { type: NodeAuditFinished.type, data: finishedRecord(report) };
+    await deps.store
+      .append(
+        `node-${report.network}`,
+        stamp([event], {
+          actor: trigger.actor,
+          now: clock().toISOString(),
+          newId: () => uuidv7(clock().getTime()),
+          correlationId: trigger.correlationId,
+          causationId: trigger.correlationId,
+        }),
+        'any',
+      )
+      .catch((err: unknown) =>
+        // The replicas' own events are written; only the summary is lost, and this process still answers for it.
+        deps.logger.warn({ err, network: report.network }, 'the audit report could not be recorded'),
+      );
+  }
+
   /** Audits `network` unless this process audits it already (then the audit under way is what is answered). */
   function audit(network: string, trigger: { actor: string; correlationId: string; all: boolean }) {
     const under = running.get(network);
@@ -139,15 +162,35 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
         report.finishedAt = clock().toISOString();
         return report;
       })
+      .then(async (report) => {
+        await record(report, trigger);
+        return report;
+      })
       .finally(() => running.delete(network));
     running.set(network, done);
     return { report: reports.get(network)!, done };
   }
 
+  /** The last audit of `network` that any hub process recorded as ended, undefined before the first. */
+  async function recorded(network: string): Promise<AuditReport | undefined> {
+    const events = await deps.store.readStream(`node-${network}`);
+    const last = events.filter((e) => isEvent(NodeAuditFinished, e)).at(-1);
+    return last && isEvent(NodeAuditFinished, last) ? reportFromRecord(last.data) : undefined;
+  }
+
   return {
     audit,
-    /** The last (or current) audit of a node in this process, undefined before the first. */
-    report: (network: string): AuditReport | undefined => reports.get(network),
+    /**
+     * The node's latest audit: the one this process runs or ran last, or the
+     * last one any process recorded if that is later (ids sort by time).
+     * Undefined before the first.
+     */
+    async report(network: string): Promise<AuditReport | undefined> {
+      const mine = reports.get(network);
+      if (mine?.state === 'running') return mine;
+      const theirs = await recorded(network);
+      return !mine || (theirs && theirs.id > mine.id) ? theirs : mine;
+    },
     /** Audits every node that is up, due replicas only: what the schedule runs. */
     async round(): Promise<AuditReport[]> {
       const correlationId = uuidv7(clock().getTime());

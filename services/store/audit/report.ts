@@ -1,4 +1,6 @@
 import type { ReplicaEvent } from '../../../events/catalog';
+import { AUDIT_PROBLEMS_LISTED, type NodeAuditFinished } from '../../../events/catalog/node-events';
+import type { DataOf } from '../../../events/catalog/define';
 
 /** A replica the audit found missing or corrupt. */
 export interface AuditProblem {
@@ -12,6 +14,8 @@ export interface AuditProblem {
 
 /** One audit of one node in this process: what `POST /v1/nodes/{id}/audit` starts and `mxhub audit-storage` prints. */
 export interface AuditReport {
+  /** This audit's id (a uuidv7: later audits sort after earlier ones). */
+  id: string;
   network: string;
   /** `request`: every replica of the node now; `schedule`: the replicas due. */
   trigger: 'request' | 'schedule';
@@ -29,8 +33,9 @@ export interface AuditReport {
   note?: string;
 }
 
-export function emptyReport(network: string, trigger: AuditReport['trigger'], at: Date): AuditReport {
+export function emptyReport(id: string, network: string, trigger: AuditReport['trigger'], at: Date): AuditReport {
   return {
+    id,
     network,
     trigger,
     state: 'running',
@@ -54,6 +59,7 @@ export function recordOutcome(
 ): void {
   report.checked++;
   report.bytes += bytes;
+  const where = { assetId: replica.assetId, path: replica.path };
   switch (event.type) {
     case 'ReplicaVerified':
       report.verified++;
@@ -61,7 +67,7 @@ export function recordOutcome(
     case 'ReplicaMissing':
       report.missing++;
       report.problems.push({
-        ...replica,
+        ...where,
         state: 'missing',
         ...(event.data.reason ? { reason: event.data.reason } : {}),
       });
@@ -69,10 +75,33 @@ export function recordOutcome(
     case 'ReplicaCorrupt':
       report.corrupt++;
       report.problems.push({
-        ...replica,
+        ...where,
         state: 'corrupt',
         ...(event.data.movedTo ? { movedTo: event.data.movedTo } : {}),
       });
       return;
   }
+}
+
+/** What an audit that ended leaves on its node's stream: the report, its problem list capped (the counts are whole). */
+export function finishedRecord(report: AuditReport): DataOf<typeof NodeAuditFinished> {
+  const { id, state, finishedAt, note, problems, ...counts } = report;
+  const listed = problems.slice(0, AUDIT_PROBLEMS_LISTED);
+  const unlisted = problems.length - listed.length;
+  const more = unlisted > 0 ? `${unlisted} more problems are not listed here; each is on its asset's stream` : '';
+  const told = [note, more].filter(Boolean).join('; ');
+  return {
+    ...counts,
+    auditId: id,
+    state: state === 'failed' ? 'failed' : 'done',
+    finishedAt: finishedAt ?? new Date().toISOString(),
+    problems: listed,
+    ...(told ? { note: told } : {}),
+  };
+}
+
+/** The report an ended audit recorded. */
+export function reportFromRecord(record: DataOf<typeof NodeAuditFinished>): AuditReport {
+  const { auditId, ...rest } = record;
+  return { id: auditId, ...rest };
 }

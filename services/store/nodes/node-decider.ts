@@ -30,6 +30,9 @@ export const nodeDecider: Decider<NodeState, NodeCommand, NodeEvent> = {
         return { ...base, up: false, reason: event.data.reason };
       case 'NodeUp':
         return { ...base, up: true, reason: undefined };
+      case 'NodeAuditFinished':
+        // The stream also keeps the node's audits; they say nothing of whether it is up.
+        return base;
       default: {
         const never: never = event;
         return never;

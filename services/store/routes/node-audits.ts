@@ -8,6 +8,8 @@ import type { Auditor } from '../audit/auditor';
 const NodeParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 export const AuditReportJson = Type.Object({
+  /** The audit's id: a client that started one waits for the report with this id. */
+  id: Type.String(),
   network: Type.String(),
   trigger: Type.Union([Type.Literal('request'), Type.Literal('schedule')]),
   state: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
@@ -40,7 +42,8 @@ export interface NodeAuditRouteDeps {
 /**
  * A node's fixity audit: `POST` starts one now over every replica it holds
  * (answered at once with the report as it begins; an audit already under way
- * is the one answered), `GET` reads the last or current one of this process.
+ * is the one answered), `GET` reads the latest: the one this process runs,
+ * or the last any process recorded (`NodeAuditFinished` on `node-<id>`).
  */
 export function nodeAuditRoutes(deps: NodeAuditRouteDeps): GatewayRoutes {
   const known = (id: string) => {
@@ -75,7 +78,7 @@ export function nodeAuditRoutes(deps: NodeAuditRouteDeps): GatewayRoutes {
         config: { roles: READERS },
         schema: {
           tags: ['store'],
-          summary: 'The last (or current) fixity audit of the node by this hub process',
+          summary: 'The last (or current) fixity audit of the node, by any hub process',
           params: NodeParams,
           response: { 200: AuditReportJson, ...readErrors },
         },
@@ -83,8 +86,8 @@ export function nodeAuditRoutes(deps: NodeAuditRouteDeps): GatewayRoutes {
       async (request) => {
         const { id } = request.params;
         known(id);
-        const report = deps.auditor.report(id);
-        if (!report) throw new NotFoundError(`node ${id} has not been audited by this hub process yet`);
+        const report = await deps.auditor.report(id);
+        if (!report) throw new NotFoundError(`node ${id} has not been audited yet`);
         return report;
       },
     );
