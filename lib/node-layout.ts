@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import type { Logger } from 'pino';
+import { coalesce } from './coalesce';
 
 /** One folder of a node root that is not what the hub expects, and why, in a short sentence. */
 export interface LayoutProblem {
@@ -162,22 +163,10 @@ export function createNodeLayoutMonitor(
 
   // Checks of one node asked for while one runs share the next: each caller still gets a check begun after it
   // asked (the layout as it is now), and a dozen transfer steps at once cost two walks of the node, not twelve.
-  const walking = new Map<string, Promise<NodeLayout>>();
-  const next = new Map<string, Promise<NodeLayout>>();
-  function layoutNow(node: { id: string; root: string; targets: string[] }): Promise<NodeLayout> {
-    const queued = next.get(node.id);
-    if (queued) return queued;
-    const walk = (walking.get(node.id) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => {
-        next.delete(node.id);
-        const now = checkNodeLayout(node.root, { targets: node.targets });
-        walking.set(node.id, now);
-        return now.finally(() => walking.get(node.id) === now && walking.delete(node.id));
-      });
-    next.set(node.id, walk);
-    return walk;
-  }
+  const layoutNow = coalesce((id: string) => {
+    const node = byId.get(id)!;
+    return checkNodeLayout(node.root, { targets: node.targets });
+  });
 
   // The health probe's last problems per node: a caller's check between rounds goes by them.
   const probeProblems = new Map<string, LayoutProblem[]>();
@@ -193,7 +182,7 @@ export function createNodeLayoutMonitor(
     if (!node) throw new Error(`no node root is known for network '${id}'`);
     const n = (started.get(id) ?? 0) + 1;
     started.set(id, n);
-    let result = await layoutNow(node);
+    let result = await layoutNow(id);
     if (result.sound && opts.probe) {
       const problems = how.probe ? await opts.probe(node) : (probeProblems.get(id) ?? []);
       if (how.probe) probeProblems.set(id, problems);

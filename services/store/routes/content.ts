@@ -2,6 +2,7 @@ import { create as contentDisposition } from 'content-disposition';
 import { Type } from '@sinclair/typebox';
 import type { EventStore } from '../../../events/store/event-store';
 import { stamp } from '../../../events/stamp';
+import { coalesce } from '../../../lib/coalesce';
 import { HubError } from '../../../lib/errors';
 import { uuidv7 } from '../../../lib/ids';
 import { assertNetwork, type Role } from '../../gateway/auth';
@@ -68,6 +69,12 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
   const { queries, store, networks, links } = deps;
   const clock = deps.clock ?? (() => new Date());
   const reads = createReadRecorder(store);
+  // Many clients reading one asset at once (ranges of a proxy, a download tool's parallel parts) share one
+  // look-up begun after each asked, rather than queueing one each on the database.
+  const lookUp = coalesce(async (assetId: string) => {
+    const asset = await queries.asset(assetId);
+    return { asset, replicas: await queries.goodReplicas(assetId) };
+  });
   return async (app) => {
     app.get(
       '/assets/:assetId/content',
@@ -98,10 +105,10 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
         assertCanDownload(principal);
         const { assetId } = request.params;
         await assertAssetVisible(request, assetId);
-        const asset = await queries.asset(assetId);
+        const { asset, replicas } = await lookUp(assetId);
         assertReadable(asset);
         // The asset's own bytes, which its ETag names: a rendition a target holds is another file.
-        const originals = (await queries.goodReplicas(assetId)).filter((r) => r.sha256 === asset.sha256);
+        const originals = replicas.filter((r) => r.sha256 === asset.sha256);
         const candidates = inReadOrder(originals, network ?? '', asset.sizeBytes, links);
         for (const replica of candidates) {
           const sent = await openForSending(request, reply, replica.path, `the asset's ${asset.sizeBytes} bytes`);
