@@ -119,8 +119,14 @@ export function createTransferService<B extends RateLimited & Throttle>(
   }
 
   async function onEvent(event: StoredEvent): Promise<void> {
-    if (isEvent(NetworkPaused, event)) return controls.refresh();
+    // The controls come from their read model, which may not have applied this event yet: bring it there first,
+    // or a transfer could start into a network paused a moment ago (until the next poll).
+    if (isEvent(NetworkPaused, event)) {
+      await deps.catchUp();
+      return controls.refresh();
+    }
     if (isEvent(NetworkResumed, event)) {
+      await deps.catchUp();
       await controls.refresh();
       await sweep({ network: event.data.network });
       return;
