@@ -45,4 +45,21 @@ describe('coalesce', () => {
     runs[1]!.end('b1');
     expect(await b).toBe('b1');
   });
+
+  test('gatherTurn: callers that one turn of the event loop brings share a run that ends at once', async () => {
+    const twoCallbacksOfOneTurn = (get: (key: string) => Promise<number>) =>
+      new Promise<number[]>((resolve) => {
+        const asked: Array<Promise<number>> = [];
+        setImmediate(() => asked.push(get('a')));
+        setImmediate(() => {
+          asked.push(get('a'));
+          resolve(Promise.all(asked));
+        });
+      });
+    let runs = 0;
+    const instant = async () => ++runs;
+    expect(await twoCallbacksOfOneTurn(coalesce(instant))).toEqual([1, 2]);
+    runs = 0;
+    expect(await twoCallbacksOfOneTurn(coalesce(instant, { gatherTurn: true }))).toEqual([1, 1]);
+  });
 });

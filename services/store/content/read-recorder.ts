@@ -52,10 +52,12 @@ export function createReadRecorder(store: Pick<EventStore, 'append'>): ReadRecor
       const before = appending.get(streamId);
       const batch: Batch = { events, done: Promise.resolve() };
       waiting.set(streamId, batch);
-      // The next append of the stream starts when the one under way ends, whatever became of it.
-      batch.done = (before ?? Promise.resolve()).then(
-        () => flush(streamId),
-        () => flush(streamId),
+      // The next append of the stream starts when the one under way ends, whatever became of it, and not before
+      // the event loop has read the other requests that came in with this one: on PGlite an append ends before the
+      // next socket is read, so without that turn no two reads would ever share an append.
+      const turn = new Promise<void>((resolve) => setImmediate(resolve));
+      batch.done = Promise.all([(before ?? Promise.resolve()).catch(() => undefined), turn]).then(() =>
+        flush(streamId),
       );
       return batch.done;
     },

@@ -60,4 +60,23 @@ describe('the read recorder', () => {
     store.appends[1]!.end();
     await expect(next).resolves.toBeUndefined();
   });
+
+  it('given reads that one turn of the event loop brings, then they share an append even when appends end at once', async () => {
+    const appended: string[][] = [];
+    const recorder = createReadRecorder({
+      append: async (_streamId: string, events: NewEvent[]) => {
+        appended.push(events.map((e) => e.id));
+        return { nextVersion: 1, lastPosition: 1n, duplicate: false };
+      },
+    } as never);
+    await new Promise<void>((resolve) => {
+      const asked: Array<Promise<void>> = [];
+      setImmediate(() => asked.push(recorder.record('asset-a', event('1'))));
+      setImmediate(() => {
+        asked.push(recorder.record('asset-a', event('2')));
+        void Promise.all(asked).then(() => resolve());
+      });
+    });
+    expect(appended).toEqual([['1', '2']]);
+  });
 });

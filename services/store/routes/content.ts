@@ -70,11 +70,15 @@ export function contentRoutes(deps: ContentRouteDeps): GatewayRoutes {
   const clock = deps.clock ?? (() => new Date());
   const reads = createReadRecorder(store);
   // Many clients reading one asset at once (ranges of a proxy, a download tool's parallel parts) share one
-  // look-up begun after each asked, rather than queueing one each on the database.
-  const lookUp = coalesce(async (assetId: string) => {
-    const asset = await queries.asset(assetId);
-    return { asset, replicas: await queries.goodReplicas(assetId) };
-  });
+  // look-up begun after each asked, rather than queueing one each on the database; the requests that one turn of
+  // the event loop reads share it even when the database answers at once.
+  const lookUp = coalesce(
+    async (assetId: string) => {
+      const asset = await queries.asset(assetId);
+      return { asset, replicas: await queries.goodReplicas(assetId) };
+    },
+    { gatherTurn: true },
+  );
   return async (app) => {
     app.get(
       '/assets/:assetId/content',
