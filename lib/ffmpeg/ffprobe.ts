@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { FfmpegError } from '../errors';
-
-const run = promisify(execFile);
+import { execFileText } from '../spawner/spawner';
 
 export const FFPROBE_PATH = '/usr/bin/ffprobe';
 
@@ -32,17 +29,20 @@ export interface ProbeResult {
   };
 }
 
-/** Runs `ffprobe -print_format json -show_format -show_streams`; rejects FfmpegError with ffprobe's reason. */
+/**
+ * Runs `ffprobe -print_format json -show_format -show_streams` (from the spawner, lib/spawner); rejects
+ * FfmpegError with ffprobe's reason.
+ */
 export async function ffprobe(path: string, options: { signal?: AbortSignal } = {}): Promise<ProbeResult> {
   let stdout: string;
   try {
-    ({ stdout } = await run(
+    ({ stdout } = await execFileText(
       FFPROBE_PATH,
       ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
       { maxBuffer: 16 * 1024 * 1024, signal: options.signal },
     ));
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    const e = err as Error & { code?: unknown; stderr?: string };
     const why = e.code === 'ENOENT' ? `ffprobe is not installed at ${FFPROBE_PATH}` : e.stderr?.trim() || e.message;
     throw new FfmpegError(`ffprobe could not read ${path}: ${why}`);
   }

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { FfmpegError } from '../errors';
+import { spawnChild } from '../spawner/spawner';
 import { createProgressParser, type FfmpegProgress } from './progress';
 
 /** Debian's ffmpeg; the hub is deployed with it (`.ci/run` and the README install it). */
@@ -57,15 +57,40 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
   argv.push('-progress', 'pipe:1', '-nostats', part);
 
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(FFMPEG_PATH, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
     const feed = job.onProgress ? createProgressParser(job.onProgress, job.durationSeconds) : undefined;
-    child.stdout.on('data', (chunk: Buffer) => feed?.(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
-      // Only the tail matters; keep it bounded whatever ffmpeg prints.
-      stderr = (stderr + chunk.toString()).slice(-8192);
+    const fail = async (error: FfmpegError) => {
+      await rm(part, { force: true });
+      reject(error);
+    };
+    // From the spawner (lib/spawner), so the fork of a large process does not hold the hub's thread.
+    const child = spawnChild(FFMPEG_PATH, argv, {
+      stdout: (chunk) => feed?.(chunk),
+      stderr(chunk) {
+        // Only the tail matters; keep it bounded whatever ffmpeg prints.
+        stderr = (stderr + chunk.toString()).slice(-8192);
+      },
+      end(outcome) {
+        signal?.removeEventListener('abort', onAbort);
+        clearTimeout(killTimer);
+        if (outcome.error) {
+          const why =
+            outcome.error.code === 'ENOENT' ? `ffmpeg is not installed at ${FFMPEG_PATH}` : outcome.error.message;
+          void fail(new FfmpegError(`ffmpeg could not start writing ${job.output}: ${why}`));
+        } else if (aborted) {
+          void fail(new FfmpegError(`ffmpeg was aborted writing ${job.output}`, { aborted: true }));
+        } else if (outcome.code === 0) {
+          rename(part, job.output).then(resolve, (err: Error) =>
+            fail(new FfmpegError(`ffmpeg wrote ${part} but it could not be renamed to ${job.output}: ${err.message}`)),
+          );
+        } else {
+          const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
+          const reason = lastLines(stderr) || '(no message on stderr)';
+          void fail(new FfmpegError(`ffmpeg ${how} writing ${job.output}: ${reason}`, { exitCode: outcome.code }));
+        }
+      },
     });
     const onAbort = () => {
       aborted = true;
@@ -74,30 +99,5 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
       killTimer.unref();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-
-    const fail = async (error: FfmpegError) => {
-      await rm(part, { force: true });
-      reject(error);
-    };
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      signal?.removeEventListener('abort', onAbort);
-      const why = err.code === 'ENOENT' ? `ffmpeg is not installed at ${FFMPEG_PATH}` : err.message;
-      void fail(new FfmpegError(`ffmpeg could not start writing ${job.output}: ${why}`));
-    });
-    child.once('close', (code, killedBy) => {
-      signal?.removeEventListener('abort', onAbort);
-      clearTimeout(killTimer);
-      if (aborted) {
-        void fail(new FfmpegError(`ffmpeg was aborted writing ${job.output}`, { aborted: true }));
-      } else if (code === 0) {
-        rename(part, job.output).then(resolve, (err: Error) =>
-          fail(new FfmpegError(`ffmpeg wrote ${part} but it could not be renamed to ${job.output}: ${err.message}`)),
-        );
-      } else {
-        const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
-        const reason = lastLines(stderr) || '(no message on stderr)';
-        void fail(new FfmpegError(`ffmpeg ${how} writing ${job.output}: ${reason}`, { exitCode: code }));
-      }
-    });
   });
 }
