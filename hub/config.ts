@@ -26,7 +26,13 @@ export interface HubConfig {
   /** Key prefix of the BullMQ queues. */
   queuePrefix: string;
   kafka?: { brokers: string[]; clientId: string; topicPrefix: string };
-  networks: Array<{ id: string; root: string; capacity?: { highWatermark: number; lowWatermark: number } }>;
+  networks: Array<{
+    id: string;
+    root: string;
+    capacity?: { highWatermark: number; lowWatermark: number };
+    /** What the network's systems do with delivered files (`kept` in place, or `taken` away). @default kept */
+    inbox?: 'kept' | 'taken';
+  }>;
   connectors: { stabilityMs: number; sidecarWaitMs: number; temporarySuffixes: string[]; rescanMs: number };
   tokens: TokenEntry[];
   adminToken?: string;
@@ -185,6 +191,7 @@ export function loadConfig(sources: ConfigSources): HubConfig {
       id: n.id,
       root: resolve(n.root ?? join(dataDir, 'networks', n.id)),
       capacity: n.capacity,
+      inbox: n.inbox,
     })),
     connectors: file.connectors,
     tokens: file.auth.tokens,

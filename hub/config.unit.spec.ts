@@ -64,6 +64,17 @@ describe('loadConfig', () => {
         file: file({ networks: [{ id: 'news', capacity: { highWatermark: 70, lowWatermark: 75 } }] }),
       }),
     ).toThrow(/networks\[0\]\.capacity\.lowWatermark \(75\) must not be above highWatermark \(70\)/);
+    expect(() => loadConfig({ env: {}, file: file({ networks: [{ id: 'news', inbox: 'moved' }] }) })).toThrow(
+      /networks\[0\]\.inbox/,
+    );
+  });
+
+  test('a network keeps delivered files in its inbox unless it says its systems take them', () => {
+    const c = loadConfig({ env: {}, file: file({ networks: [{ id: 'news' }, { id: 'broadcast', inbox: 'taken' }] }) });
+    expect(c.networks.map((n) => [n.id, n.inbox])).toEqual([
+      ['news', 'kept'],
+      ['broadcast', 'taken'],
+    ]);
   });
 
   test('MXHUB_ADMIN_TOKEN shorter than 32 characters stops the hub, naming the variable but not the token', () => {

@@ -17,6 +17,14 @@ export const NetworkConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * What the network's systems do with the files the hub delivers into its `inbox/`. `kept`: they read them
+     * in place, so a delivered file gone from the inbox is lost, and the fixity audit says `ReplicaMissing` and
+     * repairs it. `taken`: they move them into their own storage (a playout server's watch folder), so a
+     * delivered file gone from the inbox was taken: the audit says `ReplicaTaken` and the file is never
+     * delivered again. A delivered file whose bytes changed is corrupt either way.
+     */
+    inbox: Type.Union([Type.Literal('kept'), Type.Literal('taken')], { default: 'kept' }),
   },
   { additionalProperties: false },
 );

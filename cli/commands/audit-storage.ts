@@ -23,7 +23,7 @@ function seconds(r: Report): string {
 /** The report `mxhub audit-storage` prints: one line per node, then one per replica found missing or corrupt. */
 export function formatAuditReports(reports: Report[], skipped: Array<{ id: string; reason: string }> = []): string {
   let out = plainTable(
-    ['NODE', 'STATE', 'CHECKED', 'VERIFIED', 'MISSING', 'CORRUPT', 'MiB', 'SECONDS'],
+    ['NODE', 'STATE', 'CHECKED', 'VERIFIED', 'MISSING', 'CORRUPT', 'TAKEN', 'MiB', 'SECONDS'],
     [
       ...reports.map((r) => [
         r.network,
@@ -32,10 +32,11 @@ export function formatAuditReports(reports: Report[], skipped: Array<{ id: strin
         String(r.verified),
         String(r.missing),
         String(r.corrupt),
+        String(r.taken),
         mib(r.bytes),
         seconds(r),
       ]),
-      ...skipped.map((s) => [s.id, 'down', '', '', '', '', '', '']),
+      ...skipped.map((s) => [s.id, 'down', '', '', '', '', '', '', '']),
     ],
   );
   const problems = reports.flatMap((r) => r.problems.map((p) => ({ ...p, network: r.network })));

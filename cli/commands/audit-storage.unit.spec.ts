@@ -7,6 +7,7 @@ const base = {
   startedAt: '2026-12-02T10:00:00.000Z',
   finishedAt: '2026-12-02T10:00:02.500Z',
   bytes: 3 * 1024 * 1024,
+  taken: 0,
 };
 
 describe('mxhub audit-storage', () => {
@@ -17,10 +18,11 @@ describe('mxhub audit-storage', () => {
         {
           ...base,
           network: 'archive',
-          checked: 2,
+          checked: 6,
           verified: 0,
           missing: 1,
           corrupt: 1,
+          taken: 4,
           problems: [
             {
               assetId: 'a1',
@@ -40,9 +42,9 @@ describe('mxhub audit-storage', () => {
       [{ id: 'broadcast', reason: '/n/broadcast does not resolve (ENOENT)' }],
     );
     const lines = out.split('\n');
-    expect(lines[0]).toMatch(/^NODE\s+STATE\s+CHECKED\s+VERIFIED\s+MISSING\s+CORRUPT\s+MiB\s+SECONDS$/);
-    expect(lines[1]).toMatch(/^news\s+done\s+3\s+3\s+0\s+0\s+3\.0\s+2\.5$/);
-    expect(lines[2]).toMatch(/^archive\s+done\s+2\s+0\s+1\s+1\s+3\.0\s+2\.5$/);
+    expect(lines[0]).toMatch(/^NODE\s+STATE\s+CHECKED\s+VERIFIED\s+MISSING\s+CORRUPT\s+TAKEN\s+MiB\s+SECONDS$/);
+    expect(lines[1]).toMatch(/^news\s+done\s+3\s+3\s+0\s+0\s+0\s+3\.0\s+2\.5$/);
+    expect(lines[2]).toMatch(/^archive\s+done\s+6\s+0\s+1\s+1\s+4\s+3\.0\s+2\.5$/);
     expect(lines[3]).toMatch(/^broadcast\s+down$/);
     expect(out).toMatch(/archive\s+a1\s+corrupt\s+\/n\/archive\/cache\/a\.mxf\s+\/n\/archive\/\.mxhub\/corrupt\/a1\/x/);
     expect(out).toMatch(/archive\s+a2\s+missing\s+\/n\/archive\/inbox\/b\.wav\s+the file cannot be read \(ENOENT\)/);

@@ -41,6 +41,8 @@ export const NodeAuditFinished = defineEvent(
       checked: Count,
       verified: Count,
       missing: Count,
+      /** Delivered files gone from an inbox whose network takes them (`inbox: taken`); absent before there were any. */
+      taken: Type.Optional(Count),
       corrupt: Count,
       bytes: Count,
       problems: Type.Array(
@@ -60,7 +62,7 @@ export const NodeAuditFinished = defineEvent(
     },
     { additionalProperties: false },
   ),
-  "A fixity audit of the node ended: what it checked and found, so any hub process (and the next start) can answer for it. Each replica's outcome is also on its asset's stream (ReplicaVerified, ReplicaMissing, ReplicaCorrupt).",
+  "A fixity audit of the node ended: what it checked and found, so any hub process (and the next start) can answer for it. Each replica's outcome is also on its asset's stream (ReplicaVerified, ReplicaMissing, ReplicaTaken, ReplicaCorrupt).",
 );
 
 export const nodeEvents = [NodeDown, NodeUp, NodeAuditFinished] as const;

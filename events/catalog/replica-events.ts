@@ -28,6 +28,12 @@ export const ReplicaMissing = defineEvent(
   'The replica’s file is gone (or unreadable) from its node.',
 );
 
+export const ReplicaTaken = defineEvent(
+  'ReplicaTaken',
+  Type.Object({ ...ReplicaRef, reason: Type.Optional(Reason) }, { additionalProperties: false }),
+  'A delivered replica’s file has left its inbox, on a network whose systems take what is delivered (`inbox: taken`): not a loss, so it is neither repaired nor read from again.',
+);
+
 export const ReplicaCorrupt = defineEvent(
   'ReplicaCorrupt',
   Type.Object(
@@ -127,6 +133,7 @@ export const RepairRequested = defineEvent(
 export const replicaEvents = [
   ReplicaVerified,
   ReplicaMissing,
+  ReplicaTaken,
   ReplicaCorrupt,
   ReplicaRepaired,
   ReplicaEvicted,

@@ -8,7 +8,7 @@ import type { Decider } from '../../../events/decider';
 import type { StoredEvent } from '../../../events/envelope';
 import { StateError } from '../../../lib/errors';
 
-type Lost = Extract<ReplicaEvent, { type: 'ReplicaMissing' | 'ReplicaCorrupt' | 'ReplicaEvicted' }>;
+type Lost = Extract<ReplicaEvent, { type: 'ReplicaMissing' | 'ReplicaCorrupt' | 'ReplicaEvicted' | 'ReplicaTaken' }>;
 type MediaStreamEvent = AssetEvent | MediaEvent | Lost;
 
 /** One rendition as made (or not): what ProxyCreated or ProxyFailed said. */
@@ -33,7 +33,7 @@ export type MediaCommand =
   | { type: 'RecordRenditions'; forRequest: number; results: RenditionResult[] };
 
 const isMediaEvent = eventGuard(mediaEvents);
-const LOST = new Set(['ReplicaMissing', 'ReplicaCorrupt', 'ReplicaEvicted']);
+const LOST = new Set(['ReplicaMissing', 'ReplicaCorrupt', 'ReplicaEvicted', 'ReplicaTaken']);
 const isLost = (e: StoredEvent): e is Stored<Lost> => LOST.has(e.type);
 const isMediaStreamEvent = (e: StoredEvent): e is Stored<MediaStreamEvent> =>
   isAssetEvent(e) || isMediaEvent(e) || isLost(e);
@@ -65,6 +65,7 @@ function evolve(state: MediaAssetState, event: Stored<MediaStreamEvent>): MediaA
     case 'ReplicaMissing':
     case 'ReplicaCorrupt':
     case 'ReplicaEvicted':
+    case 'ReplicaTaken':
       return { ...next, sources: state.sources.filter((p) => p !== event.data.path) };
     default: {
       const asset: MediaAssetState = { ...state, ...evolveAsset(state, event) };

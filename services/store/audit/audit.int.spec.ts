@@ -258,4 +258,58 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     // 300 KiB at 1 MiB/s: some 290 ms.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
   });
+
+  test('on a network whose systems take what is delivered (inbox: taken), a delivered file gone is taken, not missing', async () => {
+    const taking = createAuditor(
+      {
+        store: gw.store,
+        queries: createReplicaQueries(gw.deps.sql),
+        networks: [{ id: 'broadcast', root: root('broadcast'), inbox: 'taken' }],
+        isUp: () => true,
+        pacer: createPacer(1e9),
+        logger,
+      },
+      { intervalHours: 1 },
+    );
+    const taken = uuidv7();
+    const path = join(root('broadcast'), 'inbox', 'taken.mxf');
+    await writeFile(path, content);
+    const meta = { correlationId: taken, causationId: taken, actor: 'test', occurredAt: new Date().toISOString() };
+    const stored = (type: string, data: object): NewEvent => ({
+      id: uuidv7(),
+      type,
+      data: { assetId: taken, ...data },
+      metadata: meta,
+    });
+    await gw.store.append(`asset-${taken}`, [
+      stored('AssetDetected', {
+        sourceNetwork: 'news',
+        targets: ['broadcast'],
+        originalName: 'taken.mxf',
+        sizeBytes: content.length,
+      }),
+      stored('AssetIngested', { stagedPath: paths.news(), sizeBytes: content.length, sha256 }),
+      stored('AssetCleared', { targets: ['broadcast'] }),
+      stored('ReplicaStored', { network: 'broadcast', path, sha256, kind: 'delivered', sizeBytes: content.length }),
+    ]);
+    await project();
+    // The playout server's ingest moved it away.
+    await unlink(path);
+    const report = await taking.audit('broadcast', { actor: 'user:test', correlationId: uuidv7(), all: true }).done;
+    // The node's other delivered replicas (the first test's, when it ran) are verified or not looked at.
+    expect(report).toMatchObject({ state: 'done', taken: 1, missing: 0, corrupt: 0, problems: [] });
+    expect(report.verified).toBe(report.checked - 1);
+    const events = (await gw.store.readStream(`asset-${taken}`)).filter((e) => e.type.startsWith('Replica'));
+    expect(events.map((e) => e.type)).toEqual(['ReplicaStored', 'ReplicaTaken']);
+    await project();
+    const states = await gw.deps.sql.query<{ network: string; state: string }>(
+      'select network, state from rm_replicas where asset_id = $1 order by network',
+      [taken],
+    );
+    // The claimed file stays the origin replica on news, untouched.
+    expect(states).toEqual([
+      { network: 'broadcast', state: 'taken' },
+      { network: 'news', state: 'ok' },
+    ]);
+  });
 });

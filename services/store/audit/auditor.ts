@@ -5,7 +5,7 @@ import { stamp } from '../../../events/stamp';
 import type { EventStore } from '../../../events/store/event-store';
 import { uuidv7 } from '../../../lib/ids';
 import type { ReplicaQueries } from '../read-model/queries';
-import { auditEvent, corruptPlace, isDue, type Finding } from './fixity';
+import { auditEvent, corruptPlace, isDue, type Finding, type InboxUse } from './fixity';
 import { pacedSha256, type Pacer } from './paced-hash';
 import { isEvent } from '../../../events/catalog/stored';
 import { NodeAuditFinished } from '../../../events/catalog/node-events';
@@ -14,7 +14,8 @@ import { emptyReport, finishedRecord, recordOutcome, reportFromRecord, type Audi
 export interface AuditorDeps {
   store: EventStore;
   queries: Pick<ReplicaQueries, 'replicasOnNode'>;
-  networks: ReadonlyArray<{ id: string; root: string }>;
+  /** Each node: its root, and what its systems do with delivered files (`inbox`, default `kept`). */
+  networks: ReadonlyArray<{ id: string; root: string; inbox?: InboxUse }>;
   /** A node that is down is not audited: what it holds cannot be told from what it lost. */
   isUp: (network: string) => boolean;
   /**
@@ -60,6 +61,7 @@ async function mkdirUnder(root: string, parts: string[]): Promise<string> {
 export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
   const clock = deps.clock ?? (() => new Date());
   const roots = new Map(deps.networks.map((n) => [n.id, n.root]));
+  const inboxes = new Map(deps.networks.map((n) => [n.id, n.inbox ?? 'kept']));
   const running = new Map<string, Promise<AuditReport>>();
   const reports = new Map<string, AuditReport>();
 
@@ -94,7 +96,8 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
       try {
         finding = { found: 'hash', ...(await pacedSha256(path, deps.pacer)) };
       } catch (err) {
-        finding = { found: 'nothing', reason: `the file cannot be read (${errno(err)})` };
+        const code = errno(err);
+        finding = { found: 'nothing', reason: `the file cannot be read (${code})`, gone: code === 'ENOENT' };
       }
       if (finding.found === 'nothing' && deps.confirmUp && !(await deps.confirmUp(network))) {
         report.note = `node ${network} went down during the audit; ${replicas.length - report.checked} replicas left`;
@@ -108,7 +111,7 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
           return undefined;
         });
       }
-      const event = auditEvent(replica, finding, movedTo);
+      const event = auditEvent(replica, finding, movedTo, inboxes.get(network));
       await deps.store.append(
         `asset-${replica.assetId}`,
         stamp([event], {
@@ -121,7 +124,9 @@ export function createAuditor(deps: AuditorDeps, options: AuditorOptions) {
         'any',
       );
       recordOutcome(report, replica, event, finding.found === 'hash' ? finding.bytes : 0);
-      if (event.type !== 'ReplicaVerified')
+      if (event.type === 'ReplicaTaken')
+        deps.logger.info({ network, assetId: replica.assetId, path }, `taken: ${path}`);
+      else if (event.type !== 'ReplicaVerified')
         deps.logger.warn({ network, assetId: replica.assetId, path }, `${event.type}: ${path}`);
     }
     report.state = 'done';

@@ -4,6 +4,7 @@ const replica: AuditedReplica = {
   assetId: 'a1',
   network: 'broadcast',
   path: '/n/broadcast/inbox/clip.mxf',
+  kind: 'delivered',
   sha256: 'a'.repeat(64),
   verifiedAt: '2026-12-01T10:00:00.000Z',
   storedAt: '2026-11-30T10:00:00.000Z',
@@ -30,6 +31,24 @@ describe('fixity audit of one replica', () => {
       type: 'ReplicaMissing',
       data: { ...ref, reason: 'ENOENT' },
     });
+  });
+
+  test('a delivered file gone from an inbox whose network takes what is delivered: taken, not missing', () => {
+    const gone = { found: 'nothing' as const, reason: 'the file cannot be read (ENOENT)', gone: true };
+    expect(auditEvent(replica, gone, undefined, 'taken')).toEqual({
+      type: 'ReplicaTaken',
+      data: { ...ref, reason: 'taken from the inbox by the network’s systems' },
+    });
+    // Where the network keeps delivered files, or for a copy of the hub's own, gone is lost.
+    expect(auditEvent(replica, gone, undefined, 'kept').type).toBe('ReplicaMissing');
+    expect(auditEvent({ ...replica, kind: 'cached' }, gone, undefined, 'taken').type).toBe('ReplicaMissing');
+    expect(auditEvent({ ...replica, kind: 'origin' }, gone, undefined, 'taken').type).toBe('ReplicaMissing');
+    // There but unreadable (permissions, I/O) is not taken; changed bytes are corrupt either way.
+    const unreadable = { found: 'nothing' as const, reason: 'the file cannot be read (EACCES)', gone: false };
+    expect(auditEvent(replica, unreadable, undefined, 'taken').type).toBe('ReplicaMissing');
+    expect(auditEvent(replica, { found: 'hash', sha256: 'b'.repeat(64), bytes: 1 }, '/n/x', 'taken').type).toBe(
+      'ReplicaCorrupt',
+    );
   });
 
   test('due when never verified or verified the interval ago', () => {

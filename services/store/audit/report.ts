@@ -25,6 +25,8 @@ export interface AuditReport {
   checked: number;
   verified: number;
   missing: number;
+  /** Delivered files that the network's systems took from its inbox (`inbox: taken`): not problems. */
+  taken: number;
   corrupt: number;
   /** Bytes read and hashed. */
   bytes: number;
@@ -44,6 +46,7 @@ export function emptyReport(id: string, network: string, trigger: AuditReport['t
     checked: 0,
     verified: 0,
     missing: 0,
+    taken: 0,
     corrupt: 0,
     bytes: 0,
     problems: [],
@@ -54,7 +57,7 @@ export function emptyReport(id: string, network: string, trigger: AuditReport['t
 export function recordOutcome(
   report: AuditReport,
   replica: { assetId: string; path: string },
-  event: Extract<ReplicaEvent, { type: 'ReplicaVerified' | 'ReplicaMissing' | 'ReplicaCorrupt' }>,
+  event: Extract<ReplicaEvent, { type: 'ReplicaVerified' | 'ReplicaMissing' | 'ReplicaTaken' | 'ReplicaCorrupt' }>,
   bytes: number,
 ): void {
   report.checked++;
@@ -63,6 +66,9 @@ export function recordOutcome(
   switch (event.type) {
     case 'ReplicaVerified':
       report.verified++;
+      return;
+    case 'ReplicaTaken':
+      report.taken++;
       return;
     case 'ReplicaMissing':
       report.missing++;
@@ -102,6 +108,6 @@ export function finishedRecord(report: AuditReport): DataOf<typeof NodeAuditFini
 
 /** The report an ended audit recorded. */
 export function reportFromRecord(record: DataOf<typeof NodeAuditFinished>): AuditReport {
-  const { auditId, ...rest } = record;
-  return { id: auditId, ...rest };
+  const { auditId, taken, ...rest } = record;
+  return { id: auditId, taken: taken ?? 0, ...rest };
 }

@@ -1,5 +1,5 @@
 import { AUDIT_PROBLEMS_LISTED } from '../../../events/catalog/node-events';
-import { emptyReport, finishedRecord, reportFromRecord } from './report';
+import { emptyReport, finishedRecord, recordOutcome, reportFromRecord } from './report';
 
 describe('audit report record', () => {
   const at = new Date('2026-12-03T10:00:00.000Z');
@@ -31,5 +31,18 @@ describe('audit report record', () => {
     expect(record.problems).toHaveLength(AUDIT_PROBLEMS_LISTED);
     expect(record).toMatchObject({ state: 'failed', missing: 105 });
     expect(record.note).toBe("the node went down; 5 more problems are not listed here; each is on its asset's stream");
+  });
+
+  test('a delivered file taken from its inbox is counted as taken, not listed as a problem; a record from before reads as 0', () => {
+    const report = emptyReport('01a4', 'broadcast', 'request', at);
+    recordOutcome(
+      report,
+      { assetId: 'a1', path: '/n/broadcast/inbox/a.wav' },
+      { type: 'ReplicaTaken', data: { assetId: 'a1', network: 'broadcast', path: '/n/broadcast/inbox/a.wav' } },
+      0,
+    );
+    expect(report).toMatchObject({ checked: 1, taken: 1, missing: 0, problems: [] });
+    const { taken: _, ...older } = finishedRecord({ ...report, state: 'done', finishedAt: at.toISOString() });
+    expect(reportFromRecord(older).taken).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ export interface EvictionCandidate {
   assetId: string;
   path: string;
   kind: 'origin' | 'delivered' | 'cached';
-  state: 'ok' | 'missing' | 'corrupt' | 'evicted';
+  state: 'ok' | 'missing' | 'corrupt' | 'evicted' | 'taken';
   sizeBytes: number | null;
   storedAt: string;
   lastReadAt: string | null;

@@ -19,7 +19,7 @@ export function createNodeQueries(sql: Sql) {
     async usage(): Promise<Map<string, ReplicaUsage>> {
       const rows = await sql.query<{ network: string; kind: string; n: string; bytes: string | null }>(
         `select network, kind, count(*) as n, sum(size_bytes) as bytes from rm_replicas
-          where state not in ('missing', 'evicted') group by network, kind`,
+          where state not in ('missing', 'evicted', 'taken') group by network, kind`,
       );
       const out = new Map<string, ReplicaUsage>();
       for (const r of rows) {

@@ -68,6 +68,7 @@ export const storeProjection = defineProjection<StoreEvent>({
     'ReplicaStored',
     'ReplicaVerified',
     'ReplicaMissing',
+    'ReplicaTaken',
     'ReplicaCorrupt',
     'ReplicaRepaired',
     'ReplicaEvicted',
@@ -130,6 +131,8 @@ export const storeProjection = defineProjection<StoreEvent>({
         return setReplica(tx, e, `state = 'ok', verified_at = $5`, [at(e)]);
       case 'ReplicaMissing':
         return setReplica(tx, e, `state = 'missing'`);
+      case 'ReplicaTaken':
+        return setReplica(tx, e, `state = 'taken'`);
       case 'ReplicaCorrupt':
         return setReplica(tx, e, `state = 'corrupt'`);
       case 'ReplicaRepaired':

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../../lib/errors';
 import { isoText as iso } from '../../../lib/keyset-cursor';
 import type { ReplicaKind } from '../../../events/catalog/common';
 
-export type ReplicaState = 'ok' | 'missing' | 'corrupt' | 'evicted';
+export type ReplicaState = 'ok' | 'missing' | 'corrupt' | 'evicted' | 'taken';
 
 /** One replica as the store's read model holds it. */
 export interface Replica {

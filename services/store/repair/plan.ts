@@ -2,7 +2,7 @@ import type { StoredEvent } from '../../../events/envelope';
 import { uuidFromName } from '../../../lib/ids';
 import { chooseSource, type LinkStats } from '../domain/choose-source';
 
-export type ReplicaCondition = 'ok' | 'missing' | 'corrupt' | 'evicted';
+export type ReplicaCondition = 'ok' | 'missing' | 'corrupt' | 'evicted' | 'taken';
 
 /** One replica as an asset's own stream tells it: enough to decide a repair without any read model. */
 export interface ReplicaFacts {
@@ -102,6 +102,10 @@ export function foldReplicas(events: readonly StoredEvent[]): AssetReplicas {
         break;
       case 'ReplicaEvicted':
         Object.assign(at(d), { state: 'evicted', pending: undefined });
+        break;
+      case 'ReplicaTaken':
+        // Taken by the network's systems: not a loss to repair, and no longer a source.
+        Object.assign(at(d), { state: 'taken', pending: undefined });
         break;
       case 'RepairRequested': {
         const r = at(d);

@@ -67,6 +67,19 @@ describe('planning repairs from an asset’s own stream', () => {
     expect(plans).toEqual([expect.objectContaining({ network: 'broadcast', sourceNetwork: 'news' })]);
   });
 
+  test('given a delivered file the network took from its inbox, then it is not repaired, and a repair that read from it is asked again from another', () => {
+    expect(plan([...replicas, e('ReplicaTaken', { network: 'broadcast', path: BROADCAST })])).toEqual([]);
+    const plans = plan([
+      ...replicas,
+      e('ReplicaMissing', { network: 'archive', path: ARCHIVE }),
+      e('RepairRequested', { network: 'archive', path: ARCHIVE, sourceNetwork: 'broadcast', sourcePath: BROADCAST }),
+      e('ReplicaTaken', { network: 'broadcast', path: BROADCAST }),
+    ]);
+    expect(plans).toEqual([
+      expect.objectContaining({ network: 'archive', path: ARCHIVE, sourceNetwork: 'news', sourcePath: NEWS }),
+    ]);
+  });
+
   test('given a repaired replica, when it is damaged again, then a new repair with a new id', () => {
     const plans = plan([
       ...replicas,

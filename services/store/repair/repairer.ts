@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ReplicaCorrupt, ReplicaEvicted, ReplicaMissing } from '../../../events/catalog/replica-events';
+import { ReplicaCorrupt, ReplicaEvicted, ReplicaMissing, ReplicaTaken } from '../../../events/catalog/replica-events';
 import { isEvent } from '../../../events/catalog/stored';
 import type { StoredEvent } from '../../../events/envelope';
 import type { EventStore } from '../../../events/store/event-store';
@@ -74,10 +74,14 @@ export function createRepairer(deps: RepairerDeps) {
     repairAsset,
     /**
      * Backbone handler: a replica found missing or corrupt is repaired if a good one is left; one
-     * evicted may have been a repair's source, whose repair is then asked again from another.
+     * evicted or taken may have been a repair's source, whose repair is then asked again from another.
      */
     async handle(event: StoredEvent): Promise<void> {
-      const lost = isEvent(ReplicaMissing, event) || isEvent(ReplicaCorrupt, event) || isEvent(ReplicaEvicted, event);
+      const lost =
+        isEvent(ReplicaMissing, event) ||
+        isEvent(ReplicaCorrupt, event) ||
+        isEvent(ReplicaEvicted, event) ||
+        isEvent(ReplicaTaken, event);
       if (!lost) return;
       const { correlationId } = event.metadata;
       await repairAsset(event.data.assetId, { actor: 'service:store', correlationId, causationId: event.id });

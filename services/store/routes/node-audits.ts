@@ -18,6 +18,8 @@ export const AuditReportJson = Type.Object({
   checked: Type.Integer(),
   verified: Type.Integer(),
   missing: Type.Integer(),
+  /** Delivered files the network's systems took from its inbox (`inbox: taken`): not problems. */
+  taken: Type.Integer(),
   corrupt: Type.Integer(),
   bytes: Type.Integer(),
   problems: Type.Array(

@@ -5,8 +5,12 @@ import { Nullable, Paged, Time } from '../../gateway/schemas';
 /** The store's route schemas: replicas, content, fetch. */
 
 export const ReplicaStateSchema = Type.Union(
-  ['ok', 'missing', 'corrupt', 'evicted'].map((s) => Type.Literal(s)),
-  { description: '`ok` may be read and fetched from; `missing`, `corrupt` wait for a repair; `evicted` was removed' },
+  ['ok', 'missing', 'corrupt', 'evicted', 'taken'].map((s) => Type.Literal(s)),
+  {
+    description:
+      '`ok` may be read and fetched from; `missing`, `corrupt` wait for a repair; `evicted` was removed; ' +
+      '`taken`: a delivered file the network’s systems took from its inbox (`inbox: taken`)',
+  },
 );
 
 export const ReplicaItem = Type.Object({
