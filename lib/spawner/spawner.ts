@@ -1,5 +1,5 @@
 // Hand-written: no maintained package starts children from a helper process; Node's own `spawn` is what runs
-// there, and this file is the message plumbing of some forty lines around it.
+// there, and this file is only the message plumbing around it.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -9,8 +9,8 @@ import path from 'node:path';
  * waits until the child has exec'd, on the calling thread: measured on this
  * machine, 6 ms from a fresh Node and 18 ms from one holding 570 MB (a hub
  * with PGlite and its caches holds that much), against 0.6 ms to hand the
- * job to the spawner. A hub that probes every cleared asset spent a fifth of
- * its main thread there.
+ * job to the spawner. Small files through a hub that probes every cleared
+ * asset went from 18-20 to 25-26 a second (docs/benchmarks.md).
  *
  * The spawner is forked on first use and again after it ends; it ends with
  * the hub (its IPC channel closing, even on SIGKILL, makes it kill its
@@ -76,7 +76,18 @@ function finish(id: number, outcome: ChildOutcome): void {
   handlers.end(outcome);
 }
 
+/** Ends the jobs of `child` (once) with an error saying why; the next job forks a new spawner. */
+function spawnerGone(child: ChildProcess, why: string): void {
+  if (spawner !== child) return;
+  spawner = undefined;
+  for (const id of [...running.keys()]) {
+    finish(id, { error: errnoError('ESPAWNER', `the spawner process ${why} while the child ran`) });
+  }
+}
+
 function theSpawner(): ChildProcess {
+  // A spawner whose channel closed is gone even if its exit has not been heard yet: its jobs end, a new one starts.
+  if (spawner && !spawner.connected) spawnerGone(spawner, 'closed its channel');
   if (spawner) return spawner;
   // Plain Node, whatever flags or loaders this process runs with (tsx, jest's VM modules): the spawner is a
   // CommonJS file. `advanced` serialization carries the output chunks as bytes, not JSON arrays of numbers.
@@ -94,15 +105,12 @@ function theSpawner(): ChildProcess {
     } else if (m.ev === 'out') handlers.stdout?.(bytes(m.chunk));
     else handlers.stderr?.(bytes(m.chunk));
   });
-  const gone = (why: string) => {
-    if (spawner !== child) return;
-    spawner = undefined;
-    for (const id of [...running.keys()]) {
-      finish(id, { error: errnoError('ESPAWNER', `the spawner process ${why} while the child ran`) });
-    }
-  };
-  child.once('exit', (code, signal) => gone(signal ? `was killed by ${signal}` : `exited with code ${code}`));
-  child.once('error', (err) => gone(`failed (${err.message})`));
+  child.once('exit', (code, signal) =>
+    spawnerGone(child, signal ? `was killed by ${signal}` : `exited with code ${code}`),
+  );
+  // Every error, not only the first: a send to a spawner that has just died is one, and an 'error' event
+  // with no listener would end the hub.
+  child.on('error', (err) => spawnerGone(child, `failed (${err.message})`));
   hold(child, false);
   spawner = child;
   return child;
