@@ -13,7 +13,7 @@ import { startTestGateway, type TestGateway } from '../../gateway/testing/gatewa
 import { storeProjection } from '../read-model/projection';
 import { createReplicaQueries } from '../read-model/queries';
 import { nodeAuditRoutes } from '../routes/node-audits';
-import { createAuditor, type Auditor } from './auditor';
+import { createAuditor, type Auditor, type AuditorDeps } from './auditor';
 import { createPacer, pacedSha256 } from './paced-hash';
 
 const NETWORKS = ['news', 'broadcast', 'archive'];
@@ -113,6 +113,20 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     await rm(base, { recursive: true, force: true });
   });
 
+  /** An auditor of another hub process on the same store, with the nodes (and probe) a test gives it. */
+  const anotherAuditor = (deps: Pick<AuditorDeps, 'networks'> & Partial<Pick<AuditorDeps, 'confirmUp'>>) =>
+    createAuditor(
+      {
+        store: gw.store,
+        queries: createReplicaQueries(gw.deps.sql),
+        isUp: () => true,
+        pacer: createPacer(1e9),
+        logger,
+        ...deps,
+      },
+      { intervalHours: 1 },
+    );
+
   const post = (network: string, role: Role = 'operator') =>
     gw.request({ method: 'POST', url: `/v1/nodes/${network}/audit`, headers: gw.as(role) });
   const replicaEvents = async () =>
@@ -174,17 +188,7 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     expect(finished[0]!.data).toMatchObject({ network: 'archive', state: 'done', checked: 1, corrupt: 1 });
     const mine = await auditor.report('archive');
     // A process that ran no audit of its own: what it answers comes from the stream.
-    const elsewhere = createAuditor(
-      {
-        store: gw.store,
-        queries: createReplicaQueries(gw.deps.sql),
-        networks: NETWORKS.map((id) => ({ id, root: root(id) })),
-        isUp: () => true,
-        pacer: createPacer(1e9),
-        logger,
-      },
-      { intervalHours: 1 },
-    );
+    const elsewhere = anotherAuditor({ networks: NETWORKS.map((id) => ({ id, root: root(id) })) });
     expect(await elsewhere.report('archive')).toEqual(mine);
     expect(await elsewhere.report('mars')).toBeUndefined();
     // Once that other process audits the node, both answer with its later audit.
@@ -226,18 +230,7 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
   });
 
   test('a node that went down since its last probe stops the audit: nothing on it is said missing', async () => {
-    const gone = createAuditor(
-      {
-        store: gw.store,
-        queries: createReplicaQueries(gw.deps.sql),
-        networks: [{ id: 'news', root: root('news') }],
-        isUp: () => true,
-        confirmUp: async () => false,
-        pacer: createPacer(1e9),
-        logger,
-      },
-      { intervalHours: 1 },
-    );
+    const gone = anotherAuditor({ networks: [{ id: 'news', root: root('news') }], confirmUp: async () => false });
     const before = (await replicaEvents()).length;
     // The node's mount is gone: its files cannot be read, and the probe the auditor asks says so.
     await rename(root('news'), `${root('news')}.away`);
@@ -260,17 +253,7 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
   });
 
   test('on a network whose systems take what is delivered (inbox: taken), a delivered file gone is taken, not missing', async () => {
-    const taking = createAuditor(
-      {
-        store: gw.store,
-        queries: createReplicaQueries(gw.deps.sql),
-        networks: [{ id: 'broadcast', root: root('broadcast'), inbox: 'taken' }],
-        isUp: () => true,
-        pacer: createPacer(1e9),
-        logger,
-      },
-      { intervalHours: 1 },
-    );
+    const taking = anotherAuditor({ networks: [{ id: 'broadcast', root: root('broadcast'), inbox: 'taken' }] });
     const taken = uuidv7();
     const path = join(root('broadcast'), 'inbox', 'taken.mxf');
     await writeFile(path, content);
