@@ -127,6 +127,13 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
       { intervalHours: 1 },
     );
 
+  /** Each replica of the asset as the store's read model holds it, by network. */
+  const replicaStates = (id: string) =>
+    gw.deps.sql.query<{ network: string; state: string }>(
+      'select network, state from rm_replicas where asset_id = $1 order by network',
+      [id],
+    );
+
   const post = (network: string, role: Role = 'operator') =>
     gw.request({ method: 'POST', url: `/v1/nodes/${network}/audit`, headers: gw.as(role) });
   const replicaEvents = async () =>
@@ -170,10 +177,7 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     });
 
     await project();
-    const states = await gw.deps.sql.query<{ network: string; state: string }>(
-      'select network, state from rm_replicas where asset_id = $1 order by network',
-      [assetId],
-    );
+    const states = await replicaStates(assetId);
     expect(states).toEqual([
       { network: 'archive', state: 'corrupt' },
       { network: 'broadcast', state: 'missing' },
@@ -285,10 +289,7 @@ describe.each(['postgres', 'pglite'] as const)('fixity audit on %s (issue 13 ite
     const events = (await gw.store.readStream(`asset-${taken}`)).filter((e) => e.type.startsWith('Replica'));
     expect(events.map((e) => e.type)).toEqual(['ReplicaStored', 'ReplicaTaken']);
     await project();
-    const states = await gw.deps.sql.query<{ network: string; state: string }>(
-      'select network, state from rm_replicas where asset_id = $1 order by network',
-      [taken],
-    );
+    const states = await replicaStates(taken);
     // The claimed file stays the origin replica on news, untouched.
     expect(states).toEqual([
       { network: 'broadcast', state: 'taken' },
