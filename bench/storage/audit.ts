@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import pino from 'pino';
 import { createProjectionRunner } from '../../events/projections';
 import { createPGliteEventStore } from '../../events/store/adapters/pglite';
@@ -25,13 +25,16 @@ import { createPacer } from '../../services/store/audit/paced-hash';
 import { storeProjection } from '../../services/store/read-model/projection';
 import { createReplicaQueries } from '../../services/store/read-model/queries';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const FILES = arg('files', 16);
-const MIB = arg('mib', 64);
-const ROUNDS = arg('rounds', 3);
+const { values: args } = parseArgs({
+  options: {
+    files: { type: 'string', default: '16' },
+    mib: { type: 'string', default: '64' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const FILES = Number(args.files);
+const MIB = Number(args.mib);
+const ROUNDS = Number(args.rounds);
 const run = promisify(execFile);
 const logger = pino({ level: 'silent' });
 
